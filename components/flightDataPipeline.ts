@@ -1,0 +1,218 @@
+import * as pulumi from "@pulumi/pulumi";
+import { STAGES, type StageName } from "../contract/dataLayout";
+import { ENV } from "../contract/environment";
+import type { StackConfig } from "../config/stackConfig";
+import { AlertTopic } from "./alertTopic";
+import { AnalyticsCatalog, type CatalogColumn } from "./analyticsCatalog";
+import { DataLake } from "./dataLake";
+import { ExecutionTracking } from "./executionTracking";
+import { IngestionStage } from "./ingestionStage";
+import { Monitoring } from "./monitoring";
+import { Network } from "./network";
+import type { PipelineFunction } from "./pipelineFunction";
+import { ProcessingStage } from "./processingStage";
+import { SharedDependenciesLayer } from "./sharedDependenciesLayer";
+import type { StageFunctionArgs, StageHandler } from "./stageFunction";
+import { ValidationStage } from "./validationStage";
+
+export interface FlightDataPipelineArgs {
+  /** The stack name: the Environment dimension of every metric and part of physical names. */
+  environment: string;
+  config: StackConfig;
+  /** Each stage's code; index.ts passes the real handlers, tests may pass their own. */
+  handlers: Record<StageName, StageHandler>;
+  /** The Parquet files' columns, for the Glue table. */
+  catalogColumns: CatalogColumn[];
+  openskyClientSecret?: pulumi.Input<string>;
+}
+
+/**
+ * The whole pipeline, in the order data flows: the lake and its key, the catalog over it, the
+ * tracking table, the alert topic, the network, then ingestion → processing → validation, and the
+ * monitoring over all of them.
+ */
+export class FlightDataPipeline extends pulumi.ComponentResource {
+  readonly lake: DataLake;
+  readonly catalog: AnalyticsCatalog;
+  readonly tracking: ExecutionTracking;
+  readonly alertTopic?: AlertTopic;
+  readonly ingestion: IngestionStage;
+  readonly processing: ProcessingStage;
+  readonly validation: ValidationStage;
+  readonly monitoring: Monitoring;
+  readonly functions: Record<StageName, PipelineFunction>;
+
+  constructor(name: string, args: FlightDataPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("flightdata:pipeline:FlightDataPipeline", name, {}, opts);
+    const c = args.config;
+    if (!/^[a-z0-9-]+$/.test(name) || name.length > 40) {
+      throw new Error(`FlightDataPipeline "${name}": the name must be lowercase letters, digits and - (at most 40), as it prefixes bucket and function names`);
+    }
+    const parent = { parent: this };
+
+    this.lake = new DataLake(
+      `${name}-lake`,
+      {
+        rawTransitionDays: c.dataLake.rawTransitionDays,
+        rawExpirationDays: c.dataLake.rawExpirationDays,
+        processedTransitionDays: c.dataLake.processedTransitionDays,
+        athenaResultsExpirationDays: c.dataLake.athenaResultsExpirationDays,
+        forceDestroy: c.dataLake.forceDestroy,
+        keyDeletionWindowDays: c.dataLake.forceDestroy ? 7 : 30,
+        existingBuckets: c.dataLake.existingBuckets,
+      },
+      parent,
+    );
+    const keyArn = this.lake.keyArn;
+
+    this.catalog = new AnalyticsCatalog(
+      `${name}-catalog`,
+      {
+        processedBucketName: this.lake.processed.name,
+        athenaResultsBucketName: this.lake.athenaResults.name,
+        kmsKeyArn: keyArn,
+        columns: args.catalogColumns,
+      },
+      parent,
+    );
+
+    this.tracking = new ExecutionTracking(
+      `${name}-tracking`,
+      { kmsKeyArn: keyArn, deletionProtection: !c.dataLake.forceDestroy },
+      parent,
+    );
+
+    if (c.createErrorNotificationTopic) {
+      this.alertTopic = new AlertTopic(`${name}-alerts`, { kmsKeyArn: keyArn, email: c.errorNotificationEmail }, parent);
+    }
+    const topicArn = this.alertTopic?.topicArn;
+
+    const network = c.vpc ? new Network(`${name}-network`, c.vpc, parent) : undefined;
+
+    const sharedLayer = c.sharedDependenciesLayer
+      ? new SharedDependenciesLayer(
+          `${name}-shared-dependencies`,
+          {
+            packages: [...new Set(STAGES.flatMap((stage) => args.handlers[stage].runtimePackages))],
+            runtime: c.lambdaRuntime,
+            architecture: c.lambdaArchitecture,
+          },
+          parent,
+        )
+      : undefined;
+
+    const functionArgs = (stage: StageName): StageFunctionArgs => {
+      const settings = c.lambda[stage];
+      return {
+        functionName: `${name}-${stage}`,
+        handler: args.handlers[stage],
+        environment: {
+          ...settings.environmentVariables,
+          [ENV.environment]: args.environment,
+          [ENV.logLevel]: c.logLevel,
+          [ENV.trackingTable]: this.tracking.tableName,
+          [ENV.trackingTtlDays]: String(c.trackingTtlDays),
+        },
+        memorySize: settings.memorySize,
+        timeout: settings.timeout,
+        reservedConcurrency: settings.reservedConcurrency,
+        runtime: c.lambdaRuntime,
+        architecture: c.lambdaArchitecture,
+        kmsKeyArn: keyArn,
+        logRetentionDays: c.logRetentionDays,
+        dlqRetentionSeconds: c.dlqRetentionSeconds,
+        maximumRetryAttempts: c.maximumRetryAttempts,
+        maximumEventAgeSeconds: c.maximumEventAgeSeconds,
+        tracing: c.enableXrayTracing,
+        insights: c.enableLambdaInsights ? { layerArn: c.lambdaInsightsLayerArn } : false,
+        sharedDependenciesLayerArn: sharedLayer?.arn,
+        vpc: network ? { subnetIds: network.subnetIds, securityGroupIds: network.securityGroupIds } : undefined,
+        versioning: c.enableLambdaVersioning
+          ? {
+              provisionedConcurrency: c.enableProvisionedConcurrency ? settings.provisionedConcurrency : 0,
+              gradualDeploymentWeight: c.enableGradualDeployment ? c.gradualDeploymentWeight : undefined,
+            }
+          : undefined,
+        alarms: c.enableCloudwatchAlarms ? { topicArn } : undefined,
+      };
+    };
+
+    this.ingestion = new IngestionStage(
+      `${name}-ingestion`,
+      {
+        function: functionArgs("ingestion"),
+        rawBucketName: this.lake.raw.name,
+        rawBucketArn: this.lake.raw.arn,
+        trackingTableArn: this.tracking.tableArn,
+        opensky: {
+          apiUrl: c.opensky.apiUrl,
+          tokenUrl: c.opensky.tokenUrl,
+          clientId: c.opensky.clientId,
+          clientSecret: c.opensky.clientId !== undefined ? args.openskyClientSecret : undefined,
+          boundingBox: c.opensky.boundingBox,
+          extended: c.opensky.extended,
+          requestTimeoutMs: c.opensky.requestTimeoutMs,
+        },
+        scheduleExpression: c.enableScheduledIngestion ? c.ingestionScheduleExpression : undefined,
+        dlqRetentionSeconds: c.dlqRetentionSeconds,
+      },
+      parent,
+    );
+    this.processing = new ProcessingStage(
+      `${name}-processing`,
+      {
+        function: functionArgs("processing"),
+        rawBucketName: this.lake.raw.name,
+        rawBucketArn: this.lake.raw.arn,
+        processedBucketName: this.lake.processed.name,
+        processedBucketArn: this.lake.processed.arn,
+        trackingTableArn: this.tracking.tableArn,
+        parquet: c.parquet,
+      },
+      parent,
+    );
+    this.validation = new ValidationStage(
+      `${name}-validation`,
+      {
+        function: functionArgs("validation"),
+        processedBucketName: this.lake.processed.name,
+        processedBucketArn: this.lake.processed.arn,
+        trackingTableArn: this.tracking.tableArn,
+        alertTopicArn: topicArn,
+        quality: c.dataQuality,
+      },
+      parent,
+    );
+    this.functions = {
+      ingestion: this.ingestion.function,
+      processing: this.processing.function,
+      validation: this.validation.function,
+    };
+
+    this.monitoring = new Monitoring(
+      name,
+      {
+        environment: args.environment,
+        functionNames: {
+          ingestion: this.ingestion.function.functionName,
+          processing: this.processing.function.functionName,
+          validation: this.validation.function.functionName,
+        },
+        topicArn,
+        qualityThreshold: c.dataQuality.qualityThreshold,
+        staleFeedPeriods: c.staleFeedPeriods,
+        createDashboard: c.createLambdaDashboard,
+        createAlarms: c.enableCloudwatchAlarms,
+      },
+      parent,
+    );
+
+    this.registerOutputs({
+      rawBucket: this.lake.raw.name,
+      processedBucket: this.lake.processed.name,
+      trackingTable: this.tracking.tableName,
+      alertTopicArn: topicArn,
+      dashboardUrl: this.monitoring.dashboardUrl,
+    });
+  }
+}

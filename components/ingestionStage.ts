@@ -1,0 +1,181 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { RAW_PREFIX } from "../contract/dataLayout";
+import { ENV } from "../contract/environment";
+import { awsContext } from "./awsContext";
+import { PipelineFunction } from "./pipelineFunction";
+import { queueBacklogAlarm } from "./queueBacklogAlarm";
+import { policyDocument, type PolicyStatement } from "./policyDocument";
+import { listPrefixes, PUBLISH_PIPELINE_METRICS, readObjects, recordExecutions, writeObjects } from "./stagePermissions";
+import type { StageFunctionArgs } from "./stageFunction";
+
+export interface OpenSkySettings {
+  apiUrl: string;
+  tokenUrl: string;
+  /** With clientSecret: OAuth2 client credentials; without: anonymous access. */
+  clientId?: string;
+  clientSecret?: pulumi.Input<string>;
+  boundingBox?: { lamin: number; lomin: number; lamax: number; lomax: number };
+  extended: boolean;
+  requestTimeoutMs: number;
+}
+
+export interface IngestionStageArgs {
+  function: StageFunctionArgs;
+  rawBucketArn: pulumi.Input<string>;
+  rawBucketName: pulumi.Input<string>;
+  trackingTableArn: pulumi.Input<string>;
+  opensky: OpenSkySettings;
+  /** An EventBridge schedule expression; undefined leaves ingestion to manual invocations. */
+  scheduleExpression?: string;
+  /** Retention of the schedule's own dead-letter queue. */
+  dlqRetentionSeconds: number;
+}
+
+/**
+ * Fetches OpenSky state vectors on a schedule and stores each response in the raw bucket. The
+ * schedule retries a failed delivery 3 times within an hour, then parks the event in its own
+ * encrypted DLQ; the function's failures go to the function's DLQ.
+ */
+export class IngestionStage extends pulumi.ComponentResource {
+  readonly function: PipelineFunction;
+  readonly scheduleRuleName?: pulumi.Output<string>;
+  readonly scheduleDeadLetterQueueUrl?: pulumi.Output<string>;
+  readonly credentialsSecretArn?: pulumi.Output<string>;
+
+  constructor(name: string, args: IngestionStageArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("flightdata:pipeline:IngestionStage", name, {}, opts);
+    const { clientId, clientSecret } = args.opensky;
+    if ((clientId === undefined) !== (clientSecret === undefined)) {
+      throw new Error(`IngestionStage ${name}: OpenSky clientId and clientSecret go together (set both, or neither for anonymous access)`);
+    }
+    const parent = { parent: this };
+    const ctx = awsContext(this);
+
+    const statements: PolicyStatement[] = [
+      writeObjects("StoreRawSnapshots", args.rawBucketArn, [RAW_PREFIX]),
+      readObjects("SeeStoredSnapshots", args.rawBucketArn, RAW_PREFIX),
+      listPrefixes("TellMissingSnapshotsFromForbidden", args.rawBucketArn, [RAW_PREFIX]),
+      recordExecutions(args.trackingTableArn),
+      PUBLISH_PIPELINE_METRICS,
+    ];
+    const environment: Record<string, pulumi.Input<string>> = {
+      ...args.function.environment,
+      [ENV.rawBucket]: args.rawBucketName,
+      [ENV.openskyApiUrl]: args.opensky.apiUrl,
+      [ENV.openskyTokenUrl]: args.opensky.tokenUrl,
+      [ENV.openskyExtended]: String(args.opensky.extended),
+      [ENV.openskyRequestTimeoutMs]: String(args.opensky.requestTimeoutMs),
+    };
+    const box = args.opensky.boundingBox;
+    if (box) environment[ENV.openskyBoundingBox] = [box.lamin, box.lomin, box.lamax, box.lomax].join(",");
+
+    // The client secret lives in Secrets Manager, encrypted with the pipeline key; the function
+    // gets only the secret's ARN and reads it at init.
+    if (clientId !== undefined && clientSecret !== undefined) {
+      const secret = new aws.secretsmanager.Secret(
+        `${name}-opensky-credentials`,
+        { description: "OpenSky API OAuth2 client credentials", kmsKeyId: args.function.kmsKeyArn, recoveryWindowInDays: 7 },
+        parent,
+      );
+      new aws.secretsmanager.SecretVersion(
+        `${name}-opensky-credentials-value`,
+        { secretId: secret.id, secretString: pulumi.secret(pulumi.jsonStringify({ clientId, clientSecret })) },
+        parent,
+      );
+      statements.push({ Sid: "ReadOpenSkyCredentials", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secret.arn });
+      environment[ENV.openskyCredentialsSecretArn] = secret.arn;
+      this.credentialsSecretArn = secret.arn;
+    }
+
+    const { handler, ...functionArgs } = args.function;
+    this.function = new PipelineFunction(
+      name,
+      {
+        ...functionArgs,
+        description: "Fetches OpenSky state vectors and stores the raw snapshot in S3",
+        callbackFactory: handler.callbackFactory,
+        runtimePackages: handler.runtimePackages,
+        statements,
+        environment,
+      },
+      parent,
+    );
+
+    if (args.scheduleExpression !== undefined) {
+      const target = this.function.invokeTarget;
+      const rule = new aws.cloudwatch.EventRule(
+        `${name}-schedule`,
+        { description: "Starts an OpenSky ingestion", scheduleExpression: args.scheduleExpression },
+        parent,
+      );
+      const deadLetterQueue = new aws.sqs.Queue(
+        `${name}-schedule-dlq`,
+        {
+          kmsMasterKeyId: args.function.kmsKeyArn,
+          kmsDataKeyReusePeriodSeconds: 300,
+          messageRetentionSeconds: args.dlqRetentionSeconds,
+        },
+        parent,
+      );
+      const queuePolicy = new aws.sqs.QueuePolicy(
+        `${name}-schedule-dlq-policy`,
+        {
+          queueUrl: deadLetterQueue.url,
+          policy: policyDocument([
+            {
+              Sid: "ScheduleRuleParksUndeliveredEvents",
+              Effect: "Allow",
+              Principal: { Service: pulumi.interpolate`events.${ctx.dnsSuffix}` },
+              Action: "sqs:SendMessage",
+              Resource: deadLetterQueue.arn,
+              Condition: { ArnEquals: { "aws:SourceArn": rule.arn } },
+            },
+          ]),
+        },
+        parent,
+      );
+      const permission = new aws.lambda.Permission(
+        `${name}-schedule-permission`,
+        {
+          action: "lambda:InvokeFunction",
+          function: target.functionName,
+          qualifier: target.qualifier,
+          principal: "events.amazonaws.com",
+          sourceArn: rule.arn,
+        },
+        parent,
+      );
+      new aws.cloudwatch.EventTarget(
+        `${name}-schedule-target`,
+        {
+          rule: rule.name,
+          arn: target.arn,
+          retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+          deadLetterConfig: { arn: deadLetterQueue.arn },
+        },
+        { parent: this, dependsOn: [permission, queuePolicy] },
+      );
+      if (args.function.alarms) {
+        queueBacklogAlarm(
+          `${name}-schedule-dlq-messages`,
+          {
+            alarmName: `${args.function.functionName}-schedule-dlq-messages`,
+            description: "Scheduled ingestions that EventBridge could not deliver within an hour are waiting in the schedule DLQ",
+            queueName: deadLetterQueue.name,
+            topicArn: args.function.alarms.topicArn,
+          },
+          this,
+        );
+      }
+      this.scheduleRuleName = rule.name;
+      this.scheduleDeadLetterQueueUrl = deadLetterQueue.url;
+    }
+
+    this.registerOutputs({
+      functionName: this.function.functionName,
+      scheduleRuleName: this.scheduleRuleName,
+      scheduleDeadLetterQueueUrl: this.scheduleDeadLetterQueueUrl,
+    });
+  }
+}

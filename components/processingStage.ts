@@ -1,0 +1,73 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PROCESSED_PREFIX, QUARANTINE_PREFIX, RAW_PREFIX, RAW_SUFFIX } from "../contract/dataLayout";
+import { ENV } from "../contract/environment";
+import { awsContext } from "./awsContext";
+import { PipelineFunction } from "./pipelineFunction";
+import { s3Trigger } from "./s3Trigger";
+import { listPrefixes, readObjects, recordExecutions, writeObjects } from "./stagePermissions";
+import type { StageFunctionArgs } from "./stageFunction";
+
+export interface ProcessingStageArgs {
+  function: StageFunctionArgs;
+  rawBucketName: pulumi.Input<string>;
+  rawBucketArn: pulumi.Input<string>;
+  processedBucketName: pulumi.Input<string>;
+  processedBucketArn: pulumi.Input<string>;
+  trackingTableArn: pulumi.Input<string>;
+  parquet: { codec: string; gzipLevel: number; rowGroupSize: number };
+}
+
+/**
+ * Turns each raw snapshot into a typed Parquet file: invoked by the raw bucket for every `.json`
+ * object created under `raw/`, writes under `processed/` (and untypable rows under `quarantine/`).
+ */
+export class ProcessingStage extends pulumi.ComponentResource {
+  readonly function: PipelineFunction;
+
+  constructor(name: string, args: ProcessingStageArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("flightdata:pipeline:ProcessingStage", name, {}, opts);
+    const ctx = awsContext(this);
+    const { handler, ...functionArgs } = args.function;
+
+    this.function = new PipelineFunction(
+      name,
+      {
+        ...functionArgs,
+        description: "Converts raw OpenSky snapshots into typed Parquet",
+        callbackFactory: handler.callbackFactory,
+        runtimePackages: handler.runtimePackages,
+        statements: [
+          readObjects("ReadRawSnapshots", args.rawBucketArn, RAW_PREFIX),
+          writeObjects("WriteParquetAndQuarantine", args.processedBucketArn, [PROCESSED_PREFIX, QUARANTINE_PREFIX]),
+          readObjects("SeeWrittenParquet", args.processedBucketArn, PROCESSED_PREFIX),
+          listPrefixes("TellMissingObjectsFromForbidden", args.processedBucketArn, [PROCESSED_PREFIX, QUARANTINE_PREFIX]),
+          recordExecutions(args.trackingTableArn),
+        ],
+        environment: {
+          ...args.function.environment,
+          [ENV.rawBucket]: args.rawBucketName,
+          [ENV.processedBucket]: args.processedBucketName,
+          [ENV.parquetCodec]: args.parquet.codec,
+          [ENV.parquetGzipLevel]: String(args.parquet.gzipLevel),
+          [ENV.parquetRowGroupSize]: String(args.parquet.rowGroupSize),
+        },
+      },
+      { parent: this },
+    );
+
+    s3Trigger(
+      `${name}-raw-objects`,
+      {
+        bucketName: args.rawBucketName,
+        bucketArn: args.rawBucketArn,
+        target: this.function.invokeTarget,
+        prefix: RAW_PREFIX,
+        suffix: RAW_SUFFIX,
+        ctx,
+      },
+      this,
+    );
+
+    this.registerOutputs({ functionName: this.function.functionName });
+  }
+}

@@ -1,0 +1,96 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PROCESSED_PREFIX, PROCESSED_SUFFIX, REPORTS_PREFIX } from "../contract/dataLayout";
+import { ENV } from "../contract/environment";
+import { awsContext } from "./awsContext";
+import { PipelineFunction } from "./pipelineFunction";
+import type { PolicyStatement } from "./policyDocument";
+import { s3Trigger } from "./s3Trigger";
+import { PUBLISH_PIPELINE_METRICS, readObjects, recordExecutions, writeObjects } from "./stagePermissions";
+import type { StageFunctionArgs } from "./stageFunction";
+
+export interface ValidationStageArgs {
+  function: StageFunctionArgs;
+  processedBucketName: pulumi.Input<string>;
+  processedBucketArn: pulumi.Input<string>;
+  trackingTableArn: pulumi.Input<string>;
+  /** Where data-quality alerts go; without a topic they are logged and counted only. */
+  alertTopicArn?: pulumi.Input<string>;
+  quality: {
+    qualityThreshold: number;
+    minCompletenessScore: number;
+    maxErrorRate: number;
+    strictMode: boolean;
+    circuitBreakerThreshold: number;
+  };
+}
+
+/**
+ * Checks each Parquet snapshot's data quality: invoked by the processed bucket for every
+ * `.parquet` object under `processed/`, publishes metrics, writes a report under `reports/`, and
+ * alerts when the snapshot falls below the stack's thresholds.
+ */
+export class ValidationStage extends pulumi.ComponentResource {
+  readonly function: PipelineFunction;
+
+  constructor(name: string, args: ValidationStageArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("flightdata:pipeline:ValidationStage", name, {}, opts);
+    const q = args.quality;
+    for (const [key, value] of Object.entries({
+      qualityThreshold: q.qualityThreshold,
+      minCompletenessScore: q.minCompletenessScore,
+      maxErrorRate: q.maxErrorRate,
+    })) {
+      if (!(value >= 0 && value <= 1)) throw new Error(`ValidationStage ${name}: ${key} must be in [0, 1], got ${value}`);
+    }
+    const ctx = awsContext(this);
+    const { handler, ...functionArgs } = args.function;
+
+    const statements: PolicyStatement[] = [
+      readObjects("ReadParquetSnapshots", args.processedBucketArn, PROCESSED_PREFIX),
+      writeObjects("WriteValidationReports", args.processedBucketArn, [REPORTS_PREFIX]),
+      recordExecutions(args.trackingTableArn),
+      PUBLISH_PIPELINE_METRICS,
+    ];
+    const environment: Record<string, pulumi.Input<string>> = {
+      ...args.function.environment,
+      [ENV.processedBucket]: args.processedBucketName,
+      [ENV.qualityThreshold]: String(q.qualityThreshold),
+      [ENV.minCompletenessScore]: String(q.minCompletenessScore),
+      [ENV.maxErrorRate]: String(q.maxErrorRate),
+      [ENV.strictMode]: String(q.strictMode),
+      [ENV.circuitBreakerThreshold]: String(q.circuitBreakerThreshold),
+    };
+    if (args.alertTopicArn) {
+      statements.push({ Sid: "PublishQualityAlerts", Effect: "Allow", Action: "sns:Publish", Resource: args.alertTopicArn });
+      environment[ENV.alertTopicArn] = args.alertTopicArn;
+    }
+
+    this.function = new PipelineFunction(
+      name,
+      {
+        ...functionArgs,
+        description: "Runs data-quality checks on each Parquet snapshot, publishes metrics and alerts",
+        callbackFactory: handler.callbackFactory,
+        runtimePackages: handler.runtimePackages,
+        statements,
+        environment,
+      },
+      { parent: this },
+    );
+
+    s3Trigger(
+      `${name}-parquet-objects`,
+      {
+        bucketName: args.processedBucketName,
+        bucketArn: args.processedBucketArn,
+        target: this.function.invokeTarget,
+        prefix: PROCESSED_PREFIX,
+        suffix: PROCESSED_SUFFIX,
+        ctx,
+      },
+      this,
+    );
+
+    this.registerOutputs({ functionName: this.function.functionName });
+  }
+}

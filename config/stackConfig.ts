@@ -1,0 +1,337 @@
+/**
+ * The stack's configuration as the program uses it: every key typed, defaulted and checked.
+ * `parseStackConfig` is pure (tests call it with plain values); `loadStackConfig` in
+ * config/loadStackConfig.ts feeds it from the stack's Pulumi configuration.
+ */
+import { STAGES, type StageName } from "../contract/dataLayout";
+import { ENV } from "../contract/environment";
+import { ConfigReader } from "./configReader";
+
+export const CONFIG_NAMESPACE = "flight-data-pipeline";
+
+export interface FunctionSettings {
+  memorySize: number;
+  timeout: number;
+  reservedConcurrency: number;
+  provisionedConcurrency: number;
+  environmentVariables: Record<string, string>;
+}
+
+export type LambdaRuntime = "nodejs22.x" | "nodejs24.x";
+export type LambdaArchitecture = "x86_64" | "arm64";
+export type LogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
+export type ParquetCodec = "snappy" | "gzip" | "zstd" | "uncompressed";
+
+export interface BoundingBox {
+  lamin: number;
+  lomin: number;
+  lamax: number;
+  lomax: number;
+}
+
+export interface ExistingBucket {
+  name: string;
+  arn: string;
+}
+
+/** Either subnets and security groups the stack already has, or a VPC the program creates. */
+export type VpcSettings =
+  | { kind: "existing"; subnetIds: string[]; securityGroupIds: string[] }
+  | { kind: "create"; cidrBlock: string; availabilityZones: number; natGateways: "single" | "onePerAz" };
+
+export interface StackConfig {
+  lambda: Record<StageName, FunctionSettings>;
+  lambdaRuntime: LambdaRuntime;
+  lambdaArchitecture: LambdaArchitecture;
+  logLevel: LogLevel;
+  logRetentionDays: number;
+  enableScheduledIngestion: boolean;
+  ingestionScheduleExpression: string;
+  enableXrayTracing: boolean;
+  enableCloudwatchAlarms: boolean;
+  createLambdaDashboard: boolean;
+  enableLambdaInsights: boolean;
+  /** Overrides the region- and architecture-derived Lambda Insights layer. */
+  lambdaInsightsLayerArn?: string;
+  dlqRetentionSeconds: number;
+  maximumRetryAttempts: number;
+  maximumEventAgeSeconds: number;
+  createErrorNotificationTopic: boolean;
+  errorNotificationEmail?: string;
+  dataQuality: {
+    qualityThreshold: number;
+    minCompletenessScore: number;
+    maxErrorRate: number;
+    strictMode: boolean;
+    circuitBreakerThreshold: number;
+  };
+  enableLambdaVersioning: boolean;
+  enableProvisionedConcurrency: boolean;
+  enableGradualDeployment: boolean;
+  /** Share of the live alias's traffic the newest version gets; 1 promotes it (components/aliasRouting.ts). */
+  gradualDeploymentWeight: number;
+  sharedDependenciesLayer: boolean;
+  vpc?: VpcSettings;
+  opensky: {
+    apiUrl: string;
+    tokenUrl: string;
+    clientId?: string;
+    boundingBox?: BoundingBox;
+    extended: boolean;
+    requestTimeoutMs: number;
+  };
+  dataLake: {
+    rawTransitionDays: number;
+    rawExpirationDays: number;
+    processedTransitionDays: number;
+    athenaResultsExpirationDays: number;
+    forceDestroy: boolean;
+    existingBuckets?: { raw: ExistingBucket; processed: ExistingBucket; athenaResults: ExistingBucket };
+  };
+  trackingTtlDays: number;
+  parquet: { codec: ParquetCodec; gzipLevel: number; rowGroupSize: number };
+  /** Five-minute periods with no processed records before the stale-feed alarm fires. */
+  staleFeedPeriods: number;
+  tags: Record<string, string>;
+}
+
+export const FUNCTION_DEFAULTS: Record<StageName, FunctionSettings> = {
+  ingestion: { memorySize: 512, timeout: 60, reservedConcurrency: 10, provisionedConcurrency: 0, environmentVariables: {} },
+  processing: { memorySize: 1024, timeout: 120, reservedConcurrency: 5, provisionedConcurrency: 0, environmentVariables: {} },
+  validation: { memorySize: 512, timeout: 60, reservedConcurrency: 3, provisionedConcurrency: 0, environmentVariables: {} },
+};
+
+/** CloudWatch Logs accepts only these retention periods. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+const RUNTIMES: readonly LambdaRuntime[] = ["nodejs22.x", "nodejs24.x"];
+const ARCHITECTURES: readonly LambdaArchitecture[] = ["x86_64", "arm64"];
+const LOG_LEVELS: readonly LogLevel[] = ["DEBUG", "INFO", "WARN", "ERROR"];
+const CODECS: readonly ParquetCodec[] = ["snappy", "gzip", "zstd", "uncompressed"];
+const NAT_MODES = ["single", "onePerAz"] as const;
+
+/**
+ * EventBridge accepts `rate(1 minute)` but not `rate(1 minutes)`, and `rate(5 minutes)` but not
+ * `rate(5 minute)`; cron takes six fields.
+ */
+export function scheduleExpressionProblem(expression: string): string | undefined {
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (rate) {
+    const value = Number(rate[1]);
+    if (value < 1) return "a rate must be at least 1";
+    const singular = !rate[2].endsWith("s");
+    if (value === 1 && !singular) return `use rate(1 ${rate[2].slice(0, -1)})`;
+    if (value !== 1 && singular) return `use rate(${value} ${rate[2]}s)`;
+    return undefined;
+  }
+  const cron = /^cron\((.+)\)$/.exec(expression);
+  if (cron) {
+    const fields = cron[1].trim().split(/\s+/);
+    return fields.length === 6 ? undefined : `cron() takes 6 fields (minutes hours day-of-month month day-of-week year), got ${fields.length}`;
+  }
+  return "must be rate(<n> <minute(s)|hour(s)|day(s)>) or cron(<6 fields>)";
+}
+
+/**
+ * Builds the typed configuration from raw values keyed by top-level config key (strings the way
+ * the CLI stores them, JSON text for objects, or already-parsed values). Every problem is
+ * collected and thrown together as a ConfigError naming each key, its value and what is allowed.
+ */
+export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
+  const r = new ConfigReader(CONFIG_NAMESPACE, raw);
+
+  const lambda = {} as Record<StageName, FunctionSettings>;
+  for (const stage of STAGES) {
+    const key = `lambdaConfig.${stage}`;
+    const d = FUNCTION_DEFAULTS[stage];
+    lambda[stage] = {
+      memorySize: r.integer(`${key}.memorySize`, d.memorySize, 128, 10240, "MB"),
+      timeout: r.integer(`${key}.timeout`, d.timeout, 1, 900, "seconds"),
+      reservedConcurrency: r.integer(`${key}.reservedConcurrency`, d.reservedConcurrency, 1, 1000),
+      provisionedConcurrency: r.integer(`${key}.provisionedConcurrency`, d.provisionedConcurrency, 0, 1000),
+      environmentVariables: r.stringMap(
+        `${key}.environmentVariables`,
+        /^[A-Za-z][A-Za-z0-9_]*$/,
+        "names must start with a letter and hold only letters, digits and _ (Lambda's rule)",
+      ),
+    };
+  }
+
+  const config: StackConfig = {
+    lambda,
+    lambdaRuntime: r.oneOf("lambdaRuntime", RUNTIMES, "nodejs22.x"),
+    lambdaArchitecture: r.oneOf("lambdaArchitecture", ARCHITECTURES, "x86_64"),
+    logLevel: r.oneOf("logLevel", LOG_LEVELS, "INFO"),
+    logRetentionDays: r.integerAmong("logRetentionDays", 30, LOG_RETENTION_DAYS),
+    enableScheduledIngestion: r.boolean("enableScheduledIngestion", true),
+    ingestionScheduleExpression: r.string("ingestionScheduleExpression", "rate(5 minutes)", scheduleExpressionProblem),
+    enableXrayTracing: r.boolean("enableXrayTracing", true),
+    enableCloudwatchAlarms: r.boolean("enableCloudwatchAlarms", true),
+    createLambdaDashboard: r.boolean("createLambdaDashboard", true),
+    enableLambdaInsights: r.boolean("enableLambdaInsights", true),
+    lambdaInsightsLayerArn: r.optionalString("lambdaInsightsLayerArn", (v) =>
+      /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]+:\d+$/.test(v) ? undefined : "must be a layer version ARN",
+    ),
+    dlqRetentionSeconds: r.integer("dlqRetentionSeconds", 1209600, 60, 1209600, "seconds"),
+    maximumRetryAttempts: r.integer("maximumRetryAttempts", 2, 0, 2),
+    maximumEventAgeSeconds: r.integer("maximumEventAgeSeconds", 21600, 60, 21600, "seconds"),
+    createErrorNotificationTopic: r.boolean("createErrorNotificationTopic", true),
+    errorNotificationEmail: r.optionalString("errorNotificationEmail", (v) =>
+      /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v) ? undefined : "must be an email address",
+    ),
+    dataQuality: {
+      qualityThreshold: r.fraction("dataQualityConfig.qualityThreshold", 0.8),
+      minCompletenessScore: r.fraction("dataQualityConfig.minCompletenessScore", 0.7),
+      maxErrorRate: r.fraction("dataQualityConfig.maxErrorRate", 0.05),
+      strictMode: r.boolean("dataQualityConfig.strictMode", false),
+      circuitBreakerThreshold: r.integer("dataQualityConfig.circuitBreakerThreshold", 3, 1, 1000, "snapshots"),
+    },
+    enableLambdaVersioning: r.boolean("enableLambdaVersioning", false),
+    enableProvisionedConcurrency: r.boolean("enableProvisionedConcurrency", false),
+    enableGradualDeployment: r.boolean("enableGradualDeployment", false),
+    gradualDeploymentWeight: r.number("gradualDeploymentWeight", 0.1, 0.01, 1),
+    sharedDependenciesLayer: r.boolean("sharedDependenciesLayer", false),
+    vpc: readVpc(r),
+    opensky: {
+      apiUrl: r.string("opensky.apiUrl", "https://opensky-network.org/api", httpsUrlProblem),
+      tokenUrl: r.string(
+        "opensky.tokenUrl",
+        "https://auth.opensky-network.org/auth/realms/opensky-network/protocol/openid-connect/token",
+        httpsUrlProblem,
+      ),
+      clientId: r.optionalString("opensky.clientId"),
+      boundingBox: readBoundingBox(r),
+      extended: r.boolean("opensky.extended", false),
+      requestTimeoutMs: r.integer("opensky.requestTimeoutMs", 10000, 100, 60000, "ms"),
+    },
+    dataLake: {
+      rawTransitionDays: r.integer("dataLake.rawTransitionDays", 30, 30, 3650, "days (S3 moves objects to STANDARD_IA after 30 days at the earliest)"),
+      rawExpirationDays: r.integer("dataLake.rawExpirationDays", 365, 1, 36500, "days"),
+      processedTransitionDays: r.integer("dataLake.processedTransitionDays", 90, 30, 3650, "days"),
+      athenaResultsExpirationDays: r.integer("dataLake.athenaResultsExpirationDays", 30, 1, 3650, "days"),
+      forceDestroy: r.boolean("dataLake.forceDestroy", false),
+      existingBuckets: readExistingBuckets(r),
+    },
+    trackingTtlDays: r.integer("trackingTtlDays", 30, 1, 3650, "days"),
+    parquet: {
+      codec: r.oneOf("parquet.codec", CODECS, "snappy"),
+      gzipLevel: r.integer("parquet.gzipLevel", 6, 1, 9),
+      rowGroupSize: r.integer("parquet.rowGroupSize", 100000, 1000, 10000000, "rows"),
+    },
+    staleFeedPeriods: r.integer("staleFeedPeriods", 3, 1, 288, "five-minute periods"),
+    tags: r.stringMap("tags"),
+  };
+
+  checkCrossKeyRules(config, r);
+  if (config.opensky.clientId !== undefined && !r.has("openskyClientSecret")) {
+    r.fail("openskyClientSecret", undefined, "is required with opensky.clientId: pulumi config set --secret openskyClientSecret <secret>");
+  }
+  r.get("openskyClientSecret");
+  r.finish();
+  return config;
+}
+
+function httpsUrlProblem(value: string): string | undefined {
+  try {
+    const url = new URL(value);
+    return url.protocol === "https:" || url.hostname === "127.0.0.1" ? undefined : "must be an https:// URL";
+  } catch {
+    return "must be an https:// URL";
+  }
+}
+
+function readBoundingBox(r: ConfigReader): BoundingBox | undefined {
+  if (!r.has("opensky.boundingBox")) return undefined;
+  const box = {
+    lamin: r.requiredNumber("opensky.boundingBox.lamin", -90, 90),
+    lamax: r.requiredNumber("opensky.boundingBox.lamax", -90, 90),
+    lomin: r.requiredNumber("opensky.boundingBox.lomin", -180, 180),
+    lomax: r.requiredNumber("opensky.boundingBox.lomax", -180, 180),
+  };
+  if (box.lamin >= box.lamax) r.fail("opensky.boundingBox.lamin", box.lamin, `must be below lamax (${box.lamax})`);
+  if (box.lomin >= box.lomax) r.fail("opensky.boundingBox.lomin", box.lomin, `must be below lomax (${box.lomax})`);
+  return box;
+}
+
+function readExistingBuckets(r: ConfigReader): StackConfig["dataLake"]["existingBuckets"] {
+  if (!r.has("dataLake.existingBuckets")) return undefined;
+  const bucket = (role: "raw" | "processed" | "athenaResults"): ExistingBucket => {
+    const key = `dataLake.existingBuckets.${role}`;
+    const name = r.optionalString(`${key}.name`, (v) =>
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v) ? undefined : "must be an S3 bucket name",
+    );
+    if (name === undefined && !r.has(`${key}.name`)) r.fail(`${key}.name`, undefined, "is required when dataLake.existingBuckets is set");
+    const arn = r.string(`${key}.arn`, `arn:aws:s3:::${name ?? ""}`, (v) =>
+      v === `arn:aws:s3:::${name}` || /^arn:aws-[a-z-]+:s3:::/.test(v) ? undefined : `must be the bucket's ARN, arn:aws:s3:::${name}`,
+    );
+    return { name: name ?? "", arn };
+  };
+  return { raw: bucket("raw"), processed: bucket("processed"), athenaResults: bucket("athenaResults") };
+}
+
+function readVpc(r: ConfigReader): VpcSettings | undefined {
+  if (!r.has("vpcConfig")) return undefined;
+  if (r.boolean("vpcConfig.create", false)) {
+    return {
+      kind: "create",
+      cidrBlock: r.string("vpcConfig.cidrBlock", "10.42.0.0/16", (v) =>
+        /^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/.test(v) ? undefined : "must be an IPv4 CIDR block from /16 to /24",
+      ),
+      availabilityZones: r.integer("vpcConfig.availabilityZones", 2, 2, 6),
+      natGateways: r.oneOf("vpcConfig.natGateways", NAT_MODES, "single"),
+    };
+  }
+  const subnetIds = r.stringList("vpcConfig.subnetIds", /^subnet-[0-9a-f]+$/, "must be a subnet id (subnet-…)");
+  const securityGroupIds = r.stringList("vpcConfig.securityGroupIds", /^sg-[0-9a-f]+$/, "must be a security group id (sg-…)");
+  if (subnetIds.length === 0) {
+    r.fail("vpcConfig.subnetIds", r.get("vpcConfig.subnetIds"), "needs at least one subnet (or set vpcConfig.create: true)");
+  }
+  if (securityGroupIds.length === 0) {
+    r.fail("vpcConfig.securityGroupIds", r.get("vpcConfig.securityGroupIds"), "needs at least one security group");
+  }
+  return { kind: "existing", subnetIds, securityGroupIds };
+}
+
+/** Names the program sets itself, and the prefix Lambda reserves. */
+const RESERVED_ENVIRONMENT = new Set<string>(Object.values(ENV));
+
+function checkCrossKeyRules(config: StackConfig, r: ConfigReader): void {
+  for (const stage of STAGES) {
+    const f = config.lambda[stage];
+    for (const variable of Object.keys(f.environmentVariables)) {
+      if (RESERVED_ENVIRONMENT.has(variable) || variable.startsWith("AWS_")) {
+        r.fail(
+          `lambdaConfig.${stage}.environmentVariables.${variable}`,
+          f.environmentVariables[variable],
+          "is set by the program (or reserved by Lambda) and cannot be overridden; use the matching configuration key",
+        );
+      }
+    }
+    const key = `lambdaConfig.${stage}.provisionedConcurrency`;
+    if (f.provisionedConcurrency > f.reservedConcurrency) {
+      r.fail(key, f.provisionedConcurrency, `must not exceed lambdaConfig.${stage}.reservedConcurrency (${f.reservedConcurrency})`);
+    }
+    if (f.provisionedConcurrency > 0 && !config.enableProvisionedConcurrency) {
+      r.fail(key, f.provisionedConcurrency, "needs enableProvisionedConcurrency: true");
+    }
+  }
+  if (config.enableProvisionedConcurrency && !config.enableLambdaVersioning) {
+    r.fail("enableProvisionedConcurrency", true, "needs enableLambdaVersioning: true (provisioned concurrency targets the live alias, never $LATEST)");
+  }
+  if (config.enableGradualDeployment && !config.enableLambdaVersioning) {
+    r.fail("enableGradualDeployment", true, "needs enableLambdaVersioning: true (weighted routing lives on the live alias)");
+  }
+  const lake = config.dataLake;
+  if (lake.rawExpirationDays <= lake.rawTransitionDays) {
+    r.fail(
+      "dataLake.rawExpirationDays",
+      lake.rawExpirationDays,
+      `must be later than dataLake.rawTransitionDays (${lake.rawTransitionDays}): S3 rejects an expiration before the transition`,
+    );
+  }
+  if (config.errorNotificationEmail && !config.createErrorNotificationTopic) {
+    r.fail("errorNotificationEmail", config.errorNotificationEmail, "needs createErrorNotificationTopic: true");
+  }
+}

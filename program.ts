@@ -1,0 +1,69 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import type { StageName } from "./contract/dataLayout";
+import { FlightDataPipeline } from "./components/flightDataPipeline";
+import type { StageHandler } from "./components/stageFunction";
+import { loadStackConfig } from "./config/loadStackConfig";
+import { ingestionHandlerFromEnvironment } from "./handlers/ingestion";
+import { processingHandlerFromEnvironment } from "./handlers/processing";
+import { validationHandlerFromEnvironment } from "./handlers/validation";
+import { PARQUET_COLUMNS } from "./handlers/shared/stateVector";
+
+/** The real handlers, each with the npm packages its code loads in Lambda. */
+export const PIPELINE_HANDLERS: Record<StageName, StageHandler> = {
+  ingestion: { callbackFactory: ingestionHandlerFromEnvironment, runtimePackages: ["p-retry"] },
+  processing: { callbackFactory: processingHandlerFromEnvironment, runtimePackages: ["hyparquet-writer"] },
+  validation: { callbackFactory: validationHandlerFromEnvironment, runtimePackages: ["hyparquet"] },
+};
+
+/**
+ * Builds the pipeline for the running stack from its configuration. index.ts calls it for
+ * `pulumi up`; the mocked builds of tests, the policy check and the local run call it too.
+ */
+export function createPipeline(handlers: Record<StageName, StageHandler> = PIPELINE_HANDLERS) {
+  const { stack, config, openskyClientSecret } = loadStackConfig();
+  const project = pulumi.getProject();
+  const name = `${project}-${stack}`;
+  // One provider for the whole pipeline so that every taggable resource carries the tags; it
+  // takes the stack's region, profile and allowed accounts as the default provider would.
+  const awsConfig = new pulumi.Config("aws");
+  const provider = new aws.Provider(`${name}-aws`, {
+    region: awsConfig.require("region") as aws.Region,
+    profile: awsConfig.get("profile"),
+    allowedAccountIds: awsConfig.getObject<string[]>("allowedAccountIds"),
+    defaultTags: { tags: { project, environment: stack, "managed-by": "pulumi", ...config.tags } },
+  });
+  const pipeline = new FlightDataPipeline(
+    name,
+    {
+      environment: stack,
+      config,
+      handlers,
+      catalogColumns: PARQUET_COLUMNS.map(({ name: column, type }) => ({ name: column, type })),
+      openskyClientSecret,
+    },
+    { providers: { aws: provider } },
+  );
+  const fn = pipeline.functions;
+  return {
+    rawBucket: pipeline.lake.raw.name,
+    processedBucket: pipeline.lake.processed.name,
+    athenaResultsBucket: pipeline.lake.athenaResults.name,
+    kmsKeyArn: pipeline.lake.keyArn,
+    trackingTable: pipeline.tracking.tableName,
+    alertTopicArn: pipeline.alertTopic?.topicArn,
+    glueDatabase: pipeline.catalog.databaseName,
+    glueTable: pipeline.catalog.tableName,
+    athenaWorkgroup: pipeline.catalog.workgroupName,
+    dashboardUrl: pipeline.monitoring.dashboardUrl,
+    functionNames: { ingestion: fn.ingestion.functionName, processing: fn.processing.functionName, validation: fn.validation.functionName },
+    invokeArns: { ingestion: fn.ingestion.invokeTarget.arn, processing: fn.processing.invokeTarget.arn, validation: fn.validation.invokeTarget.arn },
+    deadLetterQueueUrls: {
+      ingestion: fn.ingestion.deadLetterQueueUrl,
+      processing: fn.processing.deadLetterQueueUrl,
+      validation: fn.validation.deadLetterQueueUrl,
+    },
+    scheduleDeadLetterQueueUrl: pipeline.ingestion.scheduleDeadLetterQueueUrl,
+    packageSizes: { ingestion: fn.ingestion.packageSize, processing: fn.processing.packageSize, validation: fn.validation.packageSize },
+  };
+}
