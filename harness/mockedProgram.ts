@@ -115,7 +115,21 @@ export async function buildMockedProgram(options: MockedProgramOptions): Promise
   const cwd = process.cwd();
   // Pulumi finds package.json (for the function packages) from the working directory.
   process.chdir(projectDir);
+  // An error inside an apply or a registration surfaces only as an unhandled rejection; the CLI
+  // fails the preview on it, so the mocked build must fail too instead of waiting forever.
+  let onRejection: (reason: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => {
+    onRejection = reject;
+  });
+  process.on("unhandledRejection", onRejection);
   try {
+    return await Promise.race([failed, build()]);
+  } finally {
+    process.off("unhandledRejection", onRejection);
+    process.chdir(cwd);
+  }
+
+  async function build(): Promise<MockedProgram> {
     const program = options.program ?? (() => require("../program").createPipeline());
     const exported = await Promise.resolve(program());
     const outputs = exported && typeof exported === "object" ? await resolveOutputs(exported) : {};
@@ -129,8 +143,6 @@ export async function buildMockedProgram(options: MockedProgramOptions): Promise
       }
     }
     return { stack: options.stack, project: projectName, region, resources, outputs, functionPackages };
-  } finally {
-    process.chdir(cwd);
   }
 }
 

@@ -1,0 +1,143 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+import { ConfigError } from "../../config/configReader";
+import { FUNCTION_DEFAULTS, parseStackConfig, scheduleExpressionProblem } from "../../config/stackConfig";
+import { stackConfiguration } from "../../harness/mockedProgram";
+
+const PROJECT_DIR = path.resolve(__dirname, "../..");
+
+/** The problems a configuration is rejected with, or [] when it is accepted. */
+function problems(raw: Record<string, unknown>): string[] {
+  try {
+    parseStackConfig(raw);
+    return [];
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+}
+
+function rejects(raw: Record<string, unknown>, key: string, allowed: RegExp): void {
+  const found = problems(raw);
+  const line = found.find((p) => p.startsWith(`flight-data-pipeline:${key} = `));
+  expect(line, `expected a problem for ${key}, got ${JSON.stringify(found)}`).to.not.equal(undefined);
+  expect(line).to.match(allowed);
+}
+
+describe("stack configuration", () => {
+  it("defaults to the seed's tables when nothing is set", () => {
+    const config = parseStackConfig({});
+    expect(config.lambda).to.deep.equal(FUNCTION_DEFAULTS);
+    expect(config.lambdaRuntime).to.equal("nodejs22.x");
+    expect(config.lambdaArchitecture).to.equal("x86_64");
+    expect(config.logRetentionDays).to.equal(30);
+    expect(config.ingestionScheduleExpression).to.equal("rate(5 minutes)");
+    expect(config.dataQuality).to.include({ qualityThreshold: 0.8, minCompletenessScore: 0.7, maxErrorRate: 0.05 });
+    expect(config.dlqRetentionSeconds).to.equal(1209600);
+    expect(config.enableLambdaVersioning).to.equal(false);
+    expect(config.vpc).to.equal(undefined);
+    expect(config.opensky.clientId).to.equal(undefined);
+  });
+
+  it("reads values the way the CLI passes them: strings, and JSON for structured keys", () => {
+    const config = parseStackConfig({
+      logRetentionDays: "90",
+      enableXrayTracing: "false",
+      lambdaConfig: JSON.stringify({ processing: { memorySize: 2048 } }),
+    });
+    expect(config.logRetentionDays).to.equal(90);
+    expect(config.enableXrayTracing).to.equal(false);
+    expect(config.lambda.processing.memorySize).to.equal(2048);
+    expect(config.lambda.processing.timeout).to.equal(FUNCTION_DEFAULTS.processing.timeout);
+  });
+
+  const cases: [string, Record<string, unknown>, string, RegExp][] = [
+    ["memory below Lambda's minimum", { lambdaConfig: { ingestion: { memorySize: 64 } } }, "lambdaConfig.ingestion.memorySize", /64: must be an integer from 128 to 10240 MB/],
+    ["memory that is not a number", { lambdaConfig: { validation: { memorySize: "big" } } }, "lambdaConfig.validation.memorySize", /"big": must be an integer/],
+    ["timeout over 15 minutes", { lambdaConfig: { processing: { timeout: 901 } } }, "lambdaConfig.processing.timeout", /from 1 to 900 seconds/],
+    ["provisioned above reserved", { enableLambdaVersioning: true, enableProvisionedConcurrency: true, lambdaConfig: { ingestion: { reservedConcurrency: 2, provisionedConcurrency: 3 } } }, "lambdaConfig.ingestion.provisionedConcurrency", /must not exceed lambdaConfig.ingestion.reservedConcurrency \(2\)/],
+    ["provisioned without the switch", { lambdaConfig: { ingestion: { provisionedConcurrency: 1 } } }, "lambdaConfig.ingestion.provisionedConcurrency", /needs enableProvisionedConcurrency: true/],
+    ["provisioned concurrency without versions", { enableProvisionedConcurrency: true }, "enableProvisionedConcurrency", /never \$LATEST/],
+    ["gradual deployment without versions", { enableGradualDeployment: true }, "enableGradualDeployment", /needs enableLambdaVersioning/],
+    ["a retention CloudWatch does not offer", { logRetentionDays: 8 }, "logRetentionDays", /must be one of 1, 3, 5, 7, 14, 30/],
+    ["a misspelt rate", { ingestionScheduleExpression: "rate(5 minute)" }, "ingestionScheduleExpression", /use rate\(5 minutes\)/],
+    ["a cron with five fields", { ingestionScheduleExpression: "cron(0 * * * *)" }, "ingestionScheduleExpression", /6 fields/],
+    ["a schedule that is neither", { ingestionScheduleExpression: "every 5 minutes" }, "ingestionScheduleExpression", /must be rate/],
+    ["a threshold above 1", { dataQualityConfig: { qualityThreshold: 80 } }, "dataQualityConfig.qualityThreshold", /80: must be a fraction from 0 to 1/],
+    ["a negative error rate", { dataQualityConfig: { maxErrorRate: -0.1 } }, "dataQualityConfig.maxErrorRate", /fraction from 0 to 1/],
+    ["an unknown runtime", { lambdaRuntime: "nodejs20.x" }, "lambdaRuntime", /one of nodejs22.x, nodejs24.x/],
+    ["an unknown architecture", { lambdaArchitecture: "arm" }, "lambdaArchitecture", /one of x86_64, arm64/],
+    ["a DLQ retention over 14 days", { dlqRetentionSeconds: 1209601 }, "dlqRetentionSeconds", /from 60 to 1209600 seconds/],
+    ["a misspelt key", { logRetentionDay: 7 }, "logRetentionDay", /not a setting of this project/],
+    ["a misspelt nested key", { lambdaConfig: { ingestion: { memory: 256 } } }, "lambdaConfig.ingestion.memory", /not a setting/],
+    ["structured config that is not JSON", { lambdaConfig: "{memorySize: 1}" }, "lambdaConfig", /is not valid JSON/],
+    ["an environment variable the program sets", { lambdaConfig: { ingestion: { environmentVariables: { RAW_BUCKET: "x" } } } }, "lambdaConfig.ingestion.environmentVariables.RAW_BUCKET", /set by the program/],
+    ["an environment variable name Lambda rejects", { lambdaConfig: { ingestion: { environmentVariables: { "1BAD": "x" } } } }, "lambdaConfig.ingestion.environmentVariables.1BAD", /must start with a letter/],
+    ["a bounding box upside down", { opensky: { boundingBox: { lamin: 50, lamax: 45, lomin: 5, lomax: 10 } } }, "opensky.boundingBox.lamin", /must be below lamax \(45\)/],
+    ["a bounding box missing a side", { opensky: { boundingBox: { lamin: 45, lamax: 50, lomin: 5 } } }, "opensky.boundingBox.lomax", /is required/],
+    ["an OpenSky client id without its secret", { opensky: { clientId: "me" } }, "openskyClientSecret", /pulumi config set --secret openskyClientSecret/],
+    ["an API URL without TLS", { opensky: { apiUrl: "http://opensky-network.org/api" } }, "opensky.apiUrl", /https:\/\//],
+    ["raw data expiring before its transition", { dataLake: { rawTransitionDays: 60, rawExpirationDays: 45 } }, "dataLake.rawExpirationDays", /later than dataLake.rawTransitionDays \(60\)/],
+    ["an infrequent-access transition S3 refuses", { dataLake: { rawTransitionDays: 10 } }, "dataLake.rawTransitionDays", /from 30 to 3650/],
+    ["an existing bucket with the wrong ARN", { dataLake: { existingBuckets: { raw: { name: "my-raw", arn: "arn:aws:s3:::other" }, processed: { name: "my-processed" }, athenaResults: { name: "my-results" } } } }, "dataLake.existingBuckets.raw.arn", /arn:aws:s3:::my-raw/],
+    ["a VPC with no subnets", { vpcConfig: { subnetIds: [], securityGroupIds: ["sg-0123abcd"] } }, "vpcConfig.subnetIds", /at least one subnet/],
+    ["a subnet id that is not one", { vpcConfig: { subnetIds: ["subnet-xyz"], securityGroupIds: ["sg-0123abcd"] } }, "vpcConfig.subnetIds[0]", /subnet id/],
+    ["an alert email that is not one", { errorNotificationEmail: "ops" }, "errorNotificationEmail", /email address/],
+    ["an alert email with no topic", { errorNotificationEmail: "ops@example.com", createErrorNotificationTopic: false }, "errorNotificationEmail", /needs createErrorNotificationTopic/],
+    ["a gradual-deployment weight of 0", { gradualDeploymentWeight: 0 }, "gradualDeploymentWeight", /from 0.01 to 1/],
+    ["an unknown Parquet codec", { parquet: { codec: "lz4" } }, "parquet.codec", /snappy, gzip, zstd, uncompressed/],
+    ["a layer override that is no layer ARN", { lambdaInsightsLayerArn: "LambdaInsightsExtension:38" }, "lambdaInsightsLayerArn", /layer version ARN/],
+  ];
+  for (const [what, raw, key, allowed] of cases) {
+    it(`rejects ${what}, naming ${key}`, () => rejects(raw, key, allowed));
+  }
+
+  it("reports every problem at once, not only the first", () => {
+    const found = problems({ logRetentionDays: 8, lambdaRuntime: "python3.12", dataQualityConfig: { qualityThreshold: 2 } });
+    expect(found).to.have.length(3);
+  });
+
+  it("never prints the OpenSky client secret", () => {
+    const found = problems({ openskyClientSecret: "s3cr3t-value", logRetentionDays: 8 });
+    expect(found.join("\n")).to.not.contain("s3cr3t-value");
+  });
+
+  it("checks schedule expressions the way EventBridge does", () => {
+    expect(scheduleExpressionProblem("rate(1 minute)")).to.equal(undefined);
+    expect(scheduleExpressionProblem("rate(1 minutes)")).to.match(/rate\(1 minute\)/);
+    expect(scheduleExpressionProblem("rate(2 hours)")).to.equal(undefined);
+    expect(scheduleExpressionProblem("cron(0/5 * * * ? *)")).to.equal(undefined);
+  });
+
+  it("declares in Pulumi.yaml the same defaults the loader applies", () => {
+    const project = parseYaml(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
+    const defaults = parseStackConfig({}) as unknown as Record<string, unknown>;
+    const declared = Object.entries<any>(project.config);
+    expect(declared.length).to.be.greaterThan(10);
+    for (const [key, declaration] of declared) {
+      expect(defaults[key], `Pulumi.yaml default of ${key}`).to.equal(declaration.default);
+    }
+  });
+
+  for (const stack of ["dev", "prod"]) {
+    it(`accepts Pulumi.${stack}.yaml as the CLI passes it`, () => {
+      const { config } = stackConfiguration(stack);
+      const raw: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(config)) {
+        if (key.startsWith("flight-data-pipeline:")) raw[key.slice("flight-data-pipeline:".length)] = value;
+      }
+      const parsed = parseStackConfig(raw);
+      if (stack === "prod") {
+        expect(parsed.enableLambdaVersioning).to.equal(true);
+        expect(parsed.lambda.ingestion.provisionedConcurrency).to.equal(2);
+        expect(parsed.errorNotificationEmail).to.be.a("string");
+      } else {
+        expect(parsed.enableProvisionedConcurrency).to.equal(false);
+        expect(parsed.enableGradualDeployment).to.equal(false);
+        expect(parsed.logRetentionDays).to.be.at.most(14);
+      }
+    });
+  }
+});

@@ -1,0 +1,322 @@
+/**
+ * The whole program under Pulumi's mocks, per component: the security-relevant properties of what
+ * each one creates, the stack-to-stack differences, and the optional pieces switched on and off.
+ */
+import { expect } from "chai";
+import { buildMockedProgram } from "../../harness/mockedProgram";
+import { ENV } from "../../contract/environment";
+import { PARQUET_COLUMNS } from "../../handlers/shared/stateVector";
+import { actions, ProgramQueries, resources, statements } from "./programQueries";
+
+const STAGES = ["ingestion", "processing", "validation"];
+
+describe("the program under mocks", function () {
+  let dev: ProgramQueries;
+  let prod: ProgramQueries;
+
+  before(async () => {
+    dev = new ProgramQueries(await buildMockedProgram({ stack: "dev" }));
+    prod = new ProgramQueries(await buildMockedProgram({ stack: "prod" }));
+  });
+
+  describe("DataLake", () => {
+    it("creates a rotating customer-managed key and three locked-down buckets", () => {
+      for (const q of [dev, prod]) {
+        const key = q.one("aws:kms/key:Key");
+        expect(key.inputs.enableKeyRotation).to.equal(true);
+        const buckets = q.ofType("aws:s3/bucket:Bucket");
+        expect(buckets.map((b) => b.name.replace(/^flight-data-pipeline-\w+-lake-/, "")).sort()).to.deep.equal([
+          "athena-results",
+          "processed",
+          "raw",
+        ]);
+        for (const bucket of buckets) {
+          const id = bucket.state.bucket;
+          const of = (type: string) => q.ofType(type).filter((r) => r.inputs.bucket === id);
+          const [encryption] = of("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
+          expect(encryption.inputs.rules[0]).to.deep.equal({
+            applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.state.arn },
+            bucketKeyEnabled: true,
+          });
+          const [block] = of("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
+          expect(block.inputs).to.include({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+          expect(of("aws:s3/bucketVersioning:BucketVersioning")[0].inputs.versioningConfiguration.status).to.equal("Enabled");
+          const [policy] = of("aws:s3/bucketPolicy:BucketPolicy");
+          const [deny] = statements(policy.inputs.policy);
+          expect(deny).to.deep.include({ Effect: "Deny", Principal: "*", Action: "s3:*" });
+          expect(deny.Condition).to.deep.equal({ Bool: { "aws:SecureTransport": "false" } });
+          expect(policy.dependencies).to.include(block.urn);
+          expect(of("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")).to.have.length(1);
+        }
+      }
+    });
+
+    it("ages raw snapshots out by the stack's lifecycle settings", () => {
+      const raw = (q: ProgramQueries) =>
+        q.ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find((l) => l.name.includes("-lake-raw"))!
+          .inputs.rules[0];
+      expect(raw(dev)).to.deep.include({ filter: { prefix: "raw/" }, expiration: { days: 60 } });
+      expect(raw(prod).transitions).to.deep.equal([{ days: 30, storageClass: "STANDARD_IA" }]);
+      expect(raw(prod).expiration).to.deep.equal({ days: 365 });
+      expect(dev.one("aws:s3/bucket:Bucket", "lake-raw").inputs.forceDestroy).to.equal(true);
+      expect(prod.one("aws:s3/bucket:Bucket", "lake-raw").inputs.forceDestroy).to.equal(false);
+    });
+
+    it("uses existing buckets instead of creating them when given", async () => {
+      const q = new ProgramQueries(
+        await buildMockedProgram({
+          stack: "dev",
+          config: {
+            dataLake: {
+              existingBuckets: {
+                raw: { name: "acme-raw" },
+                processed: { name: "acme-processed" },
+                athenaResults: { name: "acme-athena" },
+              },
+            },
+          },
+        }),
+      );
+      expect(q.ofType("aws:s3/bucket:Bucket")).to.have.length(0);
+      expect(q.fn("ingestion").inputs.environment.variables[ENV.rawBucket]).to.equal("acme-raw");
+      expect(q.ofType("aws:s3/bucketNotification:BucketNotification").map((n) => n.inputs.bucket).sort()).to.deep.equal([
+        "acme-processed",
+        "acme-raw",
+      ]);
+    });
+  });
+
+  describe("AnalyticsCatalog", () => {
+    it("declares the Parquet columns with partition projection and an encrypted Athena workgroup", () => {
+      const table = prod.one("aws:glue/catalogTable:CatalogTable");
+      const processed = prod.one("aws:s3/bucket:Bucket", "lake-processed").state.bucket;
+      expect(table.inputs.storageDescriptor.columns.map((c: { name: string }) => c.name)).to.deep.equal(PARQUET_COLUMNS.map((c) => c.name));
+      expect(table.inputs.storageDescriptor.columns.find((c: { name: string }) => c.name === "last_contact").type).to.equal("timestamp");
+      expect(table.inputs.partitionKeys.map((k: { name: string }) => k.name)).to.deep.equal(["year", "month", "day", "hour"]);
+      expect(table.inputs.parameters["projection.enabled"]).to.equal("true");
+      expect(table.inputs.parameters["storage.location.template"]).to.equal(
+        `s3://${processed}/processed/year=\${year}/month=\${month}/day=\${day}/hour=\${hour}/`,
+      );
+      const workgroup = prod.one("aws:athena/workgroup:Workgroup");
+      const results = workgroup.inputs.configuration.resultConfiguration;
+      expect(results.encryptionConfiguration).to.deep.equal({ encryptionOption: "SSE_KMS", kmsKeyArn: prod.one("aws:kms/key:Key").state.arn });
+      expect(results.outputLocation).to.match(/^s3:\/\/flight-data-pipeline-prod-lake-athena-results-/);
+      expect(workgroup.inputs.configuration.enforceWorkgroupConfiguration).to.equal(true);
+    });
+  });
+
+  describe("ExecutionTracking", () => {
+    it("keeps one item per snapshot and stage, encrypted with the key, recoverable and expiring", () => {
+      for (const q of [dev, prod]) {
+        const table = q.one("aws:dynamodb/table:Table");
+        expect(table.inputs).to.deep.include({ hashKey: "snapshotId", rangeKey: "stage", billingMode: "PAY_PER_REQUEST" });
+        expect(table.inputs.pointInTimeRecovery).to.deep.equal({ enabled: true });
+        expect(table.inputs.ttl).to.deep.equal({ attributeName: "expiresAt", enabled: true });
+        expect(table.inputs.serverSideEncryption).to.deep.equal({ enabled: true, kmsKeyArn: q.one("aws:kms/key:Key").state.arn });
+      }
+      expect(prod.one("aws:dynamodb/table:Table").inputs.deletionProtectionEnabled).to.equal(true);
+      expect(dev.one("aws:dynamodb/table:Table").inputs.deletionProtectionEnabled).to.equal(false);
+    });
+  });
+
+  describe("PipelineFunction", () => {
+    it("sizes, traces and encrypts each function from the stack's configuration", () => {
+      const expected: Record<string, [number, number, number]> = {
+        ingestion: [512, 60, 10],
+        processing: [1024, 120, 5],
+        validation: [512, 60, 3],
+      };
+      for (const stage of STAGES) {
+        const fn = prod.fn(stage).inputs;
+        expect([fn.memorySize, fn.timeout, fn.reservedConcurrentExecutions]).to.deep.equal(expected[stage]);
+        expect(fn.runtime).to.equal("nodejs22.x");
+        expect(fn.tracingConfig).to.deep.equal({ mode: "Active" });
+        expect(fn.handler).to.equal("__index.handler");
+        expect(fn.publish).to.equal(true);
+        expect(fn.environment.variables[ENV.environment]).to.equal("prod");
+        expect(fn.environment.variables[ENV.logLevel]).to.equal("INFO");
+        expect(fn.environment.variables[ENV.trackingTable]).to.equal(prod.one("aws:dynamodb/table:Table").state.name);
+        expect(dev.fn(stage).inputs.environment.variables[ENV.logLevel]).to.equal("DEBUG");
+        expect(dev.fn(stage).inputs.publish).to.equal(false);
+      }
+      expect(dev.fn("ingestion").inputs.memorySize).to.equal(256);
+    });
+
+    it("retries failed asynchronous invocations twice, then parks them in the function's DLQ", () => {
+      for (const stage of STAGES) {
+        const [config] = prod.inStage(stage, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig");
+        expect(config.inputs).to.include({ maximumRetryAttempts: 2, maximumEventAgeInSeconds: 21600, qualifier: "live" });
+        const [devConfig] = dev.inStage(stage, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig");
+        expect(devConfig.inputs.qualifier).to.equal("$LATEST");
+        const [queue] = prod.inStage(stage, "aws:sqs/queue:Queue");
+        expect(queue.inputs.messageRetentionSeconds).to.equal(1209600);
+      }
+    });
+
+    it("raises the four alarms of each function to the alert topic", () => {
+      for (const stage of STAGES) {
+        const alarms = prod.inStage(stage, "aws:cloudwatch/metricAlarm:MetricAlarm");
+        const byMetric = Object.fromEntries(alarms.map((a) => [a.inputs.metricName, a.inputs]));
+        expect(byMetric.Errors).to.include({ threshold: 5, period: 300, statistic: "Sum", comparisonOperator: "GreaterThanThreshold" });
+        expect(byMetric.Duration.threshold).to.equal(prod.fn(stage).inputs.timeout * 1000 * 0.8);
+        expect(byMetric.Throttles.threshold).to.equal(0);
+        expect(byMetric.ApproximateNumberOfMessagesVisible.dimensions.QueueName).to.equal(prod.inStage(stage, "aws:sqs/queue:Queue")[0].state.name);
+      }
+    });
+
+    it("grants each stage only what its code does", () => {
+      const raw = prod.one("aws:s3/bucket:Bucket", "lake-raw").state.arn;
+      const processed = prod.one("aws:s3/bucket:Bucket", "lake-processed").state.arn;
+      const table = prod.one("aws:dynamodb/table:Table").state.arn;
+      const grants = (stage: string) => {
+        const result: Record<string, string[]> = {};
+        for (const s of statements(prod.inStage(stage, "aws:iam/rolePolicy:RolePolicy")[0].inputs.policy)) {
+          expect(s.Effect).to.equal("Allow");
+          for (const action of actions(s)) {
+            expect(action, "no wildcard action").to.not.match(/(^\*$|:\*$)/);
+            result[action] = [...(result[action] ?? []), ...resources(s)];
+          }
+        }
+        return result;
+      };
+      const ingestion = grants("ingestion");
+      expect(ingestion["s3:PutObject"]).to.deep.equal([`${raw}/raw/*`]);
+      expect(ingestion["dynamodb:PutItem"]).to.deep.equal([table]);
+      expect(ingestion).to.not.have.property("sns:Publish");
+      const processing = grants("processing");
+      expect(processing["s3:GetObject"]).to.include(`${raw}/raw/*`);
+      expect(processing["s3:PutObject"]).to.deep.equal([`${processed}/processed/*`, `${processed}/quarantine/*`]);
+      expect(processing).to.not.have.property("cloudwatch:PutMetricData");
+      const validation = grants("validation");
+      expect(validation["s3:GetObject"]).to.deep.equal([`${processed}/processed/*`]);
+      expect(validation["s3:PutObject"]).to.deep.equal([`${processed}/reports/*`]);
+      expect(validation["sns:Publish"]).to.deep.equal([prod.one("aws:sns/topic:Topic").state.arn]);
+    });
+
+    it("ships in each package only the packages its handler loads, and a handler export", () => {
+      const expected: Record<string, string[]> = {
+        ingestion: ["is-network-error", "p-retry"],
+        processing: ["hyparquet", "hyparquet-writer"],
+        validation: ["hyparquet"],
+      };
+      for (const q of [dev, prod]) {
+        for (const stage of STAGES) {
+          const pkg = q.program.functionPackages[q.fn(stage).inputs.name];
+          expect(pkg.packages.sort(), stage).to.deep.equal(expected[stage]);
+          expect(pkg.indexJs).to.match(/exports\.handler = /);
+          const required = [...pkg.indexJs.matchAll(/require\("([^"./][^"]*)"\)/g)].map((m) => m[1].split("/").slice(0, m[1].startsWith("@") ? 2 : 1).join("/"));
+          for (const name of required) {
+            const builtIn = require("module").builtinModules.includes(name.replace(/^node:/, ""));
+            const runtimeProvided = name.startsWith("@aws-sdk/");
+            expect(builtIn || runtimeProvided || pkg.packages.includes(name), `${stage} requires ${name}`).to.equal(true);
+          }
+          expect(pkg.zipBytes).to.be.greaterThan(1000).and.lessThan(400 * 1024);
+        }
+      }
+    });
+  });
+
+  describe("IngestionStage", () => {
+    it("keeps OpenSky credentials in an encrypted secret, never in the environment", async () => {
+      const q = new ProgramQueries(
+        await buildMockedProgram({ stack: "dev", config: { opensky: { clientId: "pipeline-client" }, openskyClientSecret: "hunter2-secret" } }),
+      );
+      const secret = q.one("aws:secretsmanager/secret:Secret");
+      expect(secret.inputs.kmsKeyId).to.equal(q.one("aws:kms/key:Key").state.arn);
+      const value = q.one("aws:secretsmanager/secretVersion:SecretVersion");
+      expect(JSON.parse(value.inputs.secretString)).to.deep.equal({ clientId: "pipeline-client", clientSecret: "hunter2-secret" });
+      const env = q.fn("ingestion").inputs.environment.variables;
+      expect(env[ENV.openskyCredentialsSecretArn]).to.equal(secret.state.arn);
+      expect(JSON.stringify(env)).to.not.contain("hunter2");
+      const read = statements(q.inStage("ingestion", "aws:iam/rolePolicy:RolePolicy")[0].inputs.policy).find((s) =>
+        actions(s).includes("secretsmanager:GetSecretValue"),
+      );
+      expect(resources(read!)).to.deep.equal([secret.state.arn]);
+      expect(dev.ofType("aws:secretsmanager/secret:Secret")).to.have.length(0);
+      expect(dev.fn("ingestion").inputs.environment.variables[ENV.openskyBoundingBox]).to.equal("45,5,50,10");
+    });
+
+    it("runs on the stack's schedule, or not at all when switched off", async () => {
+      expect(dev.one("aws:cloudwatch/eventRule:EventRule").inputs.scheduleExpression).to.equal("rate(15 minutes)");
+      expect(prod.one("aws:cloudwatch/eventRule:EventRule").inputs.scheduleExpression).to.equal("rate(5 minutes)");
+      const off = new ProgramQueries(await buildMockedProgram({ stack: "dev", config: { enableScheduledIngestion: false } }));
+      expect(off.ofType("aws:cloudwatch/eventRule:EventRule")).to.have.length(0);
+      expect(off.ofType("aws:cloudwatch/eventTarget:EventTarget")).to.have.length(0);
+    });
+  });
+
+  describe("ValidationStage and Monitoring", () => {
+    it("passes the stack's quality thresholds to the validation function", () => {
+      const env = prod.fn("validation").inputs.environment.variables;
+      expect(env).to.include({ QUALITY_THRESHOLD: "0.8", MIN_COMPLETENESS_SCORE: "0.7", MAX_ERROR_RATE: "0.05", STRICT_MODE: "false" });
+      expect(env[ENV.alertTopicArn]).to.equal(prod.one("aws:sns/topic:Topic").state.arn);
+    });
+
+    it("alarms on quality below the threshold and on a stale feed, and draws the dashboard", () => {
+      const quality = prod.one("aws:cloudwatch/metricAlarm:MetricAlarm", "quality-below-threshold").inputs;
+      expect(quality).to.include({ namespace: "FlightDataPipeline", metricName: "DataQualityScore", threshold: 80, comparisonOperator: "LessThanThreshold" });
+      expect(quality.dimensions).to.deep.equal({ Environment: "prod" });
+      const stale = prod.one("aws:cloudwatch/metricAlarm:MetricAlarm", "feed-stale").inputs;
+      expect(stale).to.include({ metricName: "RecordsProcessed", evaluationPeriods: 3, treatMissingData: "breaching" });
+      const body = JSON.parse(prod.one("aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody);
+      const charted = JSON.stringify(body.widgets);
+      for (const stage of STAGES) expect(charted).to.contain(prod.fn(stage).state.name);
+      for (const metric of ["DataQualityScore", "RecordsProcessed", "CompletenessScore", "ErrorRate", "Throttles", "ConcurrentExecutions"]) {
+        expect(charted).to.contain(metric);
+      }
+      expect(prod.one("aws:sns/topicSubscription:TopicSubscription").inputs).to.include({ protocol: "email", endpoint: "flight-data-alerts@example.com" });
+    });
+
+    it("works without the alert topic: alarms with no actions, quality alerts logged only", async () => {
+      const q = new ProgramQueries(await buildMockedProgram({ stack: "dev", config: { createErrorNotificationTopic: false } }));
+      expect(q.ofType("aws:sns/topic:Topic")).to.have.length(0);
+      for (const alarm of q.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")) expect(alarm.inputs.alarmActions).to.deep.equal([]);
+      expect(q.fn("validation").inputs.environment.variables).to.not.have.property(ENV.alertTopicArn);
+    });
+
+    it("leaves out alarms and dashboard when the stack switches them off", async () => {
+      const q = new ProgramQueries(
+        await buildMockedProgram({ stack: "dev", config: { enableCloudwatchAlarms: false, createLambdaDashboard: false, enableXrayTracing: false } }),
+      );
+      expect(q.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")).to.have.length(0);
+      expect(q.ofType("aws:cloudwatch/dashboard:Dashboard")).to.have.length(0);
+      expect(q.fn("ingestion").inputs.tracingConfig).to.deep.equal({ mode: "PassThrough" });
+      const policy = statements(q.inStage("ingestion", "aws:iam/rolePolicy:RolePolicy")[0].inputs.policy);
+      expect(policy.some((s) => actions(s).some((a) => a.startsWith("xray:")))).to.equal(false);
+    });
+  });
+
+  describe("shared dependencies layer", () => {
+    it("moves the runtime packages into one layer and out of the functions", async () => {
+      const q = new ProgramQueries(await buildMockedProgram({ stack: "dev", config: { sharedDependenciesLayer: true } }));
+      const layer = q.one("aws:lambda/layerVersion:LayerVersion");
+      const assets = Object.keys(await layer.inputs.code.assets);
+      expect(assets).to.include.members(["nodejs/node_modules/p-retry", "nodejs/node_modules/hyparquet", "nodejs/node_modules/hyparquet-writer"]);
+      expect(assets.some((a) => a.includes("@aws-sdk") || a.includes("@pulumi"))).to.equal(false);
+      for (const stage of STAGES) {
+        expect(q.fn(stage).inputs.layers).to.deep.equal([layer.state.arn]);
+        expect(q.program.functionPackages[q.fn(stage).inputs.name].packages).to.deep.equal([]);
+      }
+    });
+  });
+
+  describe("tags and configuration errors", () => {
+    it("tags every taggable resource through the stack's provider", () => {
+      const [provider] = prod.ofType("pulumi:providers:aws");
+      const tags = JSON.parse(provider.inputs.defaultTags).tags;
+      expect(tags).to.deep.equal({ project: "flight-data-pipeline", environment: "prod", "managed-by": "pulumi", "cost-center": "data-platform" });
+      const custom = prod.program.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
+      for (const resource of custom) expect(resource.provider, resource.name).to.match(/^urn:pulumi:prod::flight-data-pipeline::pulumi:providers:aws::/);
+    });
+
+    it("fails the build with the key's name when the configuration is bad", async () => {
+      let error: Error | undefined;
+      try {
+        await buildMockedProgram({ stack: "dev", config: { lambdaConfig: { processing: { timeout: 0 } } } });
+      } catch (err) {
+        error = err as Error;
+      }
+      expect(error?.message).to.match(/flight-data-pipeline:lambdaConfig.processing.timeout = 0: must be an integer from 1 to 900/);
+    });
+  });
+});

@@ -1,0 +1,272 @@
+/**
+ * The design reference's list of what AWS rejects (or silently gets wrong) and mocks accept.
+ * Each item is asserted on the resource graph the program builds for a real stack.
+ */
+import { expect } from "chai";
+import { buildMockedProgram, MOCK_ACCOUNT_ID, type MockedProgram } from "../../harness/mockedProgram";
+import { aliasRouting } from "../../components/aliasRouting";
+import { lambdaInsightsLayerArn } from "../../components/lambdaInsights";
+import { actions, ProgramQueries, resources, statements, type Statement } from "./programQueries";
+
+const T = {
+  key: "aws:kms/key:Key",
+  topic: "aws:sns/topic:Topic",
+  topicPolicy: "aws:sns/topicPolicy:TopicPolicy",
+  queue: "aws:sqs/queue:Queue",
+  queuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
+  rule: "aws:cloudwatch/eventRule:EventRule",
+  target: "aws:cloudwatch/eventTarget:EventTarget",
+  permission: "aws:lambda/permission:Permission",
+  notification: "aws:s3/bucketNotification:BucketNotification",
+  bucket: "aws:s3/bucket:Bucket",
+  fn: "aws:lambda/function:Function",
+  role: "aws:iam/role:Role",
+  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  alias: "aws:lambda/alias:Alias",
+  provisioned: "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  invokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+  endpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
+  vpc: "awsx:ec2:Vpc",
+};
+const STAGES = ["ingestion", "processing", "validation"];
+
+function keyStatement(q: ProgramQueries, principal: string): Statement {
+  const found = statements(q.one(T.key).inputs.policy).filter((s) => s.Principal?.Service === principal);
+  expect(found, `key policy statement for ${principal}`).to.have.length(1);
+  return found[0];
+}
+
+function rolePolicyOf(q: ProgramQueries, stage: string): Statement[] {
+  return statements(q.inStage(stage, T.rolePolicy)[0].inputs.policy);
+}
+
+describe("deployability: what AWS rejects and mocks accept", function () {
+  let dev: ProgramQueries;
+  let prod: ProgramQueries;
+  let prodProgram: MockedProgram;
+
+  before(async () => {
+    dev = new ProgramQueries(await buildMockedProgram({ stack: "dev" }));
+    prodProgram = await buildMockedProgram({ stack: "prod" });
+    prod = new ProgramQueries(prodProgram);
+  });
+
+  it("1. the key policy lets CloudWatch Logs of this region use the key, scoped by the log-group encryption context", () => {
+    for (const q of [dev, prod]) {
+      const s = keyStatement(q, "logs.us-east-1.amazonaws.com");
+      expect(actions(s)).to.include.members(["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"]);
+      expect(s.Condition?.ArnLike?.["kms:EncryptionContext:aws:logs:arn"]).to.equal(
+        `arn:aws:logs:us-east-1:${MOCK_ACCOUNT_ID}:log-group:*`,
+      );
+      for (const group of q.ofType(T.logGroup)) expect(group.inputs.kmsKeyId).to.equal(q.one(T.key).state.arn);
+    }
+  });
+
+  it("2. alarms can publish to the encrypted topic: key policy for cloudwatch.amazonaws.com, topic policy allowing publish", () => {
+    const s = keyStatement(prod, "cloudwatch.amazonaws.com");
+    expect(actions(s)).to.include.members(["kms:Decrypt", "kms:GenerateDataKey"]);
+    const topic = prod.one(T.topic);
+    expect(topic.inputs.kmsMasterKeyId).to.equal(prod.one(T.key).state.arn);
+    const publish = statements(prod.one(T.topicPolicy).inputs.policy).find((st) => st.Effect === "Allow");
+    expect(publish?.Principal).to.deep.equal({ Service: "cloudwatch.amazonaws.com" });
+    expect(actions(publish!)).to.deep.equal(["sns:Publish"]);
+    expect(publish!.Condition?.StringEquals?.["aws:SourceAccount"]).to.equal(MOCK_ACCOUNT_ID);
+    const alarms = prod.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
+    expect(alarms.length).to.be.greaterThan(10);
+    for (const alarm of alarms) expect(alarm.inputs.alarmActions, alarm.name).to.deep.equal([topic.state.arn]);
+  });
+
+  it("3. the schedule's DLQ accepts EventBridge only from its rule, and the key lets EventBridge use it", () => {
+    for (const q of [dev, prod]) {
+      const rule = q.one(T.rule);
+      const queue = q.one(T.queue, "schedule-dlq");
+      const policy = q.one(T.queuePolicy);
+      expect(policy.inputs.queueUrl).to.equal(queue.state.url);
+      const [allow] = statements(policy.inputs.policy);
+      expect(allow.Principal).to.deep.equal({ Service: "events.amazonaws.com" });
+      expect(actions(allow)).to.deep.equal(["sqs:SendMessage"]);
+      expect(allow.Resource).to.equal(queue.state.arn);
+      expect(allow.Condition?.ArnEquals?.["aws:SourceArn"]).to.equal(rule.state.arn);
+      expect(queue.inputs.kmsMasterKeyId).to.equal(q.one(T.key).state.arn);
+      expect(actions(keyStatement(q, "events.amazonaws.com"))).to.include.members(["kms:Decrypt", "kms:GenerateDataKey"]);
+      const target = q.one(T.target);
+      expect(target.inputs.deadLetterConfig.arn).to.equal(queue.state.arn);
+      expect(target.inputs.retryPolicy).to.deep.equal({ maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 });
+      expect(target.dependencies).to.include(policy.urn);
+    }
+  });
+
+  it("4. each S3 permission exists before its bucket's only notification, and both name the same qualifier", () => {
+    for (const q of [dev, prod]) {
+      const notifications = q.ofType(T.notification);
+      const buckets = notifications.map((n) => n.inputs.bucket);
+      expect(new Set(buckets).size, "one notification per bucket").to.equal(notifications.length);
+      expect(notifications).to.have.length(2);
+      for (const notification of notifications) {
+        const [config] = notification.inputs.lambdaFunctions;
+        const permission = q.ofType(T.permission).find((p) => notification.dependencies.includes(p.urn));
+        expect(permission, `${notification.name} depends on a permission`).to.not.equal(undefined);
+        const bucket = q.ofType(T.bucket).find((b) => b.state.bucket === notification.inputs.bucket)!;
+        expect(permission!.inputs).to.include({ principal: "s3.amazonaws.com", sourceArn: bucket.state.arn, sourceAccount: MOCK_ACCOUNT_ID });
+        if (q === prod) {
+          expect(permission!.inputs.qualifier).to.equal("live");
+          expect(config.lambdaFunctionArn).to.match(/:live$/);
+        } else {
+          expect(permission!.inputs.qualifier).to.equal(undefined);
+          expect(config.lambdaFunctionArn).to.not.match(/:live$/);
+        }
+        expect(config.lambdaFunctionArn.startsWith(`arn:aws:lambda:us-east-1:${MOCK_ACCOUNT_ID}:function:${permission!.inputs.function}`)).to.equal(true);
+      }
+    }
+  });
+
+  it("5. each role may send to its own DLQ and use the key that encrypts it and the environment", () => {
+    for (const q of [dev, prod]) {
+      const keyArn = q.one(T.key).state.arn;
+      for (const stage of STAGES) {
+        const policy = rolePolicyOf(q, stage);
+        const dlq = q.inStage(stage, T.queue)[0];
+        const send = policy.find((s) => actions(s).includes("sqs:SendMessage"));
+        expect(resources(send!)).to.deep.equal([dlq.state.arn]);
+        const kms = policy.find((s) => actions(s).includes("kms:Decrypt"));
+        expect(resources(kms!)).to.deep.equal([keyArn]);
+        expect(actions(kms!)).to.include("kms:GenerateDataKey");
+        expect(q.fn(stage).inputs.kmsKeyArn).to.equal(keyArn);
+        expect(dlq.inputs.kmsMasterKeyId).to.equal(keyArn);
+        const [invokeConfig] = q.inStage(stage, T.invokeConfig);
+        expect(invokeConfig.inputs.destinationConfig.onFailure.destination).to.equal(dlq.state.arn);
+        expect(invokeConfig.dependencies).to.include(q.inStage(stage, T.rolePolicy)[0].urn);
+      }
+    }
+  });
+
+  it("6. provisioned concurrency targets the live alias, never $LATEST, within reserved concurrency", () => {
+    const [config] = prod.ofType(T.provisioned);
+    expect(config.inputs.qualifier).to.equal("live");
+    expect(config.inputs.provisionedConcurrentExecutions).to.equal(2);
+    expect(config.inputs.functionName).to.equal(prod.fn("ingestion").state.name);
+    expect(prod.fn("ingestion").inputs.reservedConcurrentExecutions).to.be.at.least(2);
+    expect(dev.ofType(T.provisioned)).to.have.length(0);
+  });
+
+  it("7. the first deployment routes the alias to the one version it has; the next one splits traffic", async () => {
+    for (const alias of prod.ofType(T.alias)) {
+      expect(alias.inputs.functionVersion).to.equal("1");
+      expect(alias.inputs.routingConfig).to.equal(undefined);
+    }
+    const functionNames = STAGES.map((s) => prod.fn(s).state.name);
+    const second = new ProgramQueries(
+      await buildMockedProgram({
+        stack: "prod",
+        publishedVersion: "2",
+        liveAliasVersions: Object.fromEntries(functionNames.map((n) => [n, "1"])),
+      }),
+    );
+    for (const alias of second.ofType(T.alias)) {
+      expect(alias.inputs.functionVersion).to.equal("1");
+      expect(alias.inputs.routingConfig).to.deep.equal({ additionalVersionWeights: { "2": 0.1 } });
+    }
+    expect(aliasRouting("1", "2", 1)).to.deep.equal({ functionVersion: "2" });
+    expect(aliasRouting("2", "2", 0.1)).to.deep.equal({ functionVersion: "2" });
+    expect(() => aliasRouting("1", "2", 0)).to.throw(/\(0, 1\]/);
+  });
+
+  it("8. the Lambda Insights layer follows region and architecture", async () => {
+    expect(prod.fn("ingestion").inputs.layers).to.deep.equal([lambdaInsightsLayerArn("us-east-1", "x86_64")]);
+    expect(lambdaInsightsLayerArn("us-east-1", "x86_64")).to.match(/^arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:\d+$/);
+    expect(lambdaInsightsLayerArn("eu-west-1", "arm64")).to.match(/^arn:aws:lambda:eu-west-1:580247275435:layer:LambdaInsightsExtension-Arm64:\d+$/);
+    expect(lambdaInsightsLayerArn("ap-east-1", "x86_64")).to.match(/:519774774795:/);
+    expect(() => lambdaInsightsLayerArn("mars-north-1", "x86_64")).to.throw(/lambdaInsightsLayerArn/);
+    const arm = new ProgramQueries(
+      await buildMockedProgram({ stack: "prod", config: { "aws:region": "eu-west-1", lambdaArchitecture: "arm64" } }),
+    );
+    for (const stage of STAGES) {
+      expect(arm.fn(stage).inputs.architectures).to.deep.equal(["arm64"]);
+      expect(arm.fn(stage).inputs.layers).to.deep.equal([lambdaInsightsLayerArn("eu-west-1", "arm64")]);
+    }
+    expect(dev.fn("ingestion").inputs.layers ?? []).to.deep.equal([]);
+    let unknownRegion: Error | undefined;
+    await buildMockedProgram({ stack: "prod", config: { "aws:region": "xx-nowhere-1" } }).catch((err) => (unknownRegion = err));
+    expect(unknownRegion?.message).to.match(/No known Lambda Insights layer for xx-nowhere-1 .*lambdaInsightsLayerArn/);
+  });
+
+  it("9. functions in a created VPC can manage their ENIs and reach S3 and DynamoDB through gateway endpoints, the rest through NAT", async () => {
+    const q = new ProgramQueries(await buildMockedProgram({ stack: "dev", config: { vpcConfig: { create: true } } }));
+    const vpc = q.one(T.vpc);
+    expect(vpc.inputs.natGateways).to.deep.equal({ strategy: "Single" });
+    const endpoints = q.ofType(T.endpoint);
+    expect(endpoints.map((e) => e.inputs.serviceName).sort()).to.deep.equal([
+      "com.amazonaws.us-east-1.dynamodb",
+      "com.amazonaws.us-east-1.s3",
+    ]);
+    for (const endpoint of endpoints) {
+      expect(endpoint.inputs.vpcEndpointType).to.equal("Gateway");
+      expect(endpoint.inputs.routeTableIds).to.have.length(3);
+    }
+    for (const stage of STAGES) {
+      expect(q.fn(stage).inputs.vpcConfig.subnetIds).to.deep.equal(vpc.state.privateSubnetIds);
+      const eni = rolePolicyOf(q, stage).find((s) => actions(s).includes("ec2:CreateNetworkInterface"));
+      expect(actions(eni!)).to.include.members(["ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface"]);
+    }
+    expect(rolePolicyOf(dev, "ingestion").some((s) => actions(s).includes("ec2:CreateNetworkInterface"))).to.equal(false);
+    const given = new ProgramQueries(
+      await buildMockedProgram({ stack: "dev", config: { vpcConfig: { subnetIds: ["subnet-0abc"], securityGroupIds: ["sg-0def"] } } }),
+    );
+    expect(given.fn("validation").inputs.vpcConfig).to.deep.equal({ subnetIds: ["subnet-0abc"], securityGroupIds: ["sg-0def"] });
+    expect(given.ofType(T.vpc)).to.have.length(0);
+  });
+
+  it("10. each function's /aws/lambda/<name> log group exists first, encrypted and with retention", () => {
+    for (const [q, retention] of [[dev, 7], [prod, 90]] as const) {
+      for (const stage of STAGES) {
+        const fn = q.fn(stage);
+        const [group] = q.inStage(stage, T.logGroup);
+        expect(group.inputs.name).to.equal(`/aws/lambda/${fn.inputs.name}`);
+        expect(group.inputs.retentionInDays).to.equal(retention);
+        expect(fn.dependencies).to.include(group.urn);
+        expect(fn.inputs.loggingConfig.logGroup).to.equal(group.inputs.name);
+      }
+    }
+  });
+
+  it("11. Resource \"*\" appears only for actions without resource-level permissions, metrics scoped by namespace", () => {
+    const allowed = new Set(["cloudwatch:PutMetricData", "xray:PutTraceSegments", "xray:PutTelemetryRecords"]);
+    for (const q of [dev, prod]) {
+      for (const policy of q.ofType(T.rolePolicy)) {
+        for (const s of statements(policy.inputs.policy)) {
+          if (!resources(s).includes("*")) continue;
+          for (const action of actions(s)) expect(allowed.has(action), `${policy.name}: ${action} on *`).to.equal(true);
+          if (actions(s).includes("cloudwatch:PutMetricData")) {
+            expect(s.Condition?.StringEquals?.["cloudwatch:namespace"]).to.equal("FlightDataPipeline");
+          }
+        }
+      }
+    }
+  });
+
+  it("12. every function runs as its own role with an inline policy, never CallbackFunction's FullAccess defaults", () => {
+    for (const q of [dev, prod]) {
+      expect(q.ofType(T.attachment)).to.have.length(0);
+      const roleArns = new Set<string>();
+      for (const stage of STAGES) {
+        const [role] = q.inStage(stage, T.role);
+        expect(q.fn(stage).inputs.role).to.equal(role.state.arn);
+        expect(q.inStage(stage, T.rolePolicy)[0].inputs.role).to.equal(role.state.name);
+        expect(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal).to.deep.equal({ Service: "lambda.amazonaws.com" });
+        expect(role.inputs.managedPolicyArns ?? []).to.deep.equal([]);
+        roleArns.add(role.state.arn);
+      }
+      expect(roleArns.size).to.equal(3);
+    }
+  });
+
+  it("13. no bucket has a fixed name", () => {
+    for (const q of [dev, prod]) {
+      const buckets = q.ofType(T.bucket);
+      expect(buckets).to.have.length(3);
+      for (const bucket of buckets) expect(bucket.inputs.bucket).to.equal(undefined);
+    }
+  });
+});
