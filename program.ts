@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import type { StageName } from "./contract/dataLayout";
 import { FlightDataPipeline } from "./components/flightDataPipeline";
 import type { StageHandler } from "./components/stageFunction";
+import { lambdaInsightsLayerArn } from "./components/lambdaInsights";
 import { loadStackConfig } from "./config/loadStackConfig";
 import { ingestionHandlerFromEnvironment } from "./handlers/ingestion";
 import { processingHandlerFromEnvironment } from "./handlers/processing";
@@ -27,8 +28,13 @@ export function createPipeline(handlers: Record<StageName, StageHandler> = PIPEL
   // One provider for the whole pipeline so that every taggable resource carries the tags; it
   // takes the stack's region, profile and allowed accounts as the default provider would.
   const awsConfig = new pulumi.Config("aws");
+  const region = awsConfig.require("region");
+  // Resolved here, where the region is known before anything runs, so that a region without a
+  // known layer fails the preview at once with the key to set.
+  const insightsLayerArn =
+    config.enableLambdaInsights ? (config.lambdaInsightsLayerArn ?? lambdaInsightsLayerArn(region, config.lambdaArchitecture)) : undefined;
   const provider = new aws.Provider(`${name}-aws`, {
-    region: awsConfig.require("region") as aws.Region,
+    region: region as aws.Region,
     profile: awsConfig.get("profile"),
     allowedAccountIds: awsConfig.getObject<string[]>("allowedAccountIds"),
     defaultTags: { tags: { project, environment: stack, "managed-by": "pulumi", ...config.tags } },
@@ -37,7 +43,7 @@ export function createPipeline(handlers: Record<StageName, StageHandler> = PIPEL
     name,
     {
       environment: stack,
-      config,
+      config: { ...config, lambdaInsightsLayerArn: insightsLayerArn },
       handlers,
       catalogColumns: PARQUET_COLUMNS.map(({ name: column, type }) => ({ name: column, type })),
       openskyClientSecret,
