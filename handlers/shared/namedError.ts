@@ -1,0 +1,23 @@
+/**
+ * Errors that carry a name and extra fields, built without `class … extends Error`. Handler code
+ * is shipped by Pulumi's function serialization, which rebuilds a class as a plain function: its
+ * instances are then not `Error`s and its field initializers are lost (checked on Node 22: p-retry
+ * rejected them as "Non-error was thrown"). A real Error with properties survives unchanged.
+ */
+export type NamedError<Name extends string, Fields extends object = Record<never, never>> = Error &
+  Fields & { name: Name };
+
+export function namedError<Name extends string, Fields extends object>(
+  name: Name,
+  message: string,
+  fields: Fields,
+): NamedError<Name, Fields> {
+  const error = new Error(message) as NamedError<Name, Fields>;
+  Object.assign(error, fields);
+  error.name = name;
+  return error;
+}
+
+export function isNamedError<Name extends string>(error: unknown, name: Name): error is NamedError<Name> {
+  return error instanceof Error && error.name === name;
+}

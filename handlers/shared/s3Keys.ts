@@ -1,0 +1,123 @@
+/**
+ * The S3 key layout. Every key is derived from the snapshot's `time` (unix seconds, UTC), so a
+ * repeated fire or event for the same snapshot always lands on the same key, and each stage can
+ * find its neighbours' objects from the key it was handed.
+ */
+import {
+  PROCESSED_PREFIX,
+  PROCESSED_SUFFIX,
+  QUARANTINE_PREFIX,
+  RAW_PREFIX,
+  RAW_SUFFIX,
+  REPORTS_PREFIX,
+} from "../../contract/dataLayout";
+
+/** The object kinds the pipeline writes, each with its own prefix and suffix. */
+export const KEY_KINDS = {
+  raw: { prefix: RAW_PREFIX, suffix: RAW_SUFFIX },
+  processed: { prefix: PROCESSED_PREFIX, suffix: PROCESSED_SUFFIX },
+  report: { prefix: REPORTS_PREFIX, suffix: ".json" },
+  quarantine: { prefix: QUARANTINE_PREFIX, suffix: ".jsonl" },
+} as const;
+export type KeyKind = keyof typeof KEY_KINDS;
+
+/** Snapshot times are whole unix seconds; anything else would not round-trip through a key. */
+function checkSnapshotTime(time: number): void {
+  if (!Number.isSafeInteger(time) || time < 0) {
+    throw new Error(`snapshot time ${String(time)} is not a non-negative whole number of unix seconds`);
+  }
+}
+
+function twoDigits(value: number): string {
+  return String(value).padStart(2, "0");
+}
+
+/** year=YYYY/month=MM/day=DD/hour=HH in UTC: Hive-style partitions Athena and DuckDB recognise. */
+export function partitionPath(time: number): string {
+  checkSnapshotTime(time);
+  const date = new Date(time * 1000);
+  return [
+    `year=${date.getUTCFullYear()}`,
+    `month=${twoDigits(date.getUTCMonth() + 1)}`,
+    `day=${twoDigits(date.getUTCDate())}`,
+    `hour=${twoDigits(date.getUTCHours())}`,
+  ].join("/");
+}
+
+export function keyForSnapshot(kind: KeyKind, time: number): string {
+  const { prefix, suffix } = KEY_KINDS[kind];
+  return `${prefix}${partitionPath(time)}/states_${time}${suffix}`;
+}
+
+export const rawKeyForSnapshot = (time: number): string => keyForSnapshot("raw", time);
+export const processedKeyForSnapshot = (time: number): string => keyForSnapshot("processed", time);
+export const reportKeyForSnapshot = (time: number): string => keyForSnapshot("report", time);
+export const quarantineKeyForSnapshot = (time: number): string => keyForSnapshot("quarantine", time);
+
+const KEY_PATTERN =
+  /^([a-z]+\/)year=(\d{4})\/month=(\d{2})\/day=(\d{2})\/hour=(\d{2})\/states_(\d+)(\.[a-z]+)$/;
+
+export interface ParsedKey {
+  kind: KeyKind;
+  snapshotTime: number;
+}
+
+/**
+ * Reads a pipeline key back. Rejects keys whose partitions disagree with their `states_<time>`,
+ * so a hand-copied or mangled object cannot be filed under the wrong hour downstream.
+ */
+export function parseSnapshotKey(key: string): ParsedKey {
+  const match = KEY_PATTERN.exec(key);
+  const kind = match
+    ? (Object.keys(KEY_KINDS) as KeyKind[]).find(
+        (candidate) => KEY_KINDS[candidate].prefix === match[1] && KEY_KINDS[candidate].suffix === match[7],
+      )
+    : undefined;
+  if (!match || kind === undefined) {
+    throw new Error(
+      `S3 key ${JSON.stringify(key)} is not a pipeline key: expected <raw|processed|reports|quarantine>/` +
+        "year=YYYY/month=MM/day=DD/hour=HH/states_<unix seconds>.<json|parquet|jsonl>",
+    );
+  }
+  const snapshotTime = Number(match[6]);
+  const expected = keyForSnapshot(kind, snapshotTime);
+  if (expected !== key) {
+    throw new Error(
+      `S3 key ${JSON.stringify(key)} has partitions that disagree with its snapshot time ${snapshotTime}: expected ${JSON.stringify(expected)}`,
+    );
+  }
+  return { kind, snapshotTime };
+}
+
+export function snapshotTimeFromKey(key: string): number {
+  return parseSnapshotKey(key).snapshotTime;
+}
+
+/** The key of the same snapshot's object of another kind, e.g. the processed key of a raw key. */
+export function siblingKey(key: string, kind: KeyKind): string {
+  return keyForSnapshot(kind, snapshotTimeFromKey(key));
+}
+
+export const processedKeyForRawKey = (rawKey: string): string => siblingKey(rawKey, "processed");
+export const reportKeyForRawKey = (rawKey: string): string => siblingKey(rawKey, "report");
+export const quarantineKeyForRawKey = (rawKey: string): string => siblingKey(rawKey, "quarantine");
+
+/** The tracking table's partition key for a snapshot: its `time`, as every key spells it. */
+export function snapshotIdForTime(time: number): string {
+  checkSnapshotTime(time);
+  return String(time);
+}
+
+/**
+ * S3 event notifications carry keys URL-encoded the way HTML forms are: spaces as `+`, everything
+ * else percent-encoded. `+` has to become a space before percent-decoding, or an encoded `%2B`
+ * (a literal plus) would turn into a space too.
+ */
+export function decodeS3EventKey(encodedKey: string): string {
+  const spaced = encodedKey.replace(/\+/g, " ");
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    throw new Error(`S3 event key ${JSON.stringify(encodedKey)} is not valid URL encoding`);
+  }
+}
