@@ -6,7 +6,7 @@ import { awsContext } from "./awsContext";
 import { PipelineFunction } from "./pipelineFunction";
 import { queueBacklogAlarm } from "./queueBacklogAlarm";
 import { policyDocument, type PolicyStatement } from "./policyDocument";
-import { listPrefixes, PUBLISH_PIPELINE_METRICS, readObjects, recordExecutions, writeObjects } from "./stagePermissions";
+import { PUBLISH_PIPELINE_METRICS, recordExecutions, writeObjects } from "./stagePermissions";
 import type { StageFunctionArgs } from "./stageFunction";
 
 export interface OpenSkySettings {
@@ -52,10 +52,9 @@ export class IngestionStage extends pulumi.ComponentResource {
     const parent = { parent: this };
     const ctx = awsContext(this);
 
+    // The raw snapshot is written with If-None-Match, so storing it once needs no read access.
     const statements: PolicyStatement[] = [
       writeObjects("StoreRawSnapshots", args.rawBucketArn, [RAW_PREFIX]),
-      readObjects("SeeStoredSnapshots", args.rawBucketArn, RAW_PREFIX),
-      listPrefixes("TellMissingSnapshotsFromForbidden", args.rawBucketArn, [RAW_PREFIX]),
       recordExecutions(args.trackingTableArn),
       PUBLISH_PIPELINE_METRICS,
     ];

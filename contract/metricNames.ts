@@ -16,9 +16,9 @@ export const METRIC = {
   /** validation: median seconds between last contact and snapshot time (Seconds). */
   contactStaleness: "ContactStalenessSeconds",
   /** ingestion: OpenSky credits left today, from X-Rate-Limit-Remaining (Count). */
-  rateLimitRemaining: "RateLimitRemaining",
+  rateLimitRemaining: "OpenSkyRateLimitRemaining",
   /** ingestion: runs that ended because the credits were spent (Count). */
-  rateLimited: "RateLimited",
+  rateLimited: "IngestionRateLimited",
   /** processing: rows written to quarantine (Count). */
   quarantinedRows: "QuarantinedRows",
 } as const;
