@@ -1,0 +1,118 @@
+/**
+ * One raw snapshot object → the objects processing writes: the Parquet file and, when some rows
+ * could not be typed, the quarantine file. Pure, so tests and benchmarks call it without S3.
+ */
+import { isUtf8 } from "buffer";
+import { typeSnapshot, type QuarantinedRow, type QuarantineReason, type TypingResult } from "../shared/columns";
+import { namedError, type NamedError } from "../shared/namedError";
+import { parseRawSnapshot } from "../shared/rawSnapshot";
+import { processedKeyForRawKey, quarantineKeyForRawKey, snapshotTimeFromKey } from "../shared/s3Keys";
+import { SAMPLE_SIZE, metadataToKeyValues, type SnapshotFileMetadata } from "../shared/snapshotMetadata";
+import { SCHEMA_VERSION, type RawSnapshot } from "../shared/stateVector";
+import { writeSnapshotParquet, type ParquetWriteSettings } from "./parquetWriter";
+import { quarantineLines } from "./quarantineFile";
+
+/** A raw object that cannot be processed at all; retrying will not help, so it ends in the DLQ. */
+export type UnreadableSnapshotError = NamedError<"UnreadableSnapshotError", { key: string; reason: string }>;
+
+export function unreadableSnapshot(key: string, reason: string): UnreadableSnapshotError {
+  return namedError("UnreadableSnapshotError", `raw snapshot ${key} cannot be processed: ${reason}`, { key, reason });
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+export interface SnapshotObject {
+  key: string;
+  body: Uint8Array | string;
+  contentType: string;
+}
+
+export interface TransformedSnapshot {
+  snapshotTime: number;
+  metadata: SnapshotFileMetadata;
+  parquet: SnapshotObject;
+  /** Absent when every row was typed. */
+  quarantine?: SnapshotObject;
+}
+
+function sampleOf(rows: readonly QuarantinedRow[], reason: QuarantineReason): string[] {
+  const sample = new Set<string>();
+  for (const row of rows) {
+    if (sample.size === SAMPLE_SIZE) break;
+    if (row.reason === reason && row.icao24 !== null) sample.add(row.icao24);
+  }
+  return [...sample];
+}
+
+/**
+ * Checked rather than decoded leniently, which would turn bad bytes into U+FFFD and hide them. Not
+ * a module-level TextDecoder: function serialization would copy it as a plain object without its
+ * internal state.
+ */
+function decodeBody(rawKey: string, bytes: Uint8Array): string {
+  if (!isUtf8(bytes)) throw unreadableSnapshot(rawKey, `the object (${bytes.length} bytes) is not UTF-8 text`);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+}
+
+/**
+ * Body → typed rows, in a function of its own so the text and the parsed JSON (several times the
+ * size of the typed columns) are garbage before the Parquet is written.
+ */
+function typeBody(rawKey: string, body: Uint8Array | string, keyTime: number): TypingResult {
+  const text = typeof body === "string" ? body : decodeBody(rawKey, body);
+  let raw: RawSnapshot;
+  try {
+    raw = parseRawSnapshot(text);
+  } catch (error) {
+    throw unreadableSnapshot(rawKey, messageOf(error));
+  }
+  if (raw.time !== keyTime) {
+    throw unreadableSnapshot(rawKey, `the body's "time" ${raw.time} differs from the key's ${keyTime}`);
+  }
+  return typeSnapshot(raw);
+}
+
+/** `body` as stored: bytes are checked to be UTF-8; a string is taken as already decoded. */
+export function transformSnapshot(
+  rawKey: string,
+  body: Uint8Array | string,
+  parquetSettings: Omit<ParquetWriteSettings, "metadata">,
+): TransformedSnapshot {
+  let processedKey: string;
+  let quarantineKey: string;
+  let keyTime: number;
+  try {
+    keyTime = snapshotTimeFromKey(rawKey);
+    processedKey = processedKeyForRawKey(rawKey);
+    quarantineKey = quarantineKeyForRawKey(rawKey);
+  } catch (error) {
+    throw unreadableSnapshot(rawKey, messageOf(error));
+  }
+  const { snapshot, quarantined, inputRowCount } = typeBody(rawKey, body, keyTime);
+  const metadata: SnapshotFileMetadata = {
+    sourceKey: rawKey,
+    snapshotTime: keyTime,
+    schemaVersion: SCHEMA_VERSION,
+    inputRows: inputRowCount,
+    writtenRows: snapshot.rowCount,
+    quarantinedRowShape: quarantined.filter((row) => row.reason === "row-shape").length,
+    quarantinedFieldType: quarantined.filter((row) => row.reason === "field-type").length,
+    sampleRowShapeIcao24: sampleOf(quarantined, "row-shape"),
+    sampleFieldTypeIcao24: sampleOf(quarantined, "field-type"),
+    quarantineKey: quarantined.length > 0 ? quarantineKey : null,
+  };
+  const parquet = writeSnapshotParquet(snapshot, { ...parquetSettings, metadata: metadataToKeyValues(metadata) });
+  const transformed: TransformedSnapshot = {
+    snapshotTime: keyTime,
+    metadata,
+    parquet: { key: processedKey, body: parquet, contentType: "application/vnd.apache.parquet" },
+  };
+  if (quarantined.length > 0) {
+    transformed.quarantine = {
+      key: quarantineKey,
+      body: quarantineLines(rawKey, quarantined),
+      contentType: "application/x-ndjson",
+    };
+  }
+  return transformed;
+}

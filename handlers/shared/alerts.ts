@@ -1,0 +1,62 @@
+/**
+ * Alerts to the stack's SNS topic. Subjects are cut to what SNS accepts (ASCII, one line, at most
+ * 100 characters) so a long snapshot description cannot make the publish itself fail; message
+ * attributes let a subscription filter by kind and environment.
+ */
+import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
+
+export interface Alert {
+  subject: string;
+  message: string;
+  /** e.g. "data-quality", "circuit-open", "circuit-closed" */
+  kind: string;
+}
+
+export interface AlertPublisher {
+  publish(alert: Alert): Promise<void>;
+}
+
+export interface AlertPublisherOptions {
+  sns: SNSClient;
+  topicArn: string;
+  /** The stack name, prefixed to every subject and sent as an attribute. */
+  environment: string;
+}
+
+const MAX_SUBJECT_LENGTH = 100;
+/** SNS messages are limited to 256 KB; leave room for the envelope. */
+const MAX_MESSAGE_BYTES = 250_000;
+
+export function snsSubject(environment: string, subject: string): string {
+  const ascii = `[${environment}] ${subject}`.replace(/[^\x20-\x7e]/g, "?");
+  return ascii.length > MAX_SUBJECT_LENGTH ? `${ascii.slice(0, MAX_SUBJECT_LENGTH - 1)}~` : ascii;
+}
+
+function fitMessage(message: string): string {
+  if (Buffer.byteLength(message) <= MAX_MESSAGE_BYTES) return message;
+  const note = "\n… (cut to fit SNS's message size limit; the validation report has everything)";
+  return Buffer.from(message).subarray(0, MAX_MESSAGE_BYTES - note.length * 3).toString() + note;
+}
+
+export function createAlertPublisher(options: AlertPublisherOptions): AlertPublisher {
+  return {
+    async publish(alert) {
+      try {
+        await options.sns.send(
+          new PublishCommand({
+            TopicArn: options.topicArn,
+            Subject: snsSubject(options.environment, alert.subject),
+            Message: fitMessage(alert.message),
+            MessageAttributes: {
+              kind: { DataType: "String", StringValue: alert.kind },
+              environment: { DataType: "String", StringValue: options.environment },
+            },
+          }),
+        );
+      } catch (error) {
+        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        throw new Error(`could not publish the ${alert.kind} alert to ${options.topicArn}: ${reason}`, { cause: error });
+      }
+    },
+  };
+}
