@@ -145,13 +145,22 @@ function dashboardBody(region: string, environment: string, functions: Record<st
       ),
       pipelineWidget("Records validated", [[METRIC.recordsProcessed, "records"]], "Sum"),
       pipelineWidget(
+        "Ingestion runs",
+        [
+          [METRIC.snapshotsStored, "snapshots stored"],
+          [METRIC.duplicateSnapshots, "duplicate fires"],
+          [METRIC.rateLimited, "rate-limited runs"],
+          [METRIC.ingestionFailures, "failed runs"],
+        ],
+        "Sum",
+      ),
+      pipelineWidget(
         "Feed health",
         [
-          [METRIC.contactStaleness, "contact staleness (s)"],
+          [METRIC.contactStaleness, "median contact age (s)"],
           [METRIC.rateLimitRemaining, "OpenSky credits left"],
-          [METRIC.rateLimited, "rate-limited runs"],
         ],
-        "Maximum",
+        "Minimum",
       ),
       pipelineWidget(
         "Anomalies",

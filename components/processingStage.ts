@@ -4,7 +4,7 @@ import { ENV } from "../contract/environment";
 import { awsContext } from "./awsContext";
 import { PipelineFunction } from "./pipelineFunction";
 import { s3Trigger } from "./s3Trigger";
-import { listPrefixes, readObjects, recordExecutions, writeObjects } from "./stagePermissions";
+import { listPrefixes, PUBLISH_PIPELINE_METRICS, readObjects, recordExecutions, writeObjects } from "./stagePermissions";
 import type { StageFunctionArgs } from "./stageFunction";
 
 export interface ProcessingStageArgs {
@@ -42,6 +42,7 @@ export class ProcessingStage extends pulumi.ComponentResource {
           readObjects("SeeWrittenParquet", args.processedBucketArn, PROCESSED_PREFIX),
           listPrefixes("TellMissingObjectsFromForbidden", args.processedBucketArn, [PROCESSED_PREFIX, QUARANTINE_PREFIX]),
           recordExecutions(args.trackingTableArn),
+          PUBLISH_PIPELINE_METRICS,
         ],
         environment: {
           ...args.function.environment,

@@ -15,10 +15,24 @@ export const METRIC = {
   emergencySquawks: "EmergencySquawks",
   /** validation: median seconds between last contact and snapshot time (Seconds). */
   contactStaleness: "ContactStalenessSeconds",
-  /** ingestion: OpenSky credits left today, from X-Rate-Limit-Remaining (Count). */
-  rateLimitRemaining: "OpenSkyRateLimitRemaining",
-  /** ingestion: runs that ended because the credits were spent (Count). */
-  rateLimited: "IngestionRateLimited",
+  /** validation: rows failing each check, one datum per check with a `Check` dimension (Count). */
+  checkFailures: "CheckFailures",
   /** processing: rows written to quarantine (Count). */
   quarantinedRows: "QuarantinedRows",
+  /** ingestion: states in the stored snapshot (Count). */
+  statesIngested: "IngestionStatesIngested",
+  /** ingestion: 1 per snapshot written to the raw bucket (Count). */
+  snapshotsStored: "IngestionSnapshotsStored",
+  /** ingestion: 1 per fire whose snapshot was already stored (Count). */
+  duplicateSnapshots: "IngestionDuplicateSnapshots",
+  /** ingestion: runs that ended because OpenSky's credits were spent (Count). */
+  rateLimited: "IngestionRateLimited",
+  /** ingestion: OpenSky credits left today, from X-Rate-Limit-Remaining (Count). */
+  rateLimitRemaining: "OpenSkyRateLimitRemaining",
+  /** ingestion: HTTP attempts a run made (Count). */
+  openSkyAttempts: "OpenSkyRequestAttempts",
+  /** ingestion: 1 per failed run (Count). */
+  ingestionFailures: "IngestionFailures",
+  /** ingestion: wall time of a run (Milliseconds). */
+  ingestionDuration: "IngestionDuration",
 } as const;

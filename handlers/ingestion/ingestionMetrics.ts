@@ -1,26 +1,19 @@
 /**
  * The ingestion stage's CloudWatch metrics (namespace FlightDataPipeline, Environment dimension
- * added by the publisher). Alarms and the dashboard refer to these names.
+ * added by the publisher); the names live in contract/metricNames.ts with the dashboard's.
  */
+import { METRIC } from "../../contract/metricNames";
 import type { Metric } from "../shared/metrics";
 
 export const INGESTION_METRICS = {
-  /** States in the snapshot stored (0 for `states: null`). */
-  statesIngested: "IngestionStatesIngested",
-  /** 1 per snapshot written to the raw bucket. */
-  snapshotsStored: "IngestionSnapshotsStored",
-  /** 1 per fire whose snapshot was already stored. */
-  duplicateSnapshots: "IngestionDuplicateSnapshots",
-  /** 1 per run that ended because OpenSky's credits were exhausted. */
-  rateLimited: "IngestionRateLimited",
-  /** OpenSky's X-Rate-Limit-Remaining after the run's last call. */
-  rateLimitRemaining: "OpenSkyRateLimitRemaining",
-  /** HTTP attempts the run made. */
-  openSkyAttempts: "OpenSkyRequestAttempts",
-  /** 1 per failed run (the error goes on to Lambda's retry and the DLQ). */
-  failures: "IngestionFailures",
-  /** Wall time of the run. */
-  duration: "IngestionDuration",
+  statesIngested: METRIC.statesIngested,
+  snapshotsStored: METRIC.snapshotsStored,
+  duplicateSnapshots: METRIC.duplicateSnapshots,
+  rateLimited: METRIC.rateLimited,
+  rateLimitRemaining: METRIC.rateLimitRemaining,
+  openSkyAttempts: METRIC.openSkyAttempts,
+  failures: METRIC.ingestionFailures,
+  duration: METRIC.ingestionDuration,
 } as const;
 
 export function countMetric(name: string, value: number): Metric {

@@ -4,6 +4,7 @@
  * numeric columns as boxed JS values. The bytes depend only on the input: no clock, no random
  * ids, so a repeated event writes an identical object.
  */
+import type { Encoding } from "hyparquet";
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
 import type { KeyValue } from "hyparquet-writer";
 import { columnByName, type BooleanColumn, type NumberColumn, type StringColumn, type TypedSnapshot } from "../shared/columns";
@@ -21,26 +22,70 @@ export interface ParquetWriteSettings extends ParquetCompression {
 /** FileMetaData.created_by: readers use it to attribute files and work around writer bugs. */
 const CREATED_BY = "flight-data-pipeline processing (hyparquet-writer)";
 
+/**
+ * Encodings known from the data, so the writer skips sampling for them. icao24 is unique within a
+ * snapshot and callsigns nearly so: the sample always rejects a dictionary, and PLAIN lets their
+ * values arrive as UTF-8 bytes (see utf8Values). Every other column keeps the writer's choice.
+ */
+const COLUMN_ENCODINGS: Readonly<Record<string, Encoding>> = {
+  icao24: "PLAIN",
+  callsign: "PLAIN",
+};
+
 type WriterValues = unknown[] | Float64Array | Int32Array;
 
-function nullableNumbers(values: NumberColumn, map?: (value: number) => number): (number | null)[] {
+function nullableNumbers(values: NumberColumn): (number | null)[] {
   const converted = new Array<number | null>(values.length);
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
-    converted[i] = Number.isNaN(value) ? null : map === undefined ? value : map(value);
+    converted[i] = Number.isNaN(value) ? null : value;
   }
   return converted;
 }
 
-const toMillis = (seconds: number): number => Math.round(seconds * 1000);
+/** INT64 milliseconds as the writer stores them; handing it numbers costs it a BigInt copy of the column. */
+function nullableMillis(seconds: NumberColumn): (bigint | null)[] {
+  const converted = new Array<bigint | null>(seconds.length);
+  for (let i = 0; i < seconds.length; i++) {
+    const value = seconds[i];
+    converted[i] = Number.isNaN(value) ? null : BigInt(Math.round(value * 1000));
+  }
+  return converted;
+}
+
+/**
+ * Strings as UTF-8 bytes, which the writer would otherwise encode one value at a time. A column of
+ * ASCII (what OpenSky sends) is encoded in one call and handed out as views of that buffer; any
+ * other character sends the column down the per-value path. Buffer rather than a module-level
+ * TextEncoder, which function serialization would copy without its internals.
+ */
+function utf8Values(strings: StringColumn): (Uint8Array | null)[] {
+  const joined = strings.join("");
+  const bytes = Buffer.from(joined, "utf8");
+  const ascii = bytes.length === joined.length;
+  const encoded = new Array<Uint8Array | null>(strings.length);
+  let offset = 0;
+  for (let i = 0; i < strings.length; i++) {
+    const value = strings[i];
+    if (value === null || value === undefined) encoded[i] = null;
+    else if (!ascii) encoded[i] = Buffer.from(value, "utf8");
+    else {
+      encoded[i] = bytes.subarray(offset, offset + value.length);
+      offset += value.length;
+    }
+  }
+  return encoded;
+}
 
 /** The writer's input for one column over rows [start, end). */
 function writerValues(snapshot: TypedSnapshot, field: StateVectorField, start: number, end: number): WriterValues {
-  if (field === SNAPSHOT_TIME_COLUMN) return new Array<number>(end - start).fill(toMillis(snapshot.snapshotTime));
+  if (field === SNAPSHOT_TIME_COLUMN) return new Array<bigint>(end - start).fill(BigInt(Math.round(snapshot.snapshotTime * 1000)));
   const column = columnByName(snapshot.columns, field.name);
   switch (field.type) {
-    case "string":
-      return (column as StringColumn).slice(start, end);
+    case "string": {
+      const strings = (column as StringColumn).slice(start, end);
+      return COLUMN_ENCODINGS[field.name] === "PLAIN" ? utf8Values(strings) : strings;
+    }
     case "boolean":
       return Array.from((column as BooleanColumn).subarray(start, end), (value) => value === 1);
     case "double": {
@@ -52,7 +97,7 @@ function writerValues(snapshot: TypedSnapshot, field: StateVectorField, start: n
       return field.nullable ? nullableNumbers(numbers) : Int32Array.from(numbers);
     }
     case "timestamp":
-      return nullableNumbers((column as NumberColumn).subarray(start, end), toMillis);
+      return nullableMillis((column as NumberColumn).subarray(start, end));
   }
 }
 
@@ -72,10 +117,10 @@ export function writeSnapshotParquet(snapshot: TypedSnapshot, settings: ParquetW
   });
   for (let start = 0; start < snapshot.rowCount; start += settings.rowGroupSize) {
     const end = Math.min(snapshot.rowCount, start + settings.rowGroupSize);
-    const columnData = PARQUET_COLUMNS.map((field) => ({
-      name: field.name,
-      data: writerValues(snapshot, field, start, end) as unknown[],
-    }));
+    const columnData = PARQUET_COLUMNS.map((field) => {
+      const encoding = COLUMN_ENCODINGS[field.name];
+      return { name: field.name, data: writerValues(snapshot, field, start, end) as unknown[], ...(encoding ? { encoding } : {}) };
+    });
     parquet.write({ columnData, rowGroupSize: end - start });
   }
   parquet.finish();

@@ -4,6 +4,7 @@
  * attributes let a subscription filter by kind and environment.
  */
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
+import type { Logger } from "./logger";
 
 export interface Alert {
   subject: string;
@@ -36,6 +37,18 @@ function fitMessage(message: string): string {
   if (Buffer.byteLength(message) <= MAX_MESSAGE_BYTES) return message;
   const note = "\n… (cut to fit SNS's message size limit; the validation report has everything)";
   return Buffer.from(message).subarray(0, MAX_MESSAGE_BYTES - note.length * 3).toString() + note;
+}
+
+/**
+ * For stacks without an alert topic (createErrorNotificationTopic: false): the alert is not
+ * dropped but written to the function's log at WARN, where a metric filter or a reader finds it.
+ */
+export function createLoggedAlertPublisher(logger: Pick<Logger, "warn">): AlertPublisher {
+  return {
+    async publish(alert) {
+      logger.warn("alert (no alert topic configured, so it is logged only)", { alert });
+    },
+  };
 }
 
 export function createAlertPublisher(options: AlertPublisherOptions): AlertPublisher {

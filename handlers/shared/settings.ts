@@ -217,7 +217,8 @@ export const DEFAULT_CIRCUIT_BREAKER_THRESHOLD = 3;
 
 export interface ValidationSettings extends CommonSettings {
   processedBucket: string;
-  alertTopicArn: string;
+  /** Unset when the stack has no alert topic: alerts are then logged only. */
+  alertTopicArn?: string;
   qualityThreshold: number;
   minCompletenessScore: number;
   maxErrorRate: number;
@@ -229,7 +230,7 @@ export function readValidationSettings(env: Environment = process.env): Validati
   return {
     ...readCommonSettings(env),
     processedBucket: requiredString(env, ENV.processedBucket, "the processed bucket's name"),
-    alertTopicArn: requiredString(env, ENV.alertTopicArn, "the ARN of the SNS topic for data-quality alerts"),
+    alertTopicArn: optionalString(env, ENV.alertTopicArn),
     qualityThreshold: fractionSetting(env, ENV.qualityThreshold, DEFAULT_QUALITY_THRESHOLD),
     minCompletenessScore: fractionSetting(env, ENV.minCompletenessScore, DEFAULT_MIN_COMPLETENESS_SCORE),
     maxErrorRate: fractionSetting(env, ENV.maxErrorRate, DEFAULT_MAX_ERROR_RATE),

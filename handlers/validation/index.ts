@@ -12,7 +12,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
 import type { Context, S3Event } from "aws-lambda";
-import { createAlertPublisher } from "../shared/alerts";
+import { createAlertPublisher, createLoggedAlertPublisher } from "../shared/alerts";
 import { createLogger, type Logger } from "../shared/logger";
 import { createMetricsPublisher } from "../shared/metrics";
 import { readValidationSettings, type ValidationSettings } from "../shared/settings";
@@ -29,7 +29,8 @@ export interface ValidationDependencies {
   s3: S3Client;
   dynamodb: DynamoDBClient;
   cloudwatch: CloudWatchClient;
-  sns: SNSClient;
+  /** Required when the settings name an alert topic. */
+  sns?: SNSClient;
   clock?: () => Date;
   logger?: Logger;
 }
@@ -41,6 +42,10 @@ export function createValidationHandler(deps: ValidationDependencies): Validatio
   const { settings } = deps;
   const clock = deps.clock ?? (() => new Date());
   const logger = deps.logger ?? createLogger({ level: settings.logLevel, fields: { stage: "validation" } });
+  const topicArn = settings.alertTopicArn;
+  if (topicArn !== undefined && deps.sns === undefined) {
+    throw new Error(`settings name the alert topic ${topicArn} but no SNS client was given`);
+  }
   const services: ValidationServices = {
     settings,
     s3: deps.s3,
@@ -53,7 +58,10 @@ export function createValidationHandler(deps: ValidationDependencies): Validatio
       clock,
     }),
     metrics: createMetricsPublisher({ cloudwatch: deps.cloudwatch, environment: settings.environment, clock }),
-    alerts: createAlertPublisher({ sns: deps.sns, topicArn: settings.alertTopicArn, environment: settings.environment }),
+    alerts:
+      topicArn !== undefined && deps.sns !== undefined
+        ? createAlertPublisher({ sns: deps.sns, topicArn, environment: settings.environment })
+        : createLoggedAlertPublisher(logger),
     breaker: createCircuitBreaker({
       dynamodb: deps.dynamodb,
       tableName: settings.trackingTable,
@@ -72,11 +80,12 @@ export function createValidationHandler(deps: ValidationDependencies): Validatio
  * take region, credentials and any AWS_ENDPOINT_URL_<SERVICE> override from the environment.
  */
 export function validationHandlerFromEnvironment(): ValidationHandler {
+  const settings = readValidationSettings(process.env);
   return createValidationHandler({
-    settings: readValidationSettings(process.env),
+    settings,
     s3: new S3Client({}),
     dynamodb: new DynamoDBClient({}),
     cloudwatch: new CloudWatchClient({}),
-    sns: new SNSClient({}),
+    ...(settings.alertTopicArn !== undefined ? { sns: new SNSClient({}) } : {}),
   });
 }

@@ -10,7 +10,7 @@ import type { Metric } from "../shared/metrics";
 import type { QualityAssessment } from "./qualityAssessment";
 
 /** One datum per check and snapshot, dimensioned by the check's name, 0 when it passed. */
-export const CHECK_FAILURES_METRIC = "CheckFailures";
+export const CHECK_FAILURES_METRIC = METRIC.checkFailures;
 export const CHECK_DIMENSION = "Check";
 
 export function qualityMetrics(assessment: QualityAssessment, snapshotTime: number, now: Date): Metric[] {

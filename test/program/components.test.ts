@@ -186,7 +186,8 @@ describe("the program under mocks", function () {
       const processing = grants("processing");
       expect(processing["s3:GetObject"]).to.include(`${raw}/raw/*`);
       expect(processing["s3:PutObject"]).to.deep.equal([`${processed}/processed/*`, `${processed}/quarantine/*`]);
-      expect(processing).to.not.have.property("cloudwatch:PutMetricData");
+      expect(processing["cloudwatch:PutMetricData"]).to.deep.equal(["*"]);
+      expect(processing).to.not.have.property("sns:Publish");
       const validation = grants("validation");
       expect(validation["s3:GetObject"]).to.deep.equal([`${processed}/processed/*`]);
       expect(validation["s3:PutObject"]).to.deep.equal([`${processed}/reports/*`]);

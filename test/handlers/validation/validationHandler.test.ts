@@ -87,6 +87,27 @@ describe("validation handler against the emulators", function () {
     return JSON.parse(await object.Body!.transformToString()) as ValidationReport;
   };
 
+  it("logs the alert instead of publishing it when the stack has no alert topic", async () => {
+    const lines: string[] = [];
+    const { record } = await failing();
+    const settings = readValidationSettings({ PIPELINE_ENVIRONMENT: "test", TRACKING_TABLE: table, PROCESSED_BUCKET: BUCKET });
+    expect(settings.alertTopicArn).to.equal(undefined);
+    const withoutTopic = createValidationHandler({
+      settings,
+      s3: emulators.clients.s3,
+      dynamodb: emulators.clients.dynamodb,
+      cloudwatch: emulators.clients.cloudwatch,
+      logger: createLogger({ level: "WARN", write: (line) => lines.push(line) }),
+    });
+    const [result] = await withoutTopic(eventOf(record));
+    expect(result.passed).to.equal(false);
+    expect(await alerts()).to.deep.equal([]);
+    const logged = lines.map((line) => JSON.parse(line)).find((entry) => entry.alert !== undefined);
+    expect(logged?.level).to.equal("WARN");
+    expect(logged?.alert.kind).to.equal("data-quality");
+    expect(logged?.alert.message).to.match(/latitude_range/);
+  });
+
   it("writes the report and publishes the metrics of a passing snapshot, and sends no alert", async () => {
     const { time, record } = await passing();
     const [result] = await handler()(eventOf(record), { awsRequestId: "req-7" });
