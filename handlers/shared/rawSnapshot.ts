@@ -1,6 +1,7 @@
 /**
  * Reads an OpenSky `/api/states/all` body into a RawSnapshot, or says why it cannot: not JSON, an
- * HTML error page, truncated, or not the `{ time, states }` shape. Row contents are not judged
+ * HTML error page, truncated, or not the `{ time, states }` shape. Ingestion checks a body with it
+ * before storing, processing before typing. Row contents are not judged
  * here; rows that cannot be typed are split out later, one by one, so one bad row never costs the
  * whole snapshot.
  */
@@ -37,6 +38,11 @@ export function parseRawSnapshot(body: string): RawSnapshot {
     parsed = JSON.parse(body);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
+    const trimmed = body.trim();
+    if (/^[{[]/.test(trimmed) && !/[}\]]$/.test(trimmed)) {
+      // A transfer cut off mid-body: say so, and show the end where it broke off.
+      throw new Error(`the body is truncated JSON (${reason}; ${body.length} characters), ending ${JSON.stringify(trimmed.slice(-40))}`);
+    }
     throw new Error(`the body is not valid JSON (${reason}; ${body.length} characters): ${quote(body)}`);
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {

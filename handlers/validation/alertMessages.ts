@@ -32,20 +32,27 @@ function snapshotText(report: ValidationReport): string[] {
   ];
 }
 
+/** What broke, on which snapshot, which checks failed and where the full report is. */
+function failingSnapshotText(report: ValidationReport, assessment: QualityAssessment, reportKey: string): string[] {
+  return [
+    ...assessment.breaches.map((breach) => `- ${breach}`),
+    "",
+    ...snapshotText(report),
+    "",
+    "Failed checks:",
+    ...failedChecksText(assessment),
+    "",
+    `Full report: ${reportKey}`,
+  ];
+}
+
 export function qualityAlert(report: ValidationReport, assessment: QualityAssessment, reportKey: string): Alert {
   return {
     kind: "data-quality",
     subject: `Flight data quality below threshold for snapshot ${report.snapshotTimeIso}`,
     message: [
       "A flight-data snapshot broke the stack's data-quality thresholds:",
-      ...assessment.breaches.map((breach) => `- ${breach}`),
-      "",
-      ...snapshotText(report),
-      "",
-      "Failed checks:",
-      ...failedChecksText(assessment),
-      "",
-      `Full report: ${reportKey}`,
+      ...failingSnapshotText(report, assessment, reportKey),
     ].join("\n"),
   };
 }
@@ -64,14 +71,7 @@ export function circuitOpenAlert(
       "no further per-snapshot alerts will be sent until a snapshot passes, which will send one \"circuit closed\" notice.",
       "",
       "The latest failing snapshot:",
-      ...assessment.breaches.map((breach) => `- ${breach}`),
-      "",
-      ...snapshotText(report),
-      "",
-      "Failed checks:",
-      ...failedChecksText(assessment),
-      "",
-      `Full report: ${reportKey}`,
+      ...failingSnapshotText(report, assessment, reportKey),
     ].join("\n"),
   };
 }

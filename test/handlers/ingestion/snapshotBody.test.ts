@@ -15,16 +15,16 @@ describe("OpenSky body check", () => {
   });
 
   const bad: [string, string, string | undefined, RegExp][] = [
-    ["an HTML error page", "<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>", "text/html", /HTML\/XML page instead of JSON \(text\/html, 65 bytes, starting "<!DOCTYPE html><html><body><h1>502 Bad Gateway/],
-    ["truncated JSON", '{"time":1766888059,"states":[["a2d2c6","N281MA  ","United Sta', "application/json", /truncated JSON \(application\/json, 61 bytes, starting .*, ending ".*United Sta"\)/],
-    ["an empty body", "", "application/json", /empty body \(application\/json\)/],
-    ["plain text", "Service temporarily unavailable", undefined, /not JSON \(no content-type, 31 bytes, starting "Service temporarily unavailable"\)/],
-    ["a JSON array", "[1,2]", "application/json", /JSON that is an array of 2, not an object with time and states/],
-    ["a missing time", '{"states":null}', "application/json", /"time" is missing, expected whole unix seconds/],
-    ["a time in milliseconds as a string", '{"time":"1766888059000","states":null}', "application/json", /"time" is string "1766888059000"/],
-    ["states as an object", '{"time":1,"states":{}}', "application/json", /"states" is an object, expected an array or null/],
+    ["an HTML error page", "<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>", "text/html", /HTML or XML, not JSON.* \(text\/html, 65 bytes, starting "<!DOCTYPE html><html><body><h1>502 Bad Gateway/],
+    ["truncated JSON", '{"time":1766888059,"states":[["a2d2c6","N281MA  ","United Sta', "application/json", /truncated JSON .*, ending ".*United Sta" \(application\/json, 61 bytes, starting /],
+    ["an empty body", "", "application/json", /the body is empty \(application\/json, 0 bytes/],
+    ["plain text", "Service temporarily unavailable", undefined, /not valid JSON .* \(no content-type, 31 bytes, starting "Service temporarily unavailable"\)/],
+    ["a JSON array", "[1,2]", "application/json", /the body is an array of 2, not an object with "time" and "states"/],
+    ["a missing time", '{"states":null}', "application/json", /"time" is missing; expected whole unix seconds/],
+    ["a time in milliseconds as a string", '{"time":"1766888059000","states":null}', "application/json", /"time" is the string "1766888059000"/],
+    ["states as an object", '{"time":1,"states":{}}', "application/json", /"states" is an object; expected an array of state rows or null/],
     ["a 16-field row", '{"time":1,"states":[["a",1,2,3,4,5,6,7,8,9,10,11,12,13,14,15]]}', "application/json", /states\[0\] is an array of 16, expected an array of 17 or 18 fields: "\[\\"a\\",1,2/],
-    ["a row that is not an array", '{"time":1,"states":[[' + Array(17).fill("1").join(",") + '],"a2d2c6"]}', "application/json", /states\[1\] is string "a2d2c6"/],
+    ["a row that is not an array", '{"time":1,"states":[[' + Array(17).fill("1").join(",") + '],"a2d2c6"]}', "application/json", /states\[1\] is the string "a2d2c6"/],
   ];
   for (const [what, body, contentType, message] of bad) {
     it(`rejects ${what}, naming what arrived`, () => {

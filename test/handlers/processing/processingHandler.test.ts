@@ -152,7 +152,7 @@ describe("processing handler against the emulators", function () {
   describe("objects it cannot read: the error a user sees, and nothing written", () => {
     const unreadable: [string, (time: number) => string | Uint8Array, RegExp][] = [
       ["an HTML error page", () => "<html><body>504 Gateway Time-out</body></html>", /the body is HTML or XML, not JSON: "<html><body>504 Gateway Time-out/],
-      ["truncated JSON", (time) => `{"time":${time},"states":[["a2d2c6","N281MA  "`, /the body is not valid JSON \(/],
+      ["truncated JSON", (time) => `{"time":${time},"states":[["a2d2c6","N281MA  "`, /the body is truncated JSON \(/],
       ["a blank object", () => "\n", /the body is empty/],
       ["a JSON array", () => "[]", /the body is an array of 0, not an object with "time" and "states"/],
       ["states that are not a list", (time) => JSON.stringify({ time, states: "none" }), /"states" is the string "none"; expected an array of state rows or null/],

@@ -14,7 +14,7 @@ describe("parseRawSnapshot", () => {
   const unreadable: [string, string, RegExp][] = [
     ["an empty body", "  ", /the body is empty/],
     ["an HTML error page", "<!DOCTYPE html><title>502 Bad Gateway</title>", /HTML or XML, not JSON: "<!DOCTYPE html><title>502 Bad Gateway/],
-    ["truncated JSON", '{"time":1766888059,"states":[["abc', /not valid JSON .*; 34 characters\)/],
+    ["truncated JSON", '{"time":1766888059,"states":[["abc', /truncated JSON .*; 34 characters\)/],
     ["a JSON array", "[1,2]", /the body is an array of 2, not an object with "time" and "states"/],
     ["a JSON string", '"ok"', /the body is the string "ok", not an object/],
     ["no time", '{"states":[]}', /"time" is missing; expected whole unix seconds/],
