@@ -103,30 +103,16 @@ type Metric = (string | { stat?: string; label?: string })[];
 
 function dashboardBody(region: string, environment: string, functions: Record<string, string>): object {
   const names = Object.values(functions);
-  const lambdaWidget = (title: string, metric: string, stat: string) => ({
+  const widget = (title: string, stat: string, metrics: Metric[]) => ({
     type: "metric",
     width: 8,
     height: 6,
-    properties: {
-      title,
-      region,
-      stat,
-      period: 300,
-      metrics: names.map((fn): Metric => ["AWS/Lambda", metric, "FunctionName", fn]),
-    },
+    properties: { title, region, stat, period: 300, metrics },
   });
-  const pipelineWidget = (title: string, metrics: [string, string][], stat: string) => ({
-    type: "metric",
-    width: 8,
-    height: 6,
-    properties: {
-      title,
-      region,
-      stat,
-      period: 300,
-      metrics: metrics.map(([metric, label]): Metric => [METRICS_NAMESPACE, metric, ENVIRONMENT_DIMENSION, environment, { label }]),
-    },
-  });
+  const lambdaWidget = (title: string, metric: string, stat: string) =>
+    widget(title, stat, names.map((fn): Metric => ["AWS/Lambda", metric, "FunctionName", fn]));
+  const pipelineWidget = (title: string, metrics: [string, string][], stat: string) =>
+    widget(title, stat, metrics.map(([metric, label]): Metric => [METRICS_NAMESPACE, metric, ENVIRONMENT_DIMENSION, environment, { label }]));
   return {
     widgets: [
       lambdaWidget("Invocations", "Invocations", "Sum"),

@@ -1,0 +1,196 @@
+/**
+ * The whole pipeline on loopback: the program built under mocks for a stack, each function's
+ * package written out and run in the Lambda-like harness, the stand-ins started and given what
+ * the program declares, S3 notifications and the schedule wired to asynchronous invocations.
+ * `npm start`, `npm run invoke` and the tests all start it through here.
+ */
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import { randomUUID } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { STAGES, type StageName } from "../../contract/dataLayout";
+import { type EmulatedService, type RunningEmulators, startEmulators } from "../../emulators";
+import { writeFunctionPackage } from "../../harness/functionPackage";
+import { buildMockedProgram } from "../../harness/mockedProgram";
+import { prepareBootstrap } from "../runtime/bootstrapScript";
+import { LocalFunction } from "../runtime/localFunction";
+import { locateNodeRuntime } from "../runtime/nodeRuntime";
+import { prepareSdkModulePath } from "../runtime/sdkModulePath";
+import { type AsyncTarget, AsyncInvoker, type AttemptReport } from "./asyncInvoker";
+import { routeS3Event } from "./eventRouter";
+import { lambdaEnvironment } from "./functionEnvironment";
+import { type ProvisionedCloud, provision } from "./provisioning";
+import { type PipelineTopology, topologyOf } from "./topology";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+export const DEFAULT_LOCAL_ROOT = path.join(PROJECT_DIR, ".local");
+
+const SERVICES = ["s3", "dynamodb", "snsSqs", "cloudwatch", "secretsManager", "opensky"] as const satisfies readonly EmulatedService[];
+export type PipelineEmulators = RunningEmulators<(typeof SERVICES)[number]>;
+
+/** Containers a function without reserved concurrency may run at once here. */
+const UNRESERVED_CONCURRENCY_CAP = Math.min(os.availableParallelism(), 8);
+
+export interface LocalPipelineOptions {
+  stack: string;
+  /** Stack configuration overrides, as buildMockedProgram takes them. */
+  config?: Record<string, unknown>;
+  /** Where packages, the SDK module path and the run's output go; default <project>/.local. */
+  localRoot?: string;
+  /** "live" leaves the functions' OpenSky URLs as declared, pointing at the real API. */
+  openSky: "stand-in" | "live";
+  /** False runs only what is invoked explicitly: S3 notifications trigger nothing (`npm run invoke`). */
+  routeS3Events?: boolean;
+  /** Scaled-down wait before a retry (× the attempt number); Lambda waits minutes. */
+  retryDelayMs?: number;
+  onLog?(functionName: string, line: string): void;
+  onAttempt?(report: AttemptReport): void;
+  onHarnessError?(error: Error): void;
+}
+
+export interface LocalPipeline {
+  topology: PipelineTopology;
+  emulators: PipelineEmulators;
+  provisioned: ProvisionedCloud;
+  functions: Record<StageName, LocalFunction>;
+  invoker: AsyncInvoker;
+  /** <localRoot>/<stack> */
+  stackDir: string;
+  /** Fires the schedule's target with an EventBridge scheduled event, asynchronously. */
+  fireScheduledEvent(time?: Date): void;
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
+  const localRoot = options.localRoot ?? DEFAULT_LOCAL_ROOT;
+  const stackDir = path.join(localRoot, options.stack);
+  const program = await buildMockedProgram({ stack: options.stack, ...(options.config ? { config: options.config } : {}) });
+  const topology = topologyOf(program);
+  const nodeBinaries = Object.fromEntries(STAGES.map((stage) => [stage, locateNodeRuntime(topology.functions[stage].pkg.runtime)]));
+  const sdkModulePath = prepareSdkModulePath(localRoot);
+  const bootstrapJs = prepareBootstrap(localRoot);
+
+  // The task roots live outside the project, as /var/task does: a module lookup from there can
+  // only reach the package's own node_modules and NODE_PATH, never the project's node_modules.
+  const taskRootParent = fs.mkdtempSync(path.join(os.tmpdir(), "flight-data-lambda-"));
+  const cleanups: Array<() => Promise<void> | void> = [() => fs.rmSync(taskRootParent, { recursive: true, force: true })];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  };
+
+  try {
+    const taskRoots = {} as Record<StageName, string>;
+    for (const stage of STAGES) {
+      const declared = topology.functions[stage];
+      const packageDir = path.join(stackDir, "packages", declared.name);
+      writeFunctionPackage(declared.pkg, packageDir);
+      taskRoots[stage] = path.join(taskRootParent, declared.name);
+      fs.cpSync(packageDir, taskRoots[stage], { recursive: true });
+    }
+
+    const emulators = await startEmulators({
+      services: options.openSky === "live" ? SERVICES.filter((service) => service !== "opensky") : SERVICES,
+      opensky: { clients: openSkyClientsOf(topology) },
+    });
+    cleanups.push(() => emulators.stop());
+    const provisioned = await provision(topology, {
+      s3: emulators.s3,
+      secretsManager: emulators.secretsManager,
+      clients: { dynamodb: emulators.clients.dynamodb, sqs: emulators.clients.sqs, sns: emulators.clients.sns },
+    });
+
+    const translation = new Map(provisioned.arnTranslation);
+    if (options.openSky === "stand-in") {
+      const ingestionEnvironment = topology.functions.ingestion.pkg.environment;
+      if (ingestionEnvironment.OPENSKY_API_URL) translation.set(ingestionEnvironment.OPENSKY_API_URL, emulators.opensky.apiUrl);
+      if (ingestionEnvironment.OPENSKY_TOKEN_URL) translation.set(ingestionEnvironment.OPENSKY_TOKEN_URL, emulators.opensky.tokenUrl);
+    }
+
+    const onLog = options.onLog ?? (() => undefined);
+    const functions = {} as Record<StageName, LocalFunction>;
+    const targets = new Map<string, AsyncTarget>();
+    for (const stage of STAGES) {
+      const declared = topology.functions[stage];
+      const runtime = new LocalFunction({
+        functionName: declared.name,
+        functionArn: declared.arn,
+        nodeBinary: nodeBinaries[stage] as string,
+        bootstrapJs,
+        taskRoot: taskRoots[stage],
+        memorySizeMb: declared.pkg.memorySize,
+        timeoutSeconds: declared.pkg.timeout,
+        environment: lambdaEnvironment(declared, {
+          region: topology.region,
+          nodeBinary: nodeBinaries[stage] as string,
+          taskRoot: taskRoots[stage],
+          sdkModulePath,
+          awsEnvironment: emulators.awsEnvironment(),
+          translation,
+        }),
+        maxConcurrency: declared.reservedConcurrency ?? UNRESERVED_CONCURRENCY_CAP,
+        onLog,
+      });
+      functions[stage] = runtime;
+      targets.set(declared.name, { declared, runtime });
+      cleanups.push(() => runtime.stop());
+    }
+
+    const invoker = new AsyncInvoker({
+      targets,
+      retryDelayMs: options.retryDelayMs ?? 200,
+      onAttempt: options.onAttempt ?? (() => undefined),
+      onHarnessError: options.onHarnessError ?? ((error) => process.stderr.write(`local harness: ${error.message}\n`)),
+      async sendFailureRecord(destinationArn, record) {
+        const queueUrl = provisioned.queueUrls.get(destinationArn);
+        if (!queueUrl) throw new Error(`on-failure destination ${destinationArn} is not an SQS queue the program declares; the local run delivers only to those`);
+        await emulators.clients.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(record) }));
+      },
+    });
+    if (options.routeS3Events ?? true) {
+      cleanups.push(emulators.s3.onEvent((event) => routeS3Event(topology.notifications, event, (name, routed) => invoker.invoke(name, routed))));
+    }
+
+    let stopping: Promise<void> | undefined;
+    return {
+      topology,
+      emulators,
+      provisioned,
+      functions,
+      invoker,
+      stackDir,
+      fireScheduledEvent(time = new Date()) {
+        const schedule = topology.schedule;
+        if (!schedule) throw new Error(`stack ${options.stack} declares no ingestion schedule (enableScheduledIngestion is off)`);
+        invoker.invoke(schedule.functionName, {
+          version: "0",
+          id: randomUUID(),
+          "detail-type": "Scheduled Event",
+          source: "aws.events",
+          account: topology.accountId,
+          time: time.toISOString().replace(/\.\d{3}Z$/, "Z"),
+          region: topology.region,
+          resources: [schedule.ruleArn],
+          detail: {},
+        });
+      },
+      idle: () => invoker.idle(),
+      stop: () => (stopping ??= stopAll()),
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** The OpenSky stand-in accepts the client credentials the program stores in its secret, if any. */
+function openSkyClientsOf(topology: PipelineTopology): Record<string, string> {
+  const clients: Record<string, string> = {};
+  for (const secret of topology.secrets) {
+    if (secret.secretString === undefined) continue;
+    const parsed = JSON.parse(secret.secretString) as { clientId?: unknown; clientSecret?: unknown };
+    if (typeof parsed.clientId === "string" && typeof parsed.clientSecret === "string") clients[parsed.clientId] = parsed.clientSecret;
+  }
+  return clients;
+}

@@ -1,0 +1,129 @@
+/**
+ * What the Pulumi program declares that the local run recreates, read from the resources the
+ * mocked build recorded: functions and their packages, buckets, the tracking table, queues,
+ * topics, secrets, which function each bucket notifies, what the schedule invokes, and each
+ * function's asynchronous-invoke configuration. Physical names and ARNs are the mocks' own.
+ */
+import type { FunctionPackage } from "../../harness/functionPackage";
+import type { MockedProgram, MockedResource } from "../../harness/mockedProgram";
+import { STAGES, type StageName } from "../../contract/dataLayout";
+
+export interface DeclaredFunction {
+  stage: StageName;
+  name: string;
+  arn: string;
+  pkg: FunctionPackage;
+  reservedConcurrency?: number;
+  logGroup: string;
+  /** Retries after the first failed attempt, and where the failure record goes then. */
+  maximumRetryAttempts: number;
+  onFailureDestinationArn?: string;
+}
+
+export interface DeclaredTable {
+  name: string;
+  hashKey: string;
+  rangeKey?: string;
+  attributes: Array<{ name: string; type: string }>;
+}
+
+export interface BucketNotificationRule {
+  bucket: string;
+  functionName: string;
+  events: string[];
+  filterPrefix: string;
+  filterSuffix: string;
+}
+
+export interface DeclaredNamedArn {
+  name: string;
+  arn: string;
+}
+
+export interface PipelineTopology {
+  stack: string;
+  region: string;
+  accountId: string;
+  functions: Record<StageName, DeclaredFunction>;
+  buckets: string[];
+  tables: DeclaredTable[];
+  queues: DeclaredNamedArn[];
+  topics: DeclaredNamedArn[];
+  secrets: Array<DeclaredNamedArn & { secretString?: string }>;
+  notifications: BucketNotificationRule[];
+  schedule?: { ruleArn: string; functionName: string };
+}
+
+/** Lambda's default when a function has no FunctionEventInvokeConfig. */
+const DEFAULT_MAXIMUM_RETRY_ATTEMPTS = 2;
+
+/** `arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]` → name. */
+export function functionNameOfArn(arn: string): string {
+  const match = /^arn:aws[\w-]*:lambda:[^:]*:\d*:function:([^:]+)(?::[^:]+)?$/.exec(arn);
+  if (!match) throw new Error(`"${arn}" is not a Lambda function ARN`);
+  return match[1] as string;
+}
+
+export function topologyOf(program: MockedProgram): PipelineTopology {
+  const ofType = (type: string) => program.resources.filter((resource) => resource.type === type);
+  const functionNames = program.outputs.functionNames as Record<StageName, string> | undefined;
+  if (!functionNames) throw new Error("the program exports no functionNames output; the local run finds the stages' functions through it");
+
+  const functions = {} as Record<StageName, DeclaredFunction>;
+  for (const stage of STAGES) {
+    const name = functionNames[stage];
+    const resource = ofType("aws:lambda/function:Function").find((candidate) => candidate.inputs.name === name);
+    const pkg = program.functionPackages[name];
+    if (!resource || !pkg) throw new Error(`the program declares no function ${name} for the ${stage} stage`);
+    const invokeConfig = ofType("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").find(
+      (candidate) => candidate.inputs.functionName === name,
+    );
+    const reserved = resource.inputs.reservedConcurrentExecutions as number | undefined;
+    const onFailure = invokeConfig?.inputs.destinationConfig?.onFailure?.destination as string | undefined;
+    functions[stage] = {
+      stage,
+      name,
+      arn: resource.state.arn,
+      pkg,
+      ...(reserved !== undefined && reserved > 0 ? { reservedConcurrency: reserved } : {}),
+      logGroup: resource.inputs.loggingConfig?.logGroup ?? `/aws/lambda/${name}`,
+      maximumRetryAttempts: invokeConfig?.inputs.maximumRetryAttempts ?? DEFAULT_MAXIMUM_RETRY_ATTEMPTS,
+      ...(onFailure === undefined ? {} : { onFailureDestinationArn: onFailure }),
+    };
+  }
+
+  const namedArn = (resource: MockedResource): DeclaredNamedArn => ({ name: resource.state.name, arn: resource.state.arn });
+  const secretVersions = ofType("aws:secretsmanager/secretVersion:SecretVersion");
+  const rule = ofType("aws:cloudwatch/eventRule:EventRule")[0];
+  const target = ofType("aws:cloudwatch/eventTarget:EventTarget")[0];
+
+  return {
+    stack: program.stack,
+    region: program.region,
+    accountId: functions.ingestion.arn.split(":")[4] as string,
+    functions,
+    buckets: ofType("aws:s3/bucket:Bucket").map((resource) => resource.state.bucket as string),
+    tables: ofType("aws:dynamodb/table:Table").map((resource) => ({
+      name: resource.state.name,
+      hashKey: resource.inputs.hashKey,
+      ...(resource.inputs.rangeKey === undefined ? {} : { rangeKey: resource.inputs.rangeKey }),
+      attributes: resource.inputs.attributes,
+    })),
+    queues: ofType("aws:sqs/queue:Queue").map(namedArn),
+    topics: ofType("aws:sns/topic:Topic").map(namedArn),
+    secrets: ofType("aws:secretsmanager/secret:Secret").map((resource) => {
+      const version = secretVersions.find((candidate) => candidate.inputs.secretId === resource.state.arn || candidate.inputs.secretId === resource.state.id);
+      return { ...namedArn(resource), ...(version ? { secretString: version.inputs.secretString as string } : {}) };
+    }),
+    notifications: ofType("aws:s3/bucketNotification:BucketNotification").flatMap((resource) =>
+      (resource.inputs.lambdaFunctions ?? []).map((target: Record<string, any>) => ({
+        bucket: resource.inputs.bucket,
+        functionName: functionNameOfArn(target.lambdaFunctionArn),
+        events: target.events,
+        filterPrefix: target.filterPrefix ?? "",
+        filterSuffix: target.filterSuffix ?? "",
+      })),
+    ),
+    ...(rule && target ? { schedule: { ruleArn: rule.state.arn, functionName: functionNameOfArn(target.inputs.arn) } } : {}),
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * The Lambda-like harness on hand-written packages: the Lambda runtime's Node, the SDK and only
+ * the SDK on the module path, warm containers reused, the timeout enforced, a crash replaced by a
+ * cold start, and the context a handler gets.
+ */
+import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { prepareBootstrap } from "../../local/runtime/bootstrapScript";
+import { LocalFunction } from "../../local/runtime/localFunction";
+import { locateNodeRuntime } from "../../local/runtime/nodeRuntime";
+import { prepareSdkModulePath } from "../../local/runtime/sdkModulePath";
+import { removeScratch, scratchLocalRoot } from "./pipelineOutputs";
+
+const HANDLERS = `
+let invocations = 0;
+exports.handler = async (event, context) => {
+  invocations += 1;
+  if (event.action === "sleep") await new Promise((resolve) => setTimeout(resolve, event.ms));
+  if (event.action === "exit") process.exit(3);
+  if (event.action === "throw") throw new TypeError("bad input");
+  return {
+    node: process.version,
+    invocations,
+    requestId: context.awsRequestId,
+    remainingMs: context.getRemainingTimeInMillis(),
+    sdk: typeof require("@aws-sdk/client-s3").S3Client,
+  };
+};
+`;
+
+describe("local Lambda harness", function () {
+  this.timeout(30_000);
+  const localRoot = scratchLocalRoot();
+  const taskParent = fs.mkdtempSync(path.join(os.tmpdir(), "harness-task-"));
+  const functions: LocalFunction[] = [];
+
+  function localFunction(name: string, indexJs: string, timeoutSeconds = 2): LocalFunction {
+    const taskRoot = path.join(taskParent, name);
+    fs.mkdirSync(taskRoot);
+    fs.writeFileSync(path.join(taskRoot, "__index.js"), indexJs);
+    const nodeBinary = locateNodeRuntime("nodejs22.x");
+    const created = new LocalFunction({
+      functionName: name,
+      functionArn: `arn:aws:lambda:us-east-1:123456789012:function:${name}`,
+      nodeBinary,
+      bootstrapJs: prepareBootstrap(localRoot),
+      taskRoot,
+      memorySizeMb: 128,
+      timeoutSeconds,
+      environment: { PATH: path.dirname(nodeBinary), _HANDLER: "__index.handler", LAMBDA_TASK_ROOT: taskRoot, NODE_PATH: prepareSdkModulePath(localRoot) },
+      maxConcurrency: 1,
+      onLog: () => undefined,
+    });
+    functions.push(created);
+    return created;
+  }
+
+  after(async () => {
+    await Promise.all(functions.map((created) => created.stop()));
+    removeScratch(localRoot);
+    removeScratch(taskParent);
+  });
+
+  it("runs on the Lambda runtime's Node with the SDK on the module path, reusing the warm container", async () => {
+    const fn = localFunction("warm", HANDLERS);
+    const first = await fn.invoke({}, "request-1");
+    const second = await fn.invoke({}, "request-2");
+    expect(first.value).to.include({ invocations: 1, requestId: "request-1", sdk: "function" });
+    expect((first.value as { node: string }).node).to.match(/^v22\./);
+    expect((first.value as { remainingMs: number }).remainingMs).to.be.within(1, 2_000);
+    expect(first.initMs).to.be.greaterThan(0);
+    expect(second.value).to.include({ invocations: 2, requestId: "request-2" });
+    expect(second.initMs).to.equal(undefined);
+    expect(fn.figures).to.include({ coldStarts: 1, invocations: 2, errors: 0 });
+    expect(fn.figures.peakRssBytes).to.be.greaterThan(10 * 1024 * 1024);
+  });
+
+  it("fails init with Runtime.ImportModuleError for a package the archive lacks, though the project has it", async () => {
+    const fn = localFunction("missing-module", `const pRetry = require("p-retry");\nexports.handler = async () => pRetry;`);
+    const result = await fn.invoke({});
+    expect(result.ok).to.equal(false);
+    expect(result.error?.errorType).to.equal("Runtime.ImportModuleError");
+    expect(result.error?.errorMessage).to.contain("p-retry");
+  });
+
+  it("reports a thrown error and keeps the container", async () => {
+    const fn = localFunction("throws", HANDLERS);
+    const failed = await fn.invoke({ action: "throw" });
+    expect(failed.error).to.include({ errorType: "TypeError", errorMessage: "bad input" });
+    expect((await fn.invoke({})).value).to.include({ invocations: 2 });
+    expect(fn.figures.coldStarts).to.equal(1);
+  });
+
+  it("kills a container past its timeout and cold-starts the next invocation", async () => {
+    const fn = localFunction("slow", HANDLERS, 1);
+    const timedOut = await fn.invoke({ action: "sleep", ms: 5_000 }, "slow-request");
+    expect(timedOut.error?.errorType).to.equal("Sandbox.Timedout");
+    expect(timedOut.error?.errorMessage).to.equal("RequestId: slow-request Error: Task timed out after 1.00 seconds");
+    expect(timedOut.durationMs).to.be.within(950, 2_000);
+    expect((await fn.invoke({})).value).to.include({ invocations: 1 });
+    expect(fn.figures.coldStarts).to.equal(2);
+  });
+
+  it("replaces a container whose runtime exited mid-invocation", async () => {
+    const fn = localFunction("crash", HANDLERS);
+    const crashed = await fn.invoke({ action: "exit" });
+    expect(crashed.error?.errorType).to.equal("Runtime.ExitError");
+    expect(crashed.error?.errorMessage).to.contain("exit status 3");
+    expect((await fn.invoke({})).value).to.include({ invocations: 1 });
+    expect(fn.figures.coldStarts).to.equal(2);
+  });
+});
