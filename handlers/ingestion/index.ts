@@ -175,16 +175,19 @@ export function createIngestionHandler(deps: IngestionDependencies): IngestionHa
         attempts: outcome.attempts,
         rateLimitRemaining: outcome.rateLimitRemaining,
       });
-      await tracking.record({
-        snapshotId,
-        stage: "ingestion",
-        status: stored ? "succeeded" : "skipped",
-        startedAt,
-        requestId,
-        counts: { states, attempts: outcome.attempts, bytes: Buffer.byteLength(outcome.body) },
-        s3Keys: { raw: key },
-        details: stored ? {} : { reason: "duplicate: the raw object already exists" },
-      });
+      if (stored) {
+        await tracking.record({
+          snapshotId,
+          stage: "ingestion",
+          status: "succeeded",
+          startedAt,
+          requestId,
+          counts: { states, attempts: outcome.attempts, bytes: Buffer.byteLength(outcome.body) },
+          s3Keys: { raw: key },
+        });
+      } else {
+        await tracking.noteRepeat({ snapshotId, stage: "ingestion", startedAt, requestId, s3Keys: { raw: key } });
+      }
       runMetrics.push(
         countMetric(INGESTION_METRICS.statesIngested, stored ? states : 0),
         countMetric(stored ? INGESTION_METRICS.snapshotsStored : INGESTION_METRICS.duplicateSnapshots, 1),

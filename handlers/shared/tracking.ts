@@ -68,6 +68,15 @@ export interface RecordInput extends OutcomeInput {
   requestId?: string;
 }
 
+export interface RepeatInput {
+  snapshotId: string;
+  stage: StageName;
+  startedAt: Date;
+  requestId?: string;
+  /** Recorded only if the item did not exist (the earlier run stored its work but not its record). */
+  s3Keys?: Record<string, string>;
+}
+
 /** A started stage; `finish` writes its outcome onto the same item. */
 export interface TrackingRun {
   readonly record: TrackingRecord;
@@ -78,6 +87,11 @@ export interface TrackingStore {
   start(input: StartInput): Promise<TrackingRun>;
   /** Writes a stage's outcome in one call, for stages that learn their snapshot id at the end. */
   record(input: RecordInput): Promise<TrackingRecord>;
+  /**
+   * Counts another invocation that found the stage's work already done (a repeated fire), keeping
+   * the outcome already recorded: a duplicate must not turn "succeeded" into something else.
+   */
+  noteRepeat(input: RepeatInput): Promise<TrackingRecord>;
   read(snapshotId: string, stage: StageName): Promise<TrackingRecord | undefined>;
 }
 
@@ -94,6 +108,8 @@ export interface TrackingStoreOptions {
  */
 interface UpdateExpression {
   set(attribute: string, value: AttributeValue | undefined): UpdateExpression;
+  /** Sets the attribute only on an item that does not have it yet. */
+  setIfMissing(attribute: string, value: AttributeValue): UpdateExpression;
   add(attribute: string, amount: number): UpdateExpression;
   names: Record<string, string>;
   values: Record<string, AttributeValue>;
@@ -120,6 +136,11 @@ function updateExpression(): UpdateExpression {
         values[`:${attribute}`] = value;
         sets.push(`${name(attribute)} = :${attribute}`);
       }
+      return expression;
+    },
+    setIfMissing(attribute, value) {
+      values[`:${attribute}`] = value;
+      sets.push(`${name(attribute)} = if_not_exists(${name(attribute)}, :${attribute})`);
       return expression;
     },
     add(attribute, amount) {
@@ -281,6 +302,22 @@ export function createTrackingStore(options: TrackingStoreOptions): TrackingStor
     record(input) {
       const expression = outcomeExpression(input, input.s3Keys ?? {}, clock())
         .set("startedAt", { S: input.startedAt.toISOString() })
+        .set("requestId", stringValue(input.requestId))
+        .add("attempt", 1);
+      return update(input.snapshotId, input.stage, expression);
+    },
+
+    noteRepeat(input) {
+      const now = clock();
+      const expression = updateExpression()
+        .setIfMissing("status", { S: "skipped" })
+        .setIfMissing("startedAt", { S: input.startedAt.toISOString() })
+        .setIfMissing("finishedAt", { S: now.toISOString() })
+        .setIfMissing("counts", numberMap({}))
+        .setIfMissing("s3Keys", stringMap(input.s3Keys ?? {}))
+        .setIfMissing("details", detailMap({}))
+        .setIfMissing(TRACKING_TTL_ATTRIBUTE, expiresAt(now))
+        .set("updatedAt", { S: now.toISOString() })
         .set("requestId", stringValue(input.requestId))
         .add("attempt", 1);
       return update(input.snapshotId, input.stage, expression);

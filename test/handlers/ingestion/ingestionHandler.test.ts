@@ -145,8 +145,8 @@ describe("ingestion handler against the emulators", function () {
     expect(emulators.s3.events.length - eventsBefore).to.equal(1);
     expect((await rawKeys()).filter((key) => key === first.key)).to.have.length(1);
     const record = await tracking().read(first.snapshotId, "ingestion");
-    expect(record).to.deep.include({ status: "skipped", attempt: 2, requestId: "req-b" });
-    expect(record?.details.reason).to.match(/duplicate/);
+    expect(record).to.deep.include({ status: "succeeded", attempt: 2, requestId: "req-b" });
+    expect(record?.counts.states).to.equal(4);
     expect(emulators.cloudwatch.find(INGESTION_METRICS.duplicateSnapshots).at(-1)?.value).to.equal(1);
   });
 

@@ -71,6 +71,34 @@ describe("execution tracking against the DynamoDB emulator", () => {
     expect((await tracking.record({ snapshotId: "1766888659", stage: "ingestion", status: "succeeded", startedAt: now })).attempt).to.equal(2);
   });
 
+  it("counts a repeated fire without overwriting the outcome already recorded", async () => {
+    const first = await tracking.record({
+      snapshotId: "1766888959",
+      stage: "ingestion",
+      status: "succeeded",
+      startedAt: now,
+      requestId: "req-first",
+      counts: { states: 10 },
+      s3Keys: { raw: "raw/b.json" },
+    });
+    const repeat = await tracking.noteRepeat({ snapshotId: "1766888959", stage: "ingestion", startedAt: now, requestId: "req-again" });
+    expect(repeat).to.deep.include({ status: "succeeded", attempt: 2, requestId: "req-again", finishedAt: first.finishedAt });
+    expect(repeat.counts).to.deep.equal({ states: 10 });
+    expect(repeat.s3Keys).to.deep.equal({ raw: "raw/b.json" });
+  });
+
+  it("records a repeat of work whose first record is missing as skipped, with the object it found", async () => {
+    const repeat = await tracking.noteRepeat({
+      snapshotId: "1766889259",
+      stage: "ingestion",
+      startedAt: now,
+      s3Keys: { raw: "raw/c.json" },
+    });
+    expect(repeat).to.deep.include({ status: "skipped", attempt: 1 });
+    expect(repeat.s3Keys).to.deep.equal({ raw: "raw/c.json" });
+    expect(repeat.expiresAt).to.be.greaterThan(0);
+  });
+
   it("returns undefined for a snapshot and stage never tracked", async () => {
     expect(await tracking.read("0", "ingestion")).to.equal(undefined);
   });
