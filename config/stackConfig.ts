@@ -233,6 +233,41 @@ export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
   return config;
 }
 
+/** OpenSky's daily credits for anonymous callers. */
+export const ANONYMOUS_DAILY_CREDITS = 400;
+
+/** What one /states/all call costs: by the area asked for, 4 for the whole world. */
+export function creditsPerCall(box: BoundingBox | undefined): number {
+  if (!box) return 4;
+  const area = (box.lamax - box.lamin) * (box.lomax - box.lomin);
+  return area <= 25 ? 1 : area <= 100 ? 2 : area <= 400 ? 3 : 4;
+}
+
+/** Calls a day a rate() schedule makes; undefined for cron(), whose rate is not fixed. */
+export function callsPerDay(expression: string): number | undefined {
+  const rate = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression);
+  if (!rate) return undefined;
+  const minutes = Number(rate[1]) * ({ minute: 1, hour: 60, day: 1440 } as const)[rate[2] as "minute" | "hour" | "day"];
+  return Math.floor(1440 / minutes);
+}
+
+/**
+ * An anonymous schedule that spends more credits than OpenSky grants would be rate-limited for
+ * most of every day: refused here rather than discovered in production.
+ */
+function anonymousCreditProblem(config: StackConfig): string | undefined {
+  if (!config.enableScheduledIngestion || config.opensky.clientId !== undefined) return undefined;
+  const calls = callsPerDay(config.ingestionScheduleExpression);
+  if (calls === undefined) return undefined;
+  const perCall = creditsPerCall(config.opensky.boundingBox);
+  if (calls * perCall <= ANONYMOUS_DAILY_CREDITS) return undefined;
+  return (
+    `makes ${calls} anonymous OpenSky calls a day at ${perCall} credit(s) each (${calls * perCall} credits), ` +
+    `but anonymous access has ${ANONYMOUS_DAILY_CREDITS} a day: set opensky.clientId and openskyClientSecret, ` +
+    "a bounding box of at most 25 sq° (1 credit), or a slower schedule"
+  );
+}
+
 function httpsUrlProblem(value: string): string | undefined {
   try {
     const url = new URL(value);
@@ -323,6 +358,8 @@ function checkCrossKeyRules(config: StackConfig, r: ConfigReader): void {
   if (config.enableGradualDeployment && !config.enableLambdaVersioning) {
     r.fail("enableGradualDeployment", true, "needs enableLambdaVersioning: true (weighted routing lives on the live alias)");
   }
+  const credits = anonymousCreditProblem(config);
+  if (credits) r.fail("ingestionScheduleExpression", config.ingestionScheduleExpression, credits);
   const lake = config.dataLake;
   if (lake.rawExpirationDays <= lake.rawTransitionDays) {
     r.fail(

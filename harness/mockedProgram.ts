@@ -56,6 +56,13 @@ export interface MockedProgramOptions {
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 
+/**
+ * Secrets a stack expects its user to set with `pulumi config set --secret` (so no stack file in
+ * the repository holds them). Mocked builds cannot decrypt anyway; they stand in these values
+ * where the stack has none, so prod builds as a user's configured prod would.
+ */
+export const MOCKED_SECRETS: Record<string, string> = { openskyClientSecret: "mocked-opensky-client-secret" };
+
 /** The stack's configuration as the CLI would hand it to the program. */
 export function stackConfiguration(stack: string, projectDir = PROJECT_DIR, overrides: Record<string, unknown> = {}) {
   const project = readYaml(path.join(projectDir, "Pulumi.yaml"));
@@ -70,6 +77,7 @@ export function stackConfiguration(stack: string, projectDir = PROJECT_DIR, over
     if (declaration && typeof declaration === "object" && "default" in declaration) values[qualify(key)] = declaration.default;
   }
   Object.assign(values, readYaml(stackFile).config ?? {});
+  for (const [key, value] of Object.entries(MOCKED_SECRETS)) values[qualify(key)] ??= value;
   for (const [key, value] of Object.entries(overrides)) values[qualify(key)] = value;
 
   const config: Record<string, string> = {};

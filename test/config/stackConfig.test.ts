@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../../config/configReader";
-import { FUNCTION_DEFAULTS, parseStackConfig, scheduleExpressionProblem } from "../../config/stackConfig";
+import { callsPerDay, creditsPerCall, FUNCTION_DEFAULTS, parseStackConfig, scheduleExpressionProblem } from "../../config/stackConfig";
 import { stackConfiguration } from "../../harness/mockedProgram";
 
 const PROJECT_DIR = path.resolve(__dirname, "../..");
@@ -27,13 +27,14 @@ function rejects(raw: Record<string, unknown>, key: string, allowed: RegExp): vo
 }
 
 describe("stack configuration", () => {
-  it("defaults to the seed's tables when nothing is set", () => {
-    const config = parseStackConfig({});
+  it("defaults to the seed's tables when nothing is set, anonymous access needing a schedule within its credits", () => {
+    expect(problems({})).to.have.length(1);
+    const config = parseStackConfig({ ingestionScheduleExpression: "rate(15 minutes)" });
     expect(config.lambda).to.deep.equal(FUNCTION_DEFAULTS);
     expect(config.lambdaRuntime).to.equal("nodejs22.x");
     expect(config.lambdaArchitecture).to.equal("x86_64");
     expect(config.logRetentionDays).to.equal(30);
-    expect(config.ingestionScheduleExpression).to.equal("rate(5 minutes)");
+    expect(parseStackConfig({ opensky: { clientId: "me" }, openskyClientSecret: "s" }).ingestionScheduleExpression).to.equal("rate(5 minutes)");
     expect(config.dataQuality).to.include({ qualityThreshold: 0.8, minCompletenessScore: 0.7, maxErrorRate: 0.05 });
     expect(config.dlqRetentionSeconds).to.equal(1209600);
     expect(config.enableLambdaVersioning).to.equal(false);
@@ -43,6 +44,7 @@ describe("stack configuration", () => {
 
   it("reads values the way the CLI passes them: strings, and JSON for structured keys", () => {
     const config = parseStackConfig({
+      enableScheduledIngestion: "false",
       logRetentionDays: "90",
       enableXrayTracing: "false",
       lambdaConfig: JSON.stringify({ processing: { memorySize: 2048 } }),
@@ -87,6 +89,7 @@ describe("stack configuration", () => {
     ["an alert email that is not one", { errorNotificationEmail: "ops" }, "errorNotificationEmail", /email address/],
     ["an alert email with no topic", { errorNotificationEmail: "ops@example.com", createErrorNotificationTopic: false }, "errorNotificationEmail", /needs createErrorNotificationTopic/],
     ["a gradual-deployment weight of 0", { gradualDeploymentWeight: 0 }, "gradualDeploymentWeight", /from 0.01 to 1/],
+    ["an anonymous global schedule OpenSky would rate-limit", { ingestionScheduleExpression: "rate(5 minutes)" }, "ingestionScheduleExpression", /288 anonymous OpenSky calls a day at 4 credit\(s\) each \(1152 credits\).*set opensky.clientId/],
     ["an unknown Parquet codec", { parquet: { codec: "lz4" } }, "parquet.codec", /snappy, gzip, zstd, uncompressed/],
     ["a layer override that is no layer ARN", { lambdaInsightsLayerArn: "LambdaInsightsExtension:38" }, "lambdaInsightsLayerArn", /layer version ARN/],
   ];
@@ -94,13 +97,23 @@ describe("stack configuration", () => {
     it(`rejects ${what}, naming ${key}`, () => rejects(raw, key, allowed));
   }
 
+  it("counts OpenSky credits by the area asked for and the schedule's rate", () => {
+    expect(creditsPerCall(undefined)).to.equal(4);
+    expect(creditsPerCall({ lamin: 45, lamax: 50, lomin: 5, lomax: 10 })).to.equal(1);
+    expect(creditsPerCall({ lamin: 40, lamax: 50, lomin: 0, lomax: 10 })).to.equal(2);
+    expect(callsPerDay("rate(5 minutes)")).to.equal(288);
+    expect(callsPerDay("rate(1 hour)")).to.equal(24);
+    expect(callsPerDay("cron(0/5 * * * ? *)")).to.equal(undefined);
+    expect(problems({ opensky: { boundingBox: { lamin: 45, lamax: 50, lomin: 5, lomax: 10 } } })).to.deep.equal([]);
+  });
+
   it("reports every problem at once, not only the first", () => {
-    const found = problems({ logRetentionDays: 8, lambdaRuntime: "python3.12", dataQualityConfig: { qualityThreshold: 2 } });
+    const found = problems({ enableScheduledIngestion: false, logRetentionDays: 8, lambdaRuntime: "python3.12", dataQualityConfig: { qualityThreshold: 2 } });
     expect(found).to.have.length(3);
   });
 
   it("never prints the OpenSky client secret", () => {
-    const found = problems({ openskyClientSecret: "s3cr3t-value", logRetentionDays: 8 });
+    const found = problems({ enableScheduledIngestion: false, openskyClientSecret: "s3cr3t-value", logRetentionDays: 8 });
     expect(found.join("\n")).to.not.contain("s3cr3t-value");
   });
 
@@ -113,7 +126,8 @@ describe("stack configuration", () => {
 
   it("declares in Pulumi.yaml the same defaults the loader applies", () => {
     const project = parseYaml(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
-    const defaults = parseStackConfig({}) as unknown as Record<string, unknown>;
+    const withCredentials = { opensky: { clientId: "client" }, openskyClientSecret: "secret" };
+    const defaults = parseStackConfig(withCredentials) as unknown as Record<string, unknown>;
     const declared = Object.entries<any>(project.config);
     expect(declared.length).to.be.greaterThan(10);
     for (const [key, declaration] of declared) {

@@ -1,0 +1,48 @@
+/**
+ * One function's cold start, alone in a fresh plain-Node process (no ts-node: it imports nothing
+ * of the project's) whose environment is the function's: load
+ * its package's __index.js (the serialized callbackFactory runs here, as in Lambda's init phase),
+ * then invoke the handler once. Prints the timings as JSON.
+ */
+import * as path from "path";
+
+export interface ColdStartSpec {
+  packageDir: string;
+  event: unknown;
+  timeoutSeconds: number;
+}
+
+export interface ColdStartTiming {
+  init_ms: number;
+  first_invoke_ms: number;
+  outcome: string;
+}
+
+const since = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
+
+async function coldStart(spec: ColdStartSpec): Promise<ColdStartTiming> {
+  const initStart = process.hrtime.bigint();
+  const loaded = require(path.join(spec.packageDir, "__index.js")) as { handler: (event: unknown, context: unknown) => Promise<unknown> };
+  const initMs = since(initStart);
+  const deadline = Date.now() + spec.timeoutSeconds * 1000;
+  const context = {
+    awsRequestId: "bench-cold-start",
+    functionName: path.basename(spec.packageDir),
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+  };
+  const invokeStart = process.hrtime.bigint();
+  let outcome: string;
+  try {
+    const result = await loaded.handler(spec.event, context);
+    outcome = `ok ${JSON.stringify(result).slice(0, 160)}`;
+  } catch (error) {
+    outcome = `error ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return { init_ms: Number(initMs.toFixed(2)), first_invoke_ms: Number(since(invokeStart).toFixed(2)), outcome };
+}
+
+if (require.main === module) {
+  const spec = JSON.parse(process.argv[2] ?? "null") as ColdStartSpec | null;
+  if (spec === null) throw new Error("usage: coldStartProcess.ts '<spec JSON>'");
+  coldStart(spec).then((timing) => process.stdout.write(`\n${JSON.stringify(timing)}\n`));
+}

@@ -1,0 +1,50 @@
+/**
+ * What `npm run bench` records in bench/results.json. The cost estimate reads the processing and
+ * validation durations from here, so the field names are a contract with cost/.
+ */
+
+export type Stage = "processing" | "validation";
+export type Tool = "pipeline" | "duckdb" | "parquetjs" | "parquet-wasm";
+
+export interface CaseResult {
+  stage: Stage;
+  /** Which data: a generated row count ("generated-6500") or a real snapshot's file name. */
+  dataset: string;
+  rows: number;
+  tool: Tool;
+  /** Median of the warm runs, milliseconds per snapshot. */
+  ms_median: number;
+  rows_per_s: number;
+  /** Parquet bytes written (processing); the file read (validation). */
+  bytes: number;
+  /** Peak resident set of the case's own process, which ran nothing else. */
+  peak_rss_mb: number;
+  /** The first conversion in the fresh process, after the tool was loaded. */
+  first_ms: number;
+  /** Loading the tool (modules, DuckDB instance, WebAssembly) before the first conversion. */
+  setup_ms: number;
+  warm_runs: number;
+}
+
+export interface ColdStartResult {
+  function: string;
+  zip_bytes: number;
+  /** Requiring the package's __index.js, which runs the callbackFactory (clients, settings). */
+  init_ms: number;
+  first_invoke_ms: number;
+  /** What the first invocation was given. */
+  invocation: string;
+  /** How it ended: "ok <result>" or "error <message>". */
+  outcome: string;
+}
+
+export interface BenchResults {
+  generated_at: string;
+  machine: { cpu: string; cores: number; memory_gb: number; os: string };
+  /** Node.js binary the cases ran on. */
+  node: string;
+  duckdb_threads: number;
+  notes: string[];
+  cases: CaseResult[];
+  cold_starts: ColdStartResult[];
+}

@@ -1,0 +1,53 @@
+/** The printed form of bench/results.json: one table per stage and one for cold starts. */
+import type { BenchResults, CaseResult } from "./results";
+
+const number = (value: number, decimals = 0): string =>
+  value.toLocaleString("en-US", { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join(" | ")} |`;
+  const rule = `|${widths.map((width, column) => (column < 2 ? `-${"-".repeat(width)}-` : `-${"-".repeat(width)}:`)).join("|")}|`;
+  return [line(header), rule, ...rows.map(line)].join("\n");
+}
+
+function caseRow(result: CaseResult): string[] {
+  return [
+    result.dataset,
+    result.tool,
+    number(result.rows),
+    number(result.ms_median, 1),
+    number(result.rows_per_s),
+    number(result.first_ms, 1),
+    number(result.bytes),
+    number(result.peak_rss_mb),
+  ];
+}
+
+export function formatResults(results: BenchResults): string {
+  const header = ["data", "tool", "rows", "ms (median)", "rows/s", "first call ms", "bytes", "peak RSS MB"];
+  const processing = results.cases.filter((result) => result.stage === "processing").map(caseRow);
+  const validation = results.cases.filter((result) => result.stage === "validation").map(caseRow);
+  const coldStarts = results.cold_starts.map((start) => [
+    start.function,
+    start.outcome.startsWith("ok") ? "ok" : start.outcome.slice(0, 70),
+    number(start.zip_bytes),
+    number(start.init_ms, 1),
+    number(start.first_invoke_ms, 1),
+    number(start.init_ms + start.first_invoke_ms, 1),
+  ]);
+  return [
+    `Machine: ${results.machine.cpu}, ${results.machine.cores} cores, ${results.machine.memory_gb} GB; ${results.machine.os}; Node ${results.node}; DuckDB threads ${results.duckdb_threads}`,
+    "",
+    "Processing (raw JSON object → Parquet, snappy):",
+    table(header, processing),
+    "",
+    "Validation (Parquet → typed columns → every quality check → report):",
+    table(header, validation),
+    "",
+    "Cold start (fresh process per function; first invocation: a real run against the loopback emulators):",
+    table(["function", "first invocation", "zip bytes", "init ms", "first invoke ms", "total ms"], coldStarts),
+    "",
+    ...results.notes.map((note) => `- ${note}`),
+  ].join("\n");
+}

@@ -1,0 +1,56 @@
+/**
+ * The validation stage without AWS: the Parquet bytes read back with hyparquet and assessed by
+ * every quality check, then the report built, as the handler does between its S3 read and write.
+ */
+import { transformSnapshot } from "../handlers/processing/transformSnapshot";
+import { parquetCompression } from "../handlers/shared/parquetCodecs";
+import { processedKeyForSnapshot, rawKeyForSnapshot } from "../handlers/shared/s3Keys";
+import { metadataFromKeyValues } from "../handlers/shared/snapshotMetadata";
+import { readSnapshotParquet } from "../handlers/validation/parquetReader";
+import { assessSnapshot, type QualityThresholds } from "../handlers/validation/qualityAssessment";
+import { validationReport } from "../handlers/validation/validationReport";
+import { parseStackConfig } from "../config/stackConfig";
+import { PARQUET_DEFAULTS } from "./converters/converter";
+
+const STACK_DEFAULTS = parseStackConfig({});
+const THRESHOLDS: QualityThresholds = {
+  qualityThreshold: STACK_DEFAULTS.dataQuality.qualityThreshold,
+  minCompletenessScore: STACK_DEFAULTS.dataQuality.minCompletenessScore,
+  maxErrorRate: STACK_DEFAULTS.dataQuality.maxErrorRate,
+};
+
+/** The file validation would read: what processing writes for this snapshot. */
+export function processedParquet(text: string, snapshotTime: number): Uint8Array {
+  const transformed = transformSnapshot(rawKeyForSnapshot(snapshotTime), text, {
+    ...parquetCompression(PARQUET_DEFAULTS.codec, PARQUET_DEFAULTS.gzipLevel),
+    rowGroupSize: PARQUET_DEFAULTS.rowGroupSize,
+  });
+  return transformed.parquet.body as Uint8Array;
+}
+
+export async function validateParquet(bytes: Uint8Array, snapshotTime: number): Promise<number> {
+  const parquet = await readSnapshotParquet(bytes);
+  const metadata = metadataFromKeyValues(parquet.metadata);
+  const assessment = assessSnapshot(
+    {
+      snapshot: parquet.snapshot,
+      quarantine: {
+        rowShape: metadata.quarantinedRowShape,
+        fieldType: metadata.quarantinedFieldType,
+        sampleRowShapeIcao24: metadata.sampleRowShapeIcao24,
+        sampleFieldTypeIcao24: metadata.sampleFieldTypeIcao24,
+      },
+    },
+    THRESHOLDS,
+  );
+  const report = validationReport({
+    bucket: "bench",
+    processedKey: processedKeyForSnapshot(snapshotTime),
+    metadata,
+    assessment,
+    thresholds: THRESHOLDS,
+    environment: "bench",
+    validatedAt: new Date(snapshotTime * 1000),
+  });
+  return JSON.stringify(report).length;
+}
