@@ -248,7 +248,7 @@ export function callsPerDay(expression: string): number | undefined {
   const rate = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression);
   if (!rate) return undefined;
   const minutes = Number(rate[1]) * ({ minute: 1, hour: 60, day: 1440 } as const)[rate[2] as "minute" | "hour" | "day"];
-  return Math.floor(1440 / minutes);
+  return 1440 / minutes;
 }
 
 /**

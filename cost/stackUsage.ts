@@ -6,7 +6,7 @@
 import { INGESTION_METRICS } from "../handlers/ingestion/ingestionMetrics";
 import { QUALITY_CHECKS } from "../handlers/validation/qualityChecks";
 import { METRIC } from "../contract/metricNames";
-import type { StackConfig } from "../config/stackConfig";
+import { callsPerDay, type StackConfig } from "../config/stackConfig";
 import { HOURS_PER_MONTH, type FunctionUsage, type StackUsage } from "./usage";
 
 /** What the estimate needs from the benchmark; absent fields fall back to stated defaults. */
@@ -57,10 +57,9 @@ const GB = 1024 ** 3;
 
 /** Fires per month of a rate() expression; cron() is not estimated. */
 export function firesPerMonth(expression: string): number {
-  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
-  if (rate === null) throw new Error(`the cost estimate reads only rate() schedules; ${expression} is not one`);
-  const minutes = Number(rate[1]) * (rate[2]!.startsWith("minute") ? 1 : rate[2]!.startsWith("hour") ? 60 : 1_440);
-  return MINUTES_PER_MONTH / minutes;
+  const perDay = callsPerDay(expression);
+  if (perDay === undefined) throw new Error(`the cost estimate reads only rate() schedules; ${expression} is not one`);
+  return (perDay * MINUTES_PER_MONTH) / 1_440;
 }
 
 /** Benchmark compute time scaled to the function's share of a vCPU (a bench core counts as one vCPU). */
@@ -75,11 +74,6 @@ export function stackUsage(stack: string, config: StackConfig, resources: Resour
     `A month is ${HOURS_PER_MONTH} hours; ingestion fires ${fires.toLocaleString("en-US")} times (${config.enableScheduledIngestion ? config.ingestionScheduleExpression : "schedule off"}).`,
     "Every fire stores one new snapshot, which processing and validation each handle once (no duplicates, retries or rate-limited runs).",
   );
-  if (config.opensky.clientId === undefined && config.opensky.boundingBox === undefined) {
-    assumptions.push(
-      "Warning: this stack calls OpenSky anonymously for the whole globe (4 credits a call); 400 anonymous credits a day cover 100 calls, so set opensky.clientId for the schedule to be met.",
-    );
-  }
   const states = config.opensky.boundingBox === undefined ? GLOBAL_STATES : BOX_STATES;
   assumptions.push(`A snapshot holds ${states.toLocaleString("en-US")} states (${config.opensky.boundingBox === undefined ? "global" : "one bounding box"}), ${RAW_BYTES_PER_STATE} bytes each as raw JSON.`);
 
