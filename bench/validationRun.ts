@@ -9,14 +9,13 @@ import { metadataFromKeyValues } from "../handlers/shared/snapshotMetadata";
 import { readSnapshotParquet } from "../handlers/validation/parquetReader";
 import { assessSnapshot, type QualityThresholds } from "../handlers/validation/qualityAssessment";
 import { validationReport } from "../handlers/validation/validationReport";
-import { parseStackConfig } from "../config/stackConfig";
+import { DATA_QUALITY_DEFAULTS } from "../config/stackConfig";
 import { PARQUET_DEFAULTS } from "./converters/converter";
 
-const STACK_DEFAULTS = parseStackConfig({});
 const THRESHOLDS: QualityThresholds = {
-  qualityThreshold: STACK_DEFAULTS.dataQuality.qualityThreshold,
-  minCompletenessScore: STACK_DEFAULTS.dataQuality.minCompletenessScore,
-  maxErrorRate: STACK_DEFAULTS.dataQuality.maxErrorRate,
+  qualityThreshold: DATA_QUALITY_DEFAULTS.qualityThreshold,
+  minCompletenessScore: DATA_QUALITY_DEFAULTS.minCompletenessScore,
+  maxErrorRate: DATA_QUALITY_DEFAULTS.maxErrorRate,
 };
 
 /** The file validation would read: what processing writes for this snapshot. */

@@ -101,6 +101,9 @@ export const FUNCTION_DEFAULTS: Record<StageName, FunctionSettings> = {
   validation: { memorySize: 512, timeout: 60, reservedConcurrency: 3, provisionedConcurrency: 0, environmentVariables: {} },
 };
 
+/** The seed's data_quality_config. */
+export const DATA_QUALITY_DEFAULTS = { qualityThreshold: 0.8, minCompletenessScore: 0.7, maxErrorRate: 0.05 } as const;
+
 /** CloudWatch Logs accepts only these retention periods. */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -182,9 +185,9 @@ export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
       /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v) ? undefined : "must be an email address",
     ),
     dataQuality: {
-      qualityThreshold: r.fraction("dataQualityConfig.qualityThreshold", 0.8),
-      minCompletenessScore: r.fraction("dataQualityConfig.minCompletenessScore", 0.7),
-      maxErrorRate: r.fraction("dataQualityConfig.maxErrorRate", 0.05),
+      qualityThreshold: r.fraction("dataQualityConfig.qualityThreshold", DATA_QUALITY_DEFAULTS.qualityThreshold),
+      minCompletenessScore: r.fraction("dataQualityConfig.minCompletenessScore", DATA_QUALITY_DEFAULTS.minCompletenessScore),
+      maxErrorRate: r.fraction("dataQualityConfig.maxErrorRate", DATA_QUALITY_DEFAULTS.maxErrorRate),
       strictMode: r.boolean("dataQualityConfig.strictMode", false),
       circuitBreakerThreshold: r.integer("dataQualityConfig.circuitBreakerThreshold", 3, 1, 1000, "snapshots"),
     },

@@ -34,11 +34,16 @@ const COLUMN_ENCODINGS: Readonly<Record<string, Encoding>> = {
 
 type WriterValues = unknown[] | Float64Array | Int32Array;
 
-function nullableNumbers(values: NumberColumn): (number | null)[] {
-  const converted = new Array<number | null>(values.length);
+/**
+ * Nulls stay holes, which the writer reads as undefined and treats exactly as null. An array of
+ * numbers and holes keeps its doubles unboxed (V8's holey-double elements), where one holding null
+ * boxes every double value in a heap number of its own.
+ */
+function nullableNumbers(values: NumberColumn): (number | undefined)[] {
+  const converted = new Array<number | undefined>(values.length);
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
-    converted[i] = Number.isNaN(value) ? null : value;
+    if (!Number.isNaN(value)) converted[i] = value;
   }
   return converted;
 }
@@ -83,7 +88,10 @@ function writerValues(snapshot: TypedSnapshot, field: StateVectorField, start: n
   const column = columnByName(snapshot.columns, field.name);
   switch (field.type) {
     case "string": {
-      const strings = (column as StringColumn).slice(start, end);
+      // The writer copies its input and neither it nor utf8Values writes to it: a row group that
+      // is the whole column needs no copy of its own.
+      const whole = start === 0 && end === column.length;
+      const strings = whole ? (column as StringColumn) : (column as StringColumn).slice(start, end);
       return COLUMN_ENCODINGS[field.name] === "PLAIN" ? utf8Values(strings) : strings;
     }
     case "boolean":

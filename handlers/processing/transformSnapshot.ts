@@ -2,7 +2,7 @@
  * One raw snapshot object → the objects processing writes: the Parquet file and, when some rows
  * could not be typed, the quarantine file. Pure, so tests and benchmarks call it without S3.
  */
-import { isUtf8 } from "buffer";
+import { isAscii, isUtf8 } from "buffer";
 import { typeSnapshot, type QuarantinedRow, type QuarantineReason, type TypingResult } from "../shared/columns";
 import { namedError, type NamedError } from "../shared/namedError";
 import { parseRawSnapshot } from "../shared/rawSnapshot";
@@ -10,6 +10,7 @@ import { processedKeyForRawKey, quarantineKeyForRawKey, snapshotTimeFromKey } fr
 import { SAMPLE_SIZE, metadataToKeyValues, type SnapshotFileMetadata } from "../shared/snapshotMetadata";
 import { SCHEMA_VERSION, type RawSnapshot } from "../shared/stateVector";
 import { writeSnapshotParquet, type ParquetWriteSettings } from "./parquetWriter";
+import { scanCleanSnapshot } from "./snapshotScanner";
 import { quarantineLines } from "./quarantineFile";
 
 /** A raw object that cannot be processed at all; retrying will not help, so it ends in the DLQ. */
@@ -50,16 +51,22 @@ function sampleOf(rows: readonly QuarantinedRow[], reason: QuarantineReason): st
  * internal state.
  */
 function decodeBody(rawKey: string, bytes: Uint8Array): string {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // ASCII, what OpenSky sends, reads the same as Latin-1, which decodes several times faster.
+  if (isAscii(buffer)) return buffer.toString("latin1");
   if (!isUtf8(bytes)) throw unreadableSnapshot(rawKey, `the object (${bytes.length} bytes) is not UTF-8 text`);
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+  return buffer.toString("utf8");
 }
 
 /**
  * Body → typed rows, in a function of its own so the text and the parsed JSON (several times the
- * size of the typed columns) are garbage before the Parquet is written.
+ * size of the typed columns) are garbage before the Parquet is written. A clean body is scanned
+ * straight into the columns; any other takes JSON.parse and typeSnapshot, which say what is wrong.
  */
 function typeBody(rawKey: string, body: Uint8Array | string, keyTime: number): TypingResult {
   const text = typeof body === "string" ? body : decodeBody(rawKey, body);
+  const scanned = scanCleanSnapshot(text, keyTime);
+  if (scanned !== undefined) return scanned;
   let raw: RawSnapshot;
   try {
     raw = parseRawSnapshot(text);

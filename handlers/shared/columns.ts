@@ -190,13 +190,19 @@ function rowShapeProblem(row: unknown): string | undefined {
   return undefined;
 }
 
-/**
- * Types every row of a snapshot. A row that cannot be typed is quarantined with its reasons and
- * the rest carry on; `sensors` is not stored; a 17-field row has a null category.
- */
-export function typeSnapshot(raw: RawSnapshot): TypingResult {
-  const rows: readonly unknown[] = raw.states ?? [];
-  const capacity = rows.length;
+/** Typed columns being filled row by row, shared by typeSnapshot and the processing scanner. */
+export interface RowTyper {
+  /**
+   * Types `fields[0..fieldCount)` (17 or 18 of them) as the next row. Returns the problems, and
+   * keeps nothing of the row, when a field cannot be typed.
+   */
+  add(fields: readonly unknown[], fieldCount: number): string[] | undefined;
+  /** The rows added so far, as a snapshot of `time`. */
+  finish(time: number): TypedSnapshot;
+}
+
+/** Room for `capacity` rows; more rows than that are not checked for. */
+export function rowTyper(capacity: number): RowTyper {
   const built: Record<string, ColumnValues> = {};
   const typers: { index: number; type: FieldTyper }[] = [];
   for (const field of STATE_VECTOR_FIELDS) {
@@ -204,10 +210,34 @@ export function typeSnapshot(raw: RawSnapshot): TypingResult {
     built[field.name] = column;
     typers.push({ index: field.index, type: fieldTyper(field, column) });
   }
-
-  const quarantined: QuarantinedRow[] = [];
   let typed = 0;
-  for (let rowIndex = 0; rowIndex < capacity; rowIndex++) {
+  return {
+    add(fields, fieldCount) {
+      let details: string[] | undefined;
+      for (const { index, type } of typers) {
+        // Positions past the end exist only for category, which 17-field rows lack.
+        const detail = type(index < fieldCount ? fields[index] : null, typed);
+        if (detail !== undefined) (details ??= []).push(detail);
+      }
+      // A rejected row's partial values sit at `typed` and are overwritten by the next good row.
+      if (details === undefined) typed++;
+      return details;
+    },
+    finish(time) {
+      return { snapshotTime: time, rowCount: typed, columns: trimColumns(built, typed) as unknown as StateColumns };
+    },
+  };
+}
+
+/**
+ * Types every row of a snapshot. A row that cannot be typed is quarantined with its reasons and
+ * the rest carry on; `sensors` is not stored; a 17-field row has a null category.
+ */
+export function typeSnapshot(raw: RawSnapshot): TypingResult {
+  const rows: readonly unknown[] = raw.states ?? [];
+  const typer = rowTyper(rows.length);
+  const quarantined: QuarantinedRow[] = [];
+  for (let rowIndex = 0; rowIndex < rows.length; rowIndex++) {
     const row = rows[rowIndex];
     const shapeProblem = rowShapeProblem(row);
     if (shapeProblem !== undefined) {
@@ -215,22 +245,10 @@ export function typeSnapshot(raw: RawSnapshot): TypingResult {
       continue;
     }
     const fields = row as unknown[];
-    let details: string[] | undefined;
-    for (const { index, type } of typers) {
-      // Positions past the end exist only for category, which 17-field rows lack.
-      const detail = type(index < fields.length ? fields[index] : null, typed);
-      if (detail !== undefined) (details ??= []).push(detail);
-    }
-    // A rejected row's partial values sit at `typed` and are overwritten by the next good row.
-    if (details === undefined) typed++;
-    else quarantined.push({ rowIndex, reason: "field-type", details, icao24: icao24Of(row), row });
+    const details = typer.add(fields, fields.length);
+    if (details !== undefined) quarantined.push({ rowIndex, reason: "field-type", details, icao24: icao24Of(row), row });
   }
-
-  return {
-    snapshot: { snapshotTime: raw.time, rowCount: typed, columns: trimColumns(built, typed) as unknown as StateColumns },
-    quarantined,
-    inputRowCount: capacity,
-  };
+  return { snapshot: typer.finish(raw.time), quarantined, inputRowCount: rows.length };
 }
 
 function icao24Of(row: unknown): string | null {

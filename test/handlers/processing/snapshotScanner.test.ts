@@ -1,0 +1,89 @@
+import { expect } from "chai";
+import { DEFECT_KINDS, generateSnapshot } from "../../../fixtures/snapshotGenerator";
+import { scanCleanSnapshot } from "../../../handlers/processing/snapshotScanner";
+import { typeSnapshot, type TypingResult } from "../../../handlers/shared/columns";
+import { parseRawSnapshot } from "../../../handlers/shared/rawSnapshot";
+
+const TIME = 1_766_888_059;
+const ROW = '["a2d2c6","N281MA  ","United States",1766888059,1766888059,-118.1803,33.9294,396.24,false,100.99,266.79,-1.63,null,381,"4704",false,0]';
+const body = (...rows: string[]) => `{"time":${TIME},"states":[${rows.join(",")}]}`;
+/** ROW with field `index` spelled `spelling`. */
+const rowWith = (index: number, spelling: string): string => {
+  const fields = ROW.slice(1, -1).split(",");
+  fields[index] = spelling;
+  return `[${fields.join(",")}]`;
+};
+
+/** Columns as plain arrays, with -0 and NaN told apart, so deep equality means identical values. */
+function comparable(result: TypingResult): unknown {
+  const columns = Object.entries(result.snapshot.columns).map(([name, values]) => [
+    name,
+    Array.from(values as ArrayLike<unknown>, (value) => (Object.is(value, -0) ? "-0" : Number.isNaN(value) ? "NaN" : value)),
+  ]);
+  return { ...result, snapshot: { ...result.snapshot, columns } };
+}
+
+/** The scan gives exactly what JSON.parse and typeSnapshot give. */
+function expectSameAsParse(text: string): void {
+  const scanned = scanCleanSnapshot(text, TIME);
+  expect(scanned, "scanned").to.not.equal(undefined);
+  expect(comparable(scanned as TypingResult)).to.deep.equal(comparable(typeSnapshot(parseRawSnapshot(text))));
+}
+
+describe("scanCleanSnapshot", () => {
+  it("types generated snapshots exactly as JSON.parse and typeSnapshot do", () => {
+    for (const stateCount of [0, 1, 300]) {
+      for (const categoryShare of [0, 0.5, 1]) {
+        const { snapshot } = generateSnapshot({ seed: stateCount + categoryShare, stateCount, time: TIME, categoryShare });
+        expectSameAsParse(JSON.stringify(snapshot));
+        expectSameAsParse(JSON.stringify(snapshot, null, 2));
+      }
+    }
+    expectSameAsParse(JSON.stringify(generateSnapshot({ seed: 1, stateCount: 0, time: TIME, statesNull: true }).snapshot));
+  });
+
+  it("reads every JSON spelling of a number to the value JSON.parse gives", () => {
+    const spellings = [
+      "0", "-0", "0.0", "-0.000", "1E2", "2.5e+3", "0.1e-5", "123456789012345.6", "9007199254740993",
+      "0.30000000000000004", "-118.18030000000001", "1766888059.0005", "33.92940", "1e-7",
+    ];
+    for (const spelling of spellings) {
+      for (const index of [5, 7, 13]) expectSameAsParse(body(rowWith(index, spelling)));
+    }
+    for (const spelling of ["-0", "1766888059.0005", "1766888059.00049", "1.766888059e9", "8.64e12"]) {
+      expectSameAsParse(body(rowWith(3, spelling)));
+    }
+    for (const spelling of ["0", "-0", "2.0", "3e0"]) expectSameAsParse(body(rowWith(16, spelling)));
+  });
+
+  it("takes non-ASCII strings, an 18th field and a non-null sensors value, which typing ignores", () => {
+    expectSameAsParse(body(rowWith(2, '"Curaçao"'), rowWith(12, '"x"'), `${ROW.slice(0, -1)},4]`));
+  });
+
+  it("gives up, for the JSON.parse path to decide, on anything else", () => {
+    const others = [
+      body(rowWith(1, '"N\\u0032"')), // an escape
+      body(rowWith(12, "[1,2]")), // a nested value
+      body(rowWith(5, '"west"')), // a row to quarantine
+      body(rowWith(5, "1e400")), // a number that overflows to Infinity
+      body(rowWith(16, "01")), // not JSON
+      body(rowWith(5, "1.")),
+      body("[]"),
+      body(`${ROW.slice(0, -1)},4,5]`), // 19 fields
+      `{"time":${TIME + 1},"states":[${ROW}]}`,
+      `{"states":[${ROW}],"time":${TIME}}`,
+      `{"time":${TIME},"states":[${ROW}],"extra":1}`,
+      `${body(ROW)} x`,
+      body(ROW).slice(0, -2),
+      "",
+    ];
+    for (const text of others) expect(scanCleanSnapshot(text, TIME), text).to.equal(undefined);
+    for (const kind of DEFECT_KINDS) {
+      const { snapshot } = generateSnapshot({ seed: 3, stateCount: 200, time: TIME, defects: { [kind]: 0.1 } });
+      const text = JSON.stringify(snapshot);
+      const scanned = scanCleanSnapshot(text, TIME);
+      if (scanned === undefined) expect(typeSnapshot(parseRawSnapshot(text)).quarantined, kind).to.not.deep.equal([]);
+      else expectSameAsParse(text);
+    }
+  });
+});
