@@ -104,6 +104,9 @@ export const FUNCTION_DEFAULTS: Record<StageName, FunctionSettings> = {
 /** The seed's data_quality_config. */
 export const DATA_QUALITY_DEFAULTS = { qualityThreshold: 0.8, minCompletenessScore: 0.7, maxErrorRate: 0.05 } as const;
 
+/** Parquet as processing writes it unless the stack says otherwise. */
+export const PARQUET_DEFAULTS: StackConfig["parquet"] = { codec: "snappy", gzipLevel: 6, rowGroupSize: 100000 };
+
 /** CloudWatch Logs accepts only these retention periods. */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -219,9 +222,9 @@ export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
     },
     trackingTtlDays: r.integer("trackingTtlDays", 30, 1, 3650, "days"),
     parquet: {
-      codec: r.oneOf("parquet.codec", CODECS, "snappy"),
-      gzipLevel: r.integer("parquet.gzipLevel", 6, 1, 9),
-      rowGroupSize: r.integer("parquet.rowGroupSize", 100000, 1000, 10000000, "rows"),
+      codec: r.oneOf("parquet.codec", CODECS, PARQUET_DEFAULTS.codec),
+      gzipLevel: r.integer("parquet.gzipLevel", PARQUET_DEFAULTS.gzipLevel, 1, 9),
+      rowGroupSize: r.integer("parquet.rowGroupSize", PARQUET_DEFAULTS.rowGroupSize, 1000, 10000000, "rows"),
     },
     staleFeedPeriods: r.integer("staleFeedPeriods", 3, 1, 288, "five-minute periods"),
     tags: r.stringMap("tags"),

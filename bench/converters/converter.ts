@@ -3,7 +3,6 @@
  * same input: the object's bytes as S3 returns them, which each decodes as part of its work, and
  * the file they were read from (DuckDB reads the file itself).
  */
-import { parseStackConfig } from "../../config/stackConfig";
 
 export interface SnapshotInput {
   bytes: Uint8Array;
@@ -19,4 +18,4 @@ export interface SnapshotConverter {
 }
 
 /** Every tool writes the stack's default row-group size and codec (config `parquet.*`). */
-export const PARQUET_DEFAULTS = parseStackConfig({}).parquet;
+export { PARQUET_DEFAULTS } from "../../config/stackConfig";
