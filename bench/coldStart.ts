@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { S3Event } from "aws-lambda";
-import { createTopicWithQueue, createTrackingTable, encodeKeyLikeS3Events, startEmulators } from "../emulators";
+import { encodeKeyLikeS3Events, startEmulators } from "../emulators";
 import { generateSnapshot } from "../fixtures/snapshotGenerator";
 import { writeFunctionPackage } from "../harness/functionPackage";
 import { buildMockedProgram } from "../harness/mockedProgram";
@@ -17,6 +17,8 @@ import { processedKeyForSnapshot, rawKeyForSnapshot } from "../handlers/shared/s
 import { runChild } from "./childProcess";
 import type { ColdStartSpec, ColdStartTiming } from "./coldStartProcess";
 import type { ColdStartResult } from "./results";
+import { provision } from "../local/pipeline/provisioning";
+import { openSkyClientsOf, topologyOf } from "../local/pipeline/topology";
 import { prepareSdkModulePath } from "../local/runtime/sdkModulePath";
 import { processedParquet } from "./validationRun";
 
@@ -71,14 +73,23 @@ export async function measureColdStarts(stack: string, workDir: string): Promise
   // Recent, so CloudWatch (and its emulator) accepts metrics stamped with the snapshot's time.
   const snapshotTime = Math.floor(Date.now() / 1000) - 120;
   const { snapshot } = generateSnapshot({ seed: 7, stateCount: GLOBAL_SNAPSHOT_STATES, time: snapshotTime });
-  const emulators = await startEmulators({ services: ["s3", "dynamodb", "cloudwatch", "snsSqs", "opensky"], opensky: { snapshot } });
+  // The stand-ins hold what the program declares, as the local run provisions them: buckets,
+  // table, queues, topic, and the OpenSky credentials secret a stack with an account has.
+  const topology = topologyOf(program);
+  const emulators = await startEmulators({
+    services: ["s3", "dynamodb", "cloudwatch", "snsSqs", "secretsManager", "opensky"],
+    opensky: { snapshot, clients: openSkyClientsOf(topology) },
+  });
   try {
-    const environments = functions.map(([, pkg]) => pkg.environment);
-    const bucketNames = new Set(environments.flatMap((environment) => [environment.RAW_BUCKET, environment.PROCESSED_BUCKET]));
-    for (const bucket of bucketNames) if (bucket !== undefined) await emulators.s3.createBucket(bucket);
-    const tables = new Set(environments.map((environment) => environment.TRACKING_TABLE));
-    for (const table of tables) if (table !== undefined) await createTrackingTable(emulators.clients.dynamodb, table);
-    const alerts = await createTopicWithQueue(emulators.clients.sns, emulators.clients.sqs, "bench-alerts");
+    const provisioned = await provision(topology, {
+      s3: emulators.s3,
+      secretsManager: emulators.secretsManager,
+      clients: { dynamodb: emulators.clients.dynamodb, sqs: emulators.clients.sqs, sns: emulators.clients.sns },
+    });
+    const translation = new Map(provisioned.arnTranslation);
+    const ingestionEnvironment = topology.functions.ingestion.pkg.environment;
+    if (ingestionEnvironment.OPENSKY_API_URL) translation.set(ingestionEnvironment.OPENSKY_API_URL, emulators.opensky.apiUrl);
+    if (ingestionEnvironment.OPENSKY_TOKEN_URL) translation.set(ingestionEnvironment.OPENSKY_TOKEN_URL, emulators.opensky.tokenUrl);
 
     const results: ColdStartResult[] = [];
     for (const [functionName, pkg] of functions) {
@@ -88,11 +99,8 @@ export async function measureColdStarts(stack: string, workDir: string): Promise
       const environment: Record<string, string> = {
         PATH: process.env.PATH ?? "",
         NODE_PATH: sdkDir,
-        ...pkg.environment,
+        ...Object.fromEntries(Object.entries(pkg.environment).map(([name, value]) => [name, translation.get(value) ?? value])),
         ...emulators.awsEnvironment(),
-        OPENSKY_API_URL: emulators.opensky.apiUrl,
-        OPENSKY_TOKEN_URL: emulators.opensky.tokenUrl,
-        ...(pkg.environment.ALERT_TOPIC_ARN === undefined ? {} : { ALERT_TOPIC_ARN: alerts.topicArn }),
       };
       const events: Record<StageName, unknown> = {
         ingestion: { "detail-type": "Scheduled Event", source: "aws.events", time: new Date(snapshotTime * 1000).toISOString() },

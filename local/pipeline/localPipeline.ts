@@ -21,7 +21,7 @@ import { type AsyncTarget, AsyncInvoker, type AttemptReport } from "./asyncInvok
 import { routeS3Event } from "./eventRouter";
 import { lambdaEnvironment } from "./functionEnvironment";
 import { type ProvisionedCloud, provision } from "./provisioning";
-import { type PipelineTopology, topologyOf } from "./topology";
+import { openSkyClientsOf, type PipelineTopology, topologyOf } from "./topology";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 export const DEFAULT_LOCAL_ROOT = path.join(PROJECT_DIR, ".local");
@@ -182,15 +182,4 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     await stopAll();
     throw error;
   }
-}
-
-/** The OpenSky stand-in accepts the client credentials the program stores in its secret, if any. */
-function openSkyClientsOf(topology: PipelineTopology): Record<string, string> {
-  const clients: Record<string, string> = {};
-  for (const secret of topology.secrets) {
-    if (secret.secretString === undefined) continue;
-    const parsed = JSON.parse(secret.secretString) as { clientId?: unknown; clientSecret?: unknown };
-    if (typeof parsed.clientId === "string" && typeof parsed.clientSecret === "string") clients[parsed.clientId] = parsed.clientSecret;
-  }
-  return clients;
 }

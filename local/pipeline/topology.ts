@@ -127,3 +127,14 @@ export function topologyOf(program: MockedProgram): PipelineTopology {
     ...(rule && target ? { schedule: { ruleArn: rule.state.arn, functionName: functionNameOfArn(target.inputs.arn) } } : {}),
   };
 }
+
+/** The OpenSky stand-in accepts the client credentials the program stores in its secret, if any. */
+export function openSkyClientsOf(topology: PipelineTopology): Record<string, string> {
+  const clients: Record<string, string> = {};
+  for (const secret of topology.secrets) {
+    if (secret.secretString === undefined) continue;
+    const parsed = JSON.parse(secret.secretString) as { clientId?: unknown; clientSecret?: unknown };
+    if (typeof parsed.clientId === "string" && typeof parsed.clientSecret === "string") clients[parsed.clientId] = parsed.clientSecret;
+  }
+  return clients;
+}
