@@ -1,16 +1,22 @@
 /**
- * Typed snapshot columns → Parquet bytes with hyparquet-writer. Row groups are converted to the
- * writer's value arrays one at a time, so a large snapshot never holds a second full copy of its
- * numeric columns as boxed JS values. The bytes depend only on the input: no clock, no random
- * ids, so a repeated event writes an identical object.
+ * Typed snapshot columns → Parquet bytes. The column chunks are encoded here from the typed arrays
+ * (parquetColumnChunk.ts) and Snappy-compressed into one reused buffer (snappyCompressor.ts); the
+ * file framing, page index and footer are hyparquet-writer's. The
+ * bytes depend only on the input: no clock, no random ids, so a repeated event writes an identical
+ * object.
  */
-import type { Encoding } from "hyparquet";
-import { ByteWriter, ParquetWriter } from "hyparquet-writer";
+import type { CompressionCodec, FileMetaData, RowGroup } from "hyparquet";
+import { ByteWriter } from "hyparquet-writer";
 import type { KeyValue } from "hyparquet-writer";
-import { columnByName, type BooleanColumn, type NumberColumn, type StringColumn, type TypedSnapshot } from "../shared/columns";
+import { writeIndexes } from "hyparquet-writer/src/indexes.js";
+import { writeMetadata } from "hyparquet-writer/src/metadata.js";
+import type { PageIndexes } from "hyparquet-writer/src/types.js";
+import type { TypedSnapshot } from "../shared/columns";
 import type { ParquetCompression } from "../shared/parquetCodecs";
 import { PARQUET_SCHEMA } from "../shared/parquetSchema";
-import { PARQUET_COLUMNS, SNAPSHOT_TIME_COLUMN, type StateVectorField } from "../shared/stateVector";
+import { writeColumnChunk, type Compressor } from "./parquetColumnChunk";
+import { rowGroupColumns } from "./parquetColumnSource";
+import { createSnappyCompressor } from "./snappyCompressor";
 
 export interface ParquetWriteSettings extends ParquetCompression {
   /** Rows per row group. */
@@ -20,117 +26,56 @@ export interface ParquetWriteSettings extends ParquetCompression {
 }
 
 /** FileMetaData.created_by: readers use it to attribute files and work around writer bugs. */
-const CREATED_BY = "flight-data-pipeline processing (hyparquet-writer)";
+export const CREATED_BY = "flight-data-pipeline processing (hyparquet-writer)";
 
-/**
- * Encodings known from the data, so the writer skips sampling for them. icao24 is unique within a
- * snapshot and callsigns nearly so: the sample always rejects a dictionary, and PLAIN lets their
- * values arrive as UTF-8 bytes (see utf8Values). Every other column keeps the writer's choice.
- */
-const COLUMN_ENCODINGS: Readonly<Record<string, Encoding>> = {
-  icao24: "PLAIN",
-  callsign: "PLAIN",
-};
+/** Parquet's magic number, "PAR1", at both ends of the file. */
+const MAGIC = 0x31524150;
+/** Uncompressed bytes of values per data page, as hyparquet-writer pages by default. */
+const PAGE_SIZE = 1_048_576;
+/** Room for a typical snapshot's file at the start, so the buffer rarely grows and copies. */
+const INITIAL_BYTES_PER_ROW = 48;
 
-type WriterValues = unknown[] | Float64Array | Int32Array;
-
-/**
- * Nulls stay holes, which the writer reads as undefined and treats exactly as null. An array of
- * numbers and holes keeps its doubles unboxed (V8's holey-double elements), where one holding null
- * boxes every double value in a heap number of its own.
- */
-function nullableNumbers(values: NumberColumn): (number | undefined)[] {
-  const converted = new Array<number | undefined>(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    if (!Number.isNaN(value)) converted[i] = value;
-  }
-  return converted;
-}
-
-/** INT64 milliseconds as the writer stores them; handing it numbers costs it a BigInt copy of the column. */
-function nullableMillis(seconds: NumberColumn): (bigint | null)[] {
-  const converted = new Array<bigint | null>(seconds.length);
-  for (let i = 0; i < seconds.length; i++) {
-    const value = seconds[i];
-    converted[i] = Number.isNaN(value) ? null : BigInt(Math.round(value * 1000));
-  }
-  return converted;
-}
-
-/**
- * Strings as UTF-8 bytes, which the writer would otherwise encode one value at a time. A column of
- * ASCII (what OpenSky sends) is encoded in one call and handed out as views of that buffer; any
- * other character sends the column down the per-value path. Buffer rather than a module-level
- * TextEncoder, which function serialization would copy without its internals.
- */
-function utf8Values(strings: StringColumn): (Uint8Array | null)[] {
-  const joined = strings.join("");
-  const bytes = Buffer.from(joined, "utf8");
-  const ascii = bytes.length === joined.length;
-  const encoded = new Array<Uint8Array | null>(strings.length);
-  let offset = 0;
-  for (let i = 0; i < strings.length; i++) {
-    const value = strings[i];
-    if (value === null || value === undefined) encoded[i] = null;
-    else if (!ascii) encoded[i] = Buffer.from(value, "utf8");
-    else {
-      encoded[i] = bytes.subarray(offset, offset + value.length);
-      offset += value.length;
-    }
-  }
-  return encoded;
-}
-
-/** The writer's input for one column over rows [start, end). */
-function writerValues(snapshot: TypedSnapshot, field: StateVectorField, start: number, end: number): WriterValues {
-  if (field === SNAPSHOT_TIME_COLUMN) return new Array<bigint>(end - start).fill(BigInt(Math.round(snapshot.snapshotTime * 1000)));
-  const column = columnByName(snapshot.columns, field.name);
-  switch (field.type) {
-    case "string": {
-      // The writer copies its input and neither it nor utf8Values writes to it: a row group that
-      // is the whole column needs no copy of its own.
-      const whole = start === 0 && end === column.length;
-      const strings = whole ? (column as StringColumn) : (column as StringColumn).slice(start, end);
-      return COLUMN_ENCODINGS[field.name] === "PLAIN" ? utf8Values(strings) : strings;
-    }
-    case "boolean":
-      return Array.from((column as BooleanColumn).subarray(start, end), (value) => value === 1);
-    case "double": {
-      const numbers = (column as NumberColumn).subarray(start, end);
-      return field.nullable ? nullableNumbers(numbers) : numbers;
-    }
-    case "int32": {
-      const numbers = (column as NumberColumn).subarray(start, end);
-      return field.nullable ? nullableNumbers(numbers) : Int32Array.from(numbers);
-    }
-    case "timestamp":
-      return nullableMillis((column as NumberColumn).subarray(start, end));
-  }
+function compressorFor(codec: CompressionCodec, compressors: ParquetCompression["compressors"]): Compressor | undefined {
+  if (codec === "UNCOMPRESSED") return undefined;
+  const compress = codec === "SNAPPY" ? (compressors.SNAPPY ?? createSnappyCompressor()) : compressors[codec];
+  if (compress === undefined) throw new Error(`no compressor for Parquet codec ${codec}`);
+  return compress;
 }
 
 export function writeSnapshotParquet(snapshot: TypedSnapshot, settings: ParquetWriteSettings): Uint8Array {
   if (!Number.isSafeInteger(settings.rowGroupSize) || settings.rowGroupSize < 1) {
     throw new Error(`row group size ${settings.rowGroupSize} must be a positive integer`);
   }
-  const kvMetadata: KeyValue[] = Object.entries(settings.metadata).map(([key, value]) => ({ key, value }));
-  const writer = new ByteWriter();
-  const parquet = new ParquetWriter({
-    writer,
-    schema: [...PARQUET_SCHEMA],
-    codec: settings.codec,
-    compressors: settings.compressors,
-    kvMetadata,
-    createdBy: CREATED_BY,
-  });
+  const chunkSettings = { codec: settings.codec, compress: compressorFor(settings.codec, settings.compressors), pageSize: PAGE_SIZE };
+  const writer = new ByteWriter(Math.max(1024, snapshot.rowCount * INITIAL_BYTES_PER_ROW));
+  writer.appendUint32(MAGIC);
+
+  const rowGroups: RowGroup[] = [];
+  const pageIndexes: PageIndexes[] = [];
   for (let start = 0; start < snapshot.rowCount; start += settings.rowGroupSize) {
     const end = Math.min(snapshot.rowCount, start + settings.rowGroupSize);
-    const columnData = PARQUET_COLUMNS.map((field) => {
-      const encoding = COLUMN_ENCODINGS[field.name];
-      return { name: field.name, data: writerValues(snapshot, field, start, end) as unknown[], ...(encoding ? { encoding } : {}) };
+    const groupStart = writer.offset;
+    const chunks = rowGroupColumns(snapshot, start, end).map((column) => writeColumnChunk(writer, column, chunkSettings));
+    pageIndexes.push(...chunks);
+    rowGroups.push({
+      columns: chunks.map(({ chunk }) => chunk),
+      total_byte_size: chunks.reduce((sum, { chunk }) => sum + (chunk.meta_data?.total_uncompressed_size ?? 0n), 0n),
+      num_rows: BigInt(end - start),
+      total_compressed_size: BigInt(writer.offset - groupStart),
     });
-    parquet.write({ columnData, rowGroupSize: end - start });
   }
-  parquet.finish();
+
+  writeIndexes(writer, pageIndexes);
+  const kvMetadata: KeyValue[] = Object.entries(settings.metadata).map(([key, value]) => ({ key, value }));
+  const footer: Omit<FileMetaData, "metadata_length"> = {
+    version: 2,
+    created_by: CREATED_BY,
+    schema: [...PARQUET_SCHEMA],
+    num_rows: BigInt(snapshot.rowCount),
+    row_groups: rowGroups,
+    key_value_metadata: kvMetadata,
+  };
+  writeMetadata(writer, footer as FileMetaData);
+  writer.appendUint32(MAGIC);
   return writer.getBytes();
 }

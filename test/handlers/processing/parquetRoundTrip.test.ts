@@ -3,11 +3,12 @@ import fc from "fast-check";
 import { parquetMetadata } from "hyparquet";
 import { generateSnapshot } from "../../../fixtures/snapshotGenerator";
 import { writeSnapshotParquet } from "../../../handlers/processing/parquetWriter";
-import { MAX_ABS_TIMESTAMP_SECONDS, typeSnapshot, type StateColumns, type TypedSnapshot } from "../../../handlers/shared/columns";
+import { typeSnapshot, type StateColumns, type TypedSnapshot } from "../../../handlers/shared/columns";
 import { parquetCompression, zstdAvailable } from "../../../handlers/shared/parquetCodecs";
 import type { ParquetCodecSetting } from "../../../handlers/shared/settings";
 import type { RawSnapshot } from "../../../handlers/shared/stateVector";
 import { readSnapshotParquet } from "../../../handlers/validation/parquetReader";
+import { rawSnapshot } from "./snapshotArbitraries";
 
 const CODECS: ParquetCodecSetting[] = zstdAvailable() ? ["snappy", "gzip", "zstd", "uncompressed"] : ["snappy", "gzip", "uncompressed"];
 
@@ -28,33 +29,6 @@ function expectSameColumns(actual: StateColumns, expected: StateColumns): void {
     expect(differing, `${name}[${differing}]: wrote ${String(want[differing])}, read ${String(got[differing])}`).to.equal(-1);
   }
 }
-
-const nullable = <T>(arbitrary: fc.Arbitrary<T>): fc.Arbitrary<T | null> => fc.option(arbitrary, { nil: null });
-const text = fc.string({ unit: "grapheme", maxLength: 12 });
-const finite = fc.double({ noNaN: true, noDefaultInfinity: true });
-const int32 = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
-const timestamp = fc.oneof(
-  fc.integer({ min: 0, max: 4_102_444_800 }),
-  fc.double({ min: -MAX_ABS_TIMESTAMP_SECONDS, max: MAX_ABS_TIMESTAMP_SECONDS, noNaN: true }),
-);
-
-/** Any row the API could send that typing accepts: every type, null wherever allowed, 17 or 18 fields. */
-const validRow: fc.Arbitrary<unknown[]> = fc
-  .tuple(
-    fc.tuple(text, nullable(text), nullable(text), nullable(timestamp), timestamp, nullable(finite), nullable(finite)),
-    fc.tuple(nullable(finite), fc.boolean(), nullable(finite), nullable(finite), nullable(finite)),
-    fc.tuple(nullable(fc.array(fc.integer(), { maxLength: 3 })), nullable(finite), nullable(text), fc.boolean(), int32),
-    fc.option(nullable(int32), { nil: undefined }),
-  )
-  .map(([first, second, third, category]) => {
-    const fields: unknown[] = [...first, ...second, ...third];
-    return category === undefined ? fields : [...fields, category];
-  });
-
-const rawSnapshot: fc.Arbitrary<RawSnapshot> = fc.record({
-  time: fc.integer({ min: 0, max: 4_102_444_800 }),
-  states: fc.oneof(fc.constant(null), fc.array(validRow, { maxLength: 40 })),
-});
 
 describe("Parquet round trip", () => {
   it("reads back any valid snapshot exactly as typed, whatever the codec and row-group size", async () => {
