@@ -1,13 +1,29 @@
 /**
  * A fast path from body text to typed columns for the body OpenSky sends: `{"time":…,"states":[…]}`
- * whose every row is 17 or 18 plain values that all type cleanly. It reads the rows straight into
- * the columns, without JSON.parse's array per row, and hands each value to the same field typers
- * as typeSnapshot. Anything else — an escape, a nested value, a row to quarantine, a different
+ * whose every row is 17 or 18 plain values that all type cleanly. It reads each value straight into
+ * its column, without JSON.parse's array per row or a boxed number per field, and accepts exactly
+ * what typeSnapshot's field typers accept (the same predicates from columns.ts). Anything else —
+ * an escape, a nested value, a row to quarantine, a different
  * `time`, a syntax error — makes it give up and return undefined: the caller then takes the
  * JSON.parse path, so its messages and quarantine decisions remain the only ones there are.
  */
-import { rowTyper, type TypingResult } from "../shared/columns";
-import { ROW_FIELD_COUNTS } from "../shared/stateVector";
+import {
+  emptyColumn,
+  isDoubleValue,
+  isInt32Value,
+  isStringValue,
+  isTimestampValue,
+  normalizeCallsign,
+  toTimestampSeconds,
+  trimColumns,
+  type BooleanColumn,
+  type ColumnValues,
+  type NumberColumn,
+  type StateColumns,
+  type StringColumn,
+  type TypingResult,
+} from "../shared/columns";
+import { ROW_FIELD_COUNTS, STATE_VECTOR_FIELDS, type ColumnType } from "../shared/stateVector";
 
 /** Powers of ten a double holds exactly; dividing by one rounds correctly, as JSON.parse does. */
 const EXACT_POWERS_OF_TEN = [
@@ -32,11 +48,24 @@ const PLUS = 0x2b;
 const LOWER_E = 0x65;
 const UPPER_E = 0x45;
 
-/** Where the scan is in the text, and the value it read last. */
+/** What readPlainValue found; a string or number is left in the cursor. */
+const NOT_PLAIN = 0;
+const STRING = 1;
+const NUMBER = 2;
+const NULL = 3;
+const TRUE = 4;
+const FALSE = 5;
+type Token = typeof NOT_PLAIN | typeof STRING | typeof NUMBER | typeof NULL | typeof TRUE | typeof FALSE;
+
+/**
+ * Where the scan is in the text, and the string or number it read last. `number` only ever holds
+ * numbers, so V8 keeps it as a double updated in place rather than a new heap number per value.
+ */
 interface Cursor {
   text: string;
   at: number;
-  value: unknown;
+  string: string;
+  number: number;
 }
 
 const isDigit = (code: number): boolean => code >= ZERO && code <= NINE;
@@ -71,7 +100,7 @@ function readString(cursor: Cursor): boolean {
     const code = text.charCodeAt(at);
     if (code < 0x20 || code === BACKSLASH) return false;
   }
-  cursor.value = text.slice(start, end);
+  cursor.string = text.slice(start, end);
   cursor.at = end + 1;
   return true;
 }
@@ -107,7 +136,7 @@ function readNumber(cursor: Cursor): boolean {
   }
   cursor.at = at;
   if (integerDigits + fractionDigits > MAX_EXACT_DIGITS) {
-    cursor.value = Number(text.slice(start, at));
+    cursor.number = Number(text.slice(start, at));
     return true;
   }
   let mantissa = 0;
@@ -115,7 +144,7 @@ function readNumber(cursor: Cursor): boolean {
     if (digit !== integerStart + integerDigits) mantissa = mantissa * 10 + (text.charCodeAt(digit) - ZERO);
   }
   const magnitude = mantissa / EXACT_POWERS_OF_TEN[fractionDigits];
-  cursor.value = negative ? -magnitude : magnitude;
+  cursor.number = negative ? -magnitude : magnitude;
   return true;
 }
 
@@ -128,39 +157,114 @@ function readExponentNumber(cursor: Cursor, start: number, at: number): boolean 
   const digits = skipDigits(text, digitsStart);
   if (digits === 0) return false;
   cursor.at = digitsStart + digits;
-  cursor.value = Number(text.slice(start, cursor.at));
+  cursor.number = Number(text.slice(start, cursor.at));
   return true;
 }
 
-/** `literal` as `value`, if the text has it here. */
-function readLiteral(cursor: Cursor, literal: string, value: boolean | null): boolean {
+/** `literal`, if the text has it here. */
+function readLiteral(cursor: Cursor, literal: string): boolean {
   if (!cursor.text.startsWith(literal, cursor.at)) return false;
   cursor.at += literal.length;
-  cursor.value = value;
   return true;
 }
 
 /** A string, number, true, false or null; arrays and objects are left to JSON.parse. */
-function readPlainValue(cursor: Cursor): boolean {
+function readPlainValue(cursor: Cursor): Token {
   skipWhitespace(cursor);
   const code = cursor.text.charCodeAt(cursor.at);
-  if (code === QUOTE) return readString(cursor);
-  if (code === MINUS || isDigit(code)) return readNumber(cursor);
-  return readLiteral(cursor, "null", null) || readLiteral(cursor, "true", true) || readLiteral(cursor, "false", false);
+  if (code === QUOTE) return readString(cursor) ? STRING : NOT_PLAIN;
+  if (code === MINUS || isDigit(code)) return readNumber(cursor) ? NUMBER : NOT_PLAIN;
+  if (readLiteral(cursor, "null")) return NULL;
+  if (readLiteral(cursor, "true")) return TRUE;
+  return readLiteral(cursor, "false") ? FALSE : NOT_PLAIN;
 }
 
-/** One row into `fields`; returns its field count, or 0 when it is not a row of plain values. */
-function readRow(cursor: Cursor, fields: unknown[]): number {
+/**
+ * The column a row position is written to. Every slot has every property, so the store below sees
+ * one object shape; unused columns are empty. `sensors` (index 12) is not stored: any plain value.
+ */
+interface Slot {
+  type: ColumnType | "ignored";
+  nullable: boolean;
+  callsign: boolean;
+  strings: StringColumn;
+  numbers: NumberColumn;
+  booleans: BooleanColumn;
+}
+
+function slotsFor(columns: Record<string, ColumnValues>): Slot[] {
+  const slots: Slot[] = [];
+  for (let position = 0; position < MAX_ROW_FIELDS; position++) {
+    const field = STATE_VECTOR_FIELDS.find((candidate) => candidate.index === position);
+    const column = field === undefined ? undefined : columns[field.name];
+    slots.push({
+      type: field?.type ?? "ignored",
+      nullable: field?.nullable ?? true,
+      callsign: field?.name === "callsign",
+      strings: field?.type === "string" ? (column as StringColumn) : [],
+      numbers: column instanceof Float64Array ? column : new Float64Array(0),
+      booleans: field?.type === "boolean" ? (column as BooleanColumn) : new Uint8Array(0),
+    });
+  }
+  return slots;
+}
+
+/** Stores the value just read into row `row` of the slot's column, if the column takes it. */
+function store(slot: Slot, token: Token, cursor: Cursor, row: number): boolean {
+  if (token === NULL) {
+    if (!slot.nullable) return false;
+    if (slot.type === "string") slot.strings[row] = null;
+    else if (slot.type !== "ignored") slot.numbers[row] = Number.NaN;
+    return true;
+  }
+  switch (slot.type) {
+    case "ignored":
+      return true;
+    case "string": {
+      if (token !== STRING || !isStringValue(cursor.string)) return false;
+      slot.strings[row] = slot.callsign ? normalizeCallsign(cursor.string) : cursor.string;
+      return true;
+    }
+    case "double":
+      if (token !== NUMBER || !isDoubleValue(cursor.number)) return false;
+      // Adding 0 turns -0 into 0, as typeSnapshot does.
+      slot.numbers[row] = cursor.number + 0;
+      return true;
+    case "timestamp":
+      if (token !== NUMBER || !isTimestampValue(cursor.number)) return false;
+      slot.numbers[row] = toTimestampSeconds(cursor.number);
+      return true;
+    case "int32":
+      if (token !== NUMBER || !isInt32Value(cursor.number)) return false;
+      slot.numbers[row] = cursor.number;
+      return true;
+    case "boolean":
+      if (token !== TRUE && token !== FALSE) return false;
+      slot.booleans[row] = token === TRUE ? 1 : 0;
+      return true;
+  }
+}
+
+/** One row into row `row` of the columns; returns its field count, or 0 when it is not a clean row. */
+function readRow(cursor: Cursor, slots: readonly Slot[], row: number): number {
   if (!consume(cursor, "[")) return 0;
   let count = 0;
   for (;;) {
-    if (count === MAX_ROW_FIELDS || !readPlainValue(cursor)) return 0;
-    fields[count++] = cursor.value;
+    if (count === MAX_ROW_FIELDS) return 0;
+    const token = readPlainValue(cursor);
+    if (token === NOT_PLAIN || !store(slots[count], token, cursor, row)) return 0;
+    count++;
     skipWhitespace(cursor);
     const code = cursor.text.charCodeAt(cursor.at++);
-    if (code === CLOSE_BRACKET) return count;
+    if (code === CLOSE_BRACKET) break;
     if (code !== COMMA) return 0;
   }
+  if (!ROW_FIELD_COUNTS.includes(count)) return 0;
+  // A row without the 18th field has no category, as typeSnapshot reads it.
+  for (let position = count; position < MAX_ROW_FIELDS; position++) {
+    if (!store(slots[position], NULL, cursor, row)) return 0;
+  }
+  return count;
 }
 
 /** An upper bound on the rows: each opens a bracket, and so does `states`. */
@@ -170,27 +274,34 @@ function rowCapacity(text: string): number {
   return brackets;
 }
 
+function snapshotOf(columns: Record<string, ColumnValues>, rows: number, time: number): TypingResult {
+  return {
+    snapshot: { snapshotTime: time, rowCount: rows, columns: trimColumns(columns, rows) as unknown as StateColumns },
+    quarantined: [],
+    inputRowCount: rows,
+  };
+}
+
 /** The `states` array's rows, typed; undefined at the first thing the fast path does not take. */
 function readStates(cursor: Cursor, time: number): TypingResult | undefined {
   skipWhitespace(cursor);
-  if (cursor.text.charCodeAt(cursor.at) !== OPEN_BRACKET) {
-    if (!consume(cursor, "null")) return undefined;
-    return { snapshot: rowTyper(0).finish(time), quarantined: [], inputRowCount: 0 };
-  }
+  const nullStates = cursor.text.charCodeAt(cursor.at) !== OPEN_BRACKET;
+  const capacity = nullStates ? 0 : rowCapacity(cursor.text);
+  const columns: Record<string, ColumnValues> = {};
+  for (const field of STATE_VECTOR_FIELDS) columns[field.name] = emptyColumn(field.type, capacity);
+  if (nullStates) return consume(cursor, "null") ? snapshotOf(columns, 0, time) : undefined;
   cursor.at++;
-  const typer = rowTyper(rowCapacity(cursor.text));
-  const fields = new Array<unknown>(MAX_ROW_FIELDS);
+  const slots = slotsFor(columns);
   let rows = 0;
   if (!consume(cursor, "]")) {
     for (;;) {
-      const count = readRow(cursor, fields);
-      if (!ROW_FIELD_COUNTS.includes(count) || typer.add(fields, count) !== undefined) return undefined;
+      if (readRow(cursor, slots, rows) === 0) return undefined;
       rows++;
       if (consume(cursor, "]")) break;
       if (!consume(cursor, ",")) return undefined;
     }
   }
-  return { snapshot: typer.finish(time), quarantined: [], inputRowCount: rows };
+  return snapshotOf(columns, rows, time);
 }
 
 /**
@@ -198,12 +309,12 @@ function readStates(cursor: Cursor, time: number): TypingResult | undefined {
  * that all type cleanly, or undefined for anything else.
  */
 export function scanCleanSnapshot(text: string, keyTime: number): TypingResult | undefined {
-  const cursor: Cursor = { text, at: 0, value: undefined };
+  const cursor: Cursor = { text, at: 0, string: "", number: 0 };
   if (!consume(cursor, "{") || !consume(cursor, '"time"') || !consume(cursor, ":")) return undefined;
   skipWhitespace(cursor);
-  if (!readNumber(cursor) || cursor.value !== keyTime) return undefined;
+  if (!readNumber(cursor) || cursor.number !== keyTime) return undefined;
   // As parsed, not keyTime: the two differ as -0 and 0, and typeSnapshot keeps the body's.
-  const time = cursor.value;
+  const time = cursor.number;
   if (!consume(cursor, ",") || !consume(cursor, '"states"') || !consume(cursor, ":")) return undefined;
   const typed = readStates(cursor, time);
   if (typed === undefined || !consume(cursor, "}")) return undefined;

@@ -42,7 +42,7 @@ export interface StateColumns {
   category: NumberColumn;
 }
 export type ColumnName = keyof StateColumns;
-type ColumnValues = StringColumn | NumberColumn | BooleanColumn;
+export type ColumnValues = StringColumn | NumberColumn | BooleanColumn;
 
 export interface TypedSnapshot {
   /** The response's `time`, unix seconds: the `snapshot_time` column of every row. */
@@ -116,6 +116,15 @@ export function columnByName(columns: StateColumns, name: string): ColumnValues 
  */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/*
+ * What each column type accepts, in one place for typeSnapshot's field typers and the processing
+ * scanner. JSON.parse turns an overflowing literal such as 1e400 into Infinity, which no column takes.
+ */
+export const isStringValue = (value: string): boolean => !LONE_SURROGATE.test(value);
+export const isDoubleValue = (value: number): boolean => Number.isFinite(value);
+export const isTimestampValue = (value: number): boolean => Math.abs(value) <= MAX_ABS_TIMESTAMP_SECONDS;
+export const isInt32Value = (value: number): boolean => Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX;
+
 /** Writes one field of a row at `at`, or returns what is wrong with the value. */
 type FieldTyper = (value: unknown, at: number) => string | undefined;
 
@@ -133,7 +142,7 @@ function fieldTyper(field: StateVectorField, target: ColumnValues): FieldTyper {
       const strings = target as StringColumn;
       const normalize = field.name === "callsign" ? normalizeCallsign : (value: string) => value;
       return (value, at) => {
-        if (typeof value === "string" && !LONE_SURROGATE.test(value)) strings[at] = normalize(value);
+        if (typeof value === "string" && isStringValue(value)) strings[at] = normalize(value);
         else if (value === null && field.nullable) strings[at] = null;
         else return problem(field, value, "a string of well-formed Unicode");
         return undefined;
@@ -142,9 +151,9 @@ function fieldTyper(field: StateVectorField, target: ColumnValues): FieldTyper {
     case "double": {
       const numbers = target as NumberColumn;
       return (value, at) => {
-        // JSON.parse turns an overflowing literal such as 1e400 into Infinity. Adding 0 turns -0
-        // into 0: Parquet dictionaries key values like a JS Map, which cannot tell them apart.
-        if (typeof value === "number" && Number.isFinite(value)) numbers[at] = value + 0;
+        // Adding 0 turns -0 into 0: Parquet dictionaries key values like a JS Map, which cannot
+        // tell them apart.
+        if (typeof value === "number" && isDoubleValue(value)) numbers[at] = value + 0;
         else if (value === null && field.nullable) numbers[at] = Number.NaN;
         else return problem(field, value, "a finite number");
         return undefined;
@@ -153,7 +162,7 @@ function fieldTyper(field: StateVectorField, target: ColumnValues): FieldTyper {
     case "timestamp": {
       const numbers = target as NumberColumn;
       return (value, at) => {
-        if (typeof value === "number" && Math.abs(value) <= MAX_ABS_TIMESTAMP_SECONDS) {
+        if (typeof value === "number" && isTimestampValue(value)) {
           numbers[at] = toTimestampSeconds(value);
         } else if (value === null && field.nullable) numbers[at] = Number.NaN;
         else return problem(field, value, `unix seconds within ±${MAX_ABS_TIMESTAMP_SECONDS}`);
@@ -163,8 +172,8 @@ function fieldTyper(field: StateVectorField, target: ColumnValues): FieldTyper {
     case "int32": {
       const numbers = target as NumberColumn;
       return (value, at) => {
-        if (Number.isInteger(value) && (value as number) >= INT32_MIN && (value as number) <= INT32_MAX) {
-          numbers[at] = value as number;
+        if (typeof value === "number" && isInt32Value(value)) {
+          numbers[at] = value;
         } else if (value === null && field.nullable) numbers[at] = Number.NaN;
         else return problem(field, value, "a 32-bit integer");
         return undefined;
@@ -255,7 +264,8 @@ function icao24Of(row: unknown): string | null {
   return Array.isArray(row) && typeof row[0] === "string" ? row[0] : null;
 }
 
-function trimColumns(columns: Record<string, ColumnValues>, length: number): Record<string, ColumnValues> {
+/** Columns allocated for more rows than were typed, cut to `length` rows. */
+export function trimColumns(columns: Record<string, ColumnValues>, length: number): Record<string, ColumnValues> {
   const trimmed: Record<string, ColumnValues> = {};
   for (const [name, column] of Object.entries(columns)) {
     if (Array.isArray(column)) {
