@@ -16,6 +16,103 @@ const INPUT_MARGIN = 15;
  */
 export type ReusingCompressor = (input: Uint8Array) => Uint8Array;
 
+/** Literal bytes [start, start + count) of `input` at `pos`; returns the new position. */
+function emitLiteral(output: Uint8Array, pos: number, input: Uint8Array, start: number, count: number): number {
+  if (count <= 60) output[pos++] = (count - 1) << 2;
+  else {
+    const lengthMinusOne = count - 1;
+    const bytes = lengthMinusOne < 0x100 ? 1 : lengthMinusOne < 0x10000 ? 2 : lengthMinusOne < 0x1000000 ? 3 : 4;
+    output[pos++] = (59 + bytes) << 2;
+    for (let i = 0; i < bytes; i++) output[pos++] = lengthMinusOne >>> (i * 8);
+  }
+  if (count < 32) {
+    for (let i = 0; i < count; i++) output[pos++] = input[start + i];
+    return pos;
+  }
+  output.set(input.subarray(start, start + count), pos);
+  return pos + count;
+}
+
+/** A copy of `count` bytes from `offset` back; returns the new position. */
+function emitCopy(output: Uint8Array, pos: number, offset: number, count: number): number {
+  while (count >= 68) {
+    output[pos++] = 2 + (63 << 2);
+    output[pos++] = offset & 0xff;
+    output[pos++] = offset >>> 8;
+    count -= 64;
+  }
+  if (count > 64) {
+    output[pos++] = 2 + (59 << 2);
+    output[pos++] = offset & 0xff;
+    output[pos++] = offset >>> 8;
+    count -= 60;
+  }
+  if (count < 12 && offset < 2048) {
+    output[pos++] = 1 + ((count - 4) << 2) + ((offset >>> 8) << 5);
+    output[pos++] = offset & 0xff;
+  } else {
+    output[pos++] = 2 + ((count - 1) << 2);
+    output[pos++] = offset & 0xff;
+    output[pos++] = offset >>> 8;
+  }
+  return pos;
+}
+
+/** Reads past the end see undefined, which hashes as 0: kept, since the output depends on it. */
+function load32(input: Uint8Array, at: number): number {
+  return input[at] + (input[at + 1] << 8) + (input[at + 2] << 16) + (input[at + 3] << 24);
+}
+
+function equals32(input: Uint8Array, a: number, b: number): boolean {
+  return input[a] === input[b] && input[a + 1] === input[b + 1] && input[a + 2] === input[b + 2] && input[a + 3] === input[b + 3];
+}
+
+/** The compressed stream after the length varint, written at `pos`; returns the end position. */
+function compressInto(input: Uint8Array, output: Uint8Array, pos: number, table: Uint32Array, shift: number): number {
+  const length = input.length;
+  let nextEmit = 0;
+  if (length >= INPUT_MARGIN) {
+    table.fill(0);
+    const ipLimit = length - INPUT_MARGIN;
+    let ip = 1;
+    let nextHash = Math.imul(load32(input, ip), 0x1e35a7bd) >>> shift;
+    for (;;) {
+      let skip = 32;
+      let nextIp = ip;
+      let candidate = 0;
+      let current = 0;
+      do {
+        ip = nextIp;
+        current = nextHash;
+        nextIp = ip + (skip >>> 5);
+        skip++;
+        if (ip > ipLimit) return nextEmit < length ? emitLiteral(output, pos, input, nextEmit, length - nextEmit) : pos;
+        nextHash = Math.imul(load32(input, nextIp), 0x1e35a7bd) >>> shift;
+        candidate = table[current];
+        table[current] = ip;
+      } while (ip - candidate > MAX_OFFSET || !equals32(input, ip, candidate));
+
+      pos = emitLiteral(output, pos, input, nextEmit, ip - nextEmit);
+      do {
+        const base = ip;
+        let matched = 4;
+        while (ip + matched < length && input[ip + matched] === input[candidate + matched]) matched++;
+        ip += matched;
+        pos = emitCopy(output, pos, base - candidate, matched);
+        nextEmit = ip;
+        if (ip >= ipLimit) return nextEmit < length ? emitLiteral(output, pos, input, nextEmit, length - nextEmit) : pos;
+        table[Math.imul(load32(input, ip - 1), 0x1e35a7bd) >>> shift] = ip - 1;
+        current = Math.imul(load32(input, ip), 0x1e35a7bd) >>> shift;
+        candidate = table[current];
+        table[current] = ip;
+      } while (ip - candidate <= MAX_OFFSET && equals32(input, ip, candidate));
+      ip++;
+      nextHash = Math.imul(load32(input, ip), 0x1e35a7bd) >>> shift;
+    }
+  }
+  return length > 0 ? emitLiteral(output, pos, input, 0, length) : pos;
+}
+
 export function createSnappyCompressor(): ReusingCompressor {
   let out = new Uint8Array(0);
   const hashTables: Uint32Array[] = [];
@@ -25,112 +122,17 @@ export function createSnappyCompressor(): ReusingCompressor {
     // Snappy's bound on compressed size, plus the length varint.
     const bound = 32 + length + Math.ceil(length / 6) + 5;
     if (out.length < bound) out = new Uint8Array(bound);
-    const output = out;
     let pos = 0;
-
     let value = length;
     while (value > 0x7f) {
-      output[pos++] = (value & 0x7f) | 0x80;
+      out[pos++] = (value & 0x7f) | 0x80;
       value >>>= 7;
     }
-    output[pos++] = value;
-
-    const emitLiteral = (start: number, count: number): void => {
-      if (count <= 60) output[pos++] = (count - 1) << 2;
-      else {
-        const lengthMinusOne = count - 1;
-        const bytes = lengthMinusOne < 0x100 ? 1 : lengthMinusOne < 0x10000 ? 2 : lengthMinusOne < 0x1000000 ? 3 : 4;
-        output[pos++] = (59 + bytes) << 2;
-        for (let i = 0; i < bytes; i++) output[pos++] = lengthMinusOne >>> (i * 8);
-      }
-      if (count < 32) for (let i = 0; i < count; i++) output[pos++] = input[start + i];
-      else {
-        output.set(input.subarray(start, start + count), pos);
-        pos += count;
-      }
-    };
-    const emitCopyUpTo64 = (offset: number, count: number): void => {
-      if (count < 12 && offset < 2048) {
-        output[pos++] = 1 + ((count - 4) << 2) + ((offset >>> 8) << 5);
-        output[pos++] = offset & 0xff;
-      } else {
-        output[pos++] = 2 + ((count - 1) << 2);
-        output[pos++] = offset & 0xff;
-        output[pos++] = offset >>> 8;
-      }
-    };
-    const emitCopy = (offset: number, count: number): void => {
-      while (count >= 68) {
-        emitCopyUpTo64(offset, 64);
-        count -= 64;
-      }
-      if (count > 64) {
-        emitCopyUpTo64(offset, 60);
-        count -= 60;
-      }
-      emitCopyUpTo64(offset, count);
-    };
-    // Reads past the end see undefined, which hashes as 0: kept, since the output depends on it.
-    const load32 = (at: number): number => input[at] + (input[at + 1] << 8) + (input[at + 2] << 16) + (input[at + 3] << 24);
-    const equals32 = (a: number, b: number): boolean =>
-      input[a] === input[b] && input[a + 1] === input[b + 1] && input[a + 2] === input[b + 2] && input[a + 3] === input[b + 3];
-
-    let nextEmit = 0;
-    if (length >= INPUT_MARGIN) {
-      let bits = 1;
-      while (1 << bits <= length && bits <= MAX_HASH_TABLE_BITS) bits++;
-      bits--;
-      const shift = 32 - bits;
-      const table = (hashTables[bits] ??= new Uint32Array(1 << bits));
-      table.fill(0);
-      const hash = (key: number): number => Math.imul(key, 0x1e35a7bd) >>> shift;
-
-      const ipLimit = length - INPUT_MARGIN;
-      let ip = 1;
-      let nextHash = hash(load32(ip));
-      let searching = true;
-      while (searching) {
-        let skip = 32;
-        let nextIp = ip;
-        let candidate = 0;
-        do {
-          ip = nextIp;
-          const current = nextHash;
-          nextIp = ip + (skip >>> 5);
-          skip++;
-          if (ip > ipLimit) {
-            searching = false;
-            break;
-          }
-          nextHash = hash(load32(nextIp));
-          candidate = table[current];
-          table[current] = ip;
-        } while (ip - candidate > MAX_OFFSET || !equals32(ip, candidate));
-        if (!searching) break;
-
-        emitLiteral(nextEmit, ip - nextEmit);
-        do {
-          const base = ip;
-          let matched = 4;
-          while (ip + matched < length && input[ip + matched] === input[candidate + matched]) matched++;
-          ip += matched;
-          emitCopy(base - candidate, matched);
-          nextEmit = ip;
-          if (ip >= ipLimit) {
-            searching = false;
-            break;
-          }
-          table[hash(load32(ip - 1))] = ip - 1;
-          const current = hash(load32(ip));
-          candidate = table[current];
-          table[current] = ip;
-        } while (ip - candidate <= MAX_OFFSET && equals32(ip, candidate));
-        if (!searching) break;
-        ip++;
-        nextHash = hash(load32(ip));
-      }
-    }
-    if (nextEmit < length) emitLiteral(nextEmit, length - nextEmit);
-    return output.subarray(0, pos);
+    out[pos++] = value;
+    let bits = 1;
+    while (1 << bits <= length && bits <= MAX_HASH_TABLE_BITS) bits++;
+    bits--;
+    const table = (hashTables[bits] ??= new Uint32Array(1 << bits));
+    return out.subarray(0, compressInto(input, out, pos, table, 32 - bits));
   };
 }
