@@ -4,7 +4,7 @@
  */
 
 export type Stage = "processing" | "validation";
-export type Tool = "pipeline" | "duckdb" | "parquetjs" | "parquet-wasm";
+export type Tool = "pipeline" | "hyparquet-writer" | "duckdb" | "parquetjs" | "parquet-wasm";
 
 export interface CaseResult {
   stage: Stage;

@@ -18,7 +18,7 @@ import type { BenchResults, CaseResult, Tool } from "./results";
 import { formatResults } from "./resultsTable";
 import { runtimeNode } from "./runtimeNode";
 
-const TOOLS: readonly Tool[] = ["pipeline", "duckdb", "parquet-wasm", "parquetjs"];
+const TOOLS: readonly Tool[] = ["pipeline", "hyparquet-writer", "duckdb", "parquet-wasm", "parquetjs"];
 const RESULTS_PATH = path.join(__dirname, "results.json");
 
 interface Options {

@@ -6,6 +6,8 @@ export async function createConverter(tool: Tool): Promise<SnapshotConverter> {
   switch (tool) {
     case "pipeline":
       return (await import("./pipeline")).createPipelineConverter();
+    case "hyparquet-writer":
+      return (await import("./genericWriter")).createGenericWriterConverter();
     case "duckdb":
       return (await import("./duckdb")).createDuckDbConverter();
     case "parquetjs":

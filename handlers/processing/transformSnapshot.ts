@@ -3,7 +3,7 @@
  * could not be typed, the quarantine file. Pure, so tests and benchmarks call it without S3.
  */
 import { isAscii, isUtf8 } from "buffer";
-import { typeSnapshot, type QuarantinedRow, type QuarantineReason, type TypingResult } from "../shared/columns";
+import { typeSnapshot, type QuarantinedRow, type QuarantineReason, type TypedSnapshot, type TypingResult } from "../shared/columns";
 import { namedError, type NamedError } from "../shared/namedError";
 import { parseRawSnapshot } from "../shared/rawSnapshot";
 import { processedKeyForRawKey, quarantineKeyForRawKey, snapshotTimeFromKey } from "../shared/s3Keys";
@@ -79,12 +79,14 @@ function typeBody(rawKey: string, body: Uint8Array | string, keyTime: number): T
   return typeSnapshot(raw);
 }
 
-/** `body` as stored: bytes are checked to be UTF-8; a string is taken as already decoded. */
-export function transformSnapshot(
-  rawKey: string,
-  body: Uint8Array | string,
-  parquetSettings: Omit<ParquetWriteSettings, "metadata">,
-): TransformedSnapshot {
+/** Typed snapshot columns → Parquet bytes, given the file's key-value metadata. */
+export type ParquetEncoder = (snapshot: TypedSnapshot, metadata: Readonly<Record<string, string>>) => Uint8Array;
+
+/**
+ * `body` as stored: bytes are checked to be UTF-8; a string is taken as already decoded. The
+ * encoder is processing's writer; the benchmark passes the generic one it replaced.
+ */
+export function transformSnapshotWith(rawKey: string, body: Uint8Array | string, encode: ParquetEncoder): TransformedSnapshot {
   let processedKey: string;
   let quarantineKey: string;
   let keyTime: number;
@@ -108,7 +110,7 @@ export function transformSnapshot(
     sampleFieldTypeIcao24: sampleOf(quarantined, "field-type"),
     quarantineKey: quarantined.length > 0 ? quarantineKey : null,
   };
-  const parquet = writeSnapshotParquet(snapshot, { ...parquetSettings, metadata: metadataToKeyValues(metadata) });
+  const parquet = encode(snapshot, metadataToKeyValues(metadata));
   const transformed: TransformedSnapshot = {
     snapshotTime: keyTime,
     metadata,
@@ -122,4 +124,12 @@ export function transformSnapshot(
     };
   }
   return transformed;
+}
+
+export function transformSnapshot(
+  rawKey: string,
+  body: Uint8Array | string,
+  parquetSettings: Omit<ParquetWriteSettings, "metadata">,
+): TransformedSnapshot {
+  return transformSnapshotWith(rawKey, body, (snapshot, metadata) => writeSnapshotParquet(snapshot, { ...parquetSettings, metadata }));
 }

@@ -15,4 +15,15 @@ describe("benchmark modules", () => {
     expect(processedParquet(JSON.stringify(snapshot), 1766888059).byteLength).to.be.greaterThan(1000);
     expect(require("../../bench/coldStart").measureColdStarts).to.be.a("function");
   });
+
+  it("time the generic writer the pipeline replaced on the same bytes the pipeline writes", async () => {
+    const { generateSnapshot } = require("../../fixtures/snapshotGenerator");
+    const { snapshot } = generateSnapshot({ seed: 5, stateCount: 2_000, time: 1766888059 });
+    const input = { bytes: new TextEncoder().encode(JSON.stringify(snapshot)), path: "unused.json", snapshotTime: 1766888059 };
+    const pipeline = await require("../../bench/converters/pipeline").createPipelineConverter();
+    const generic = await require("../../bench/converters/genericWriter").createGenericWriterConverter();
+    const written = await pipeline.convert(input);
+    expect(written).to.be.greaterThan(50_000);
+    expect(await generic.convert(input)).to.equal(written);
+  });
 });
