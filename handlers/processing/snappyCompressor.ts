@@ -7,8 +7,6 @@
  */
 
 const MAX_HASH_TABLE_BITS = 14;
-const MAX_OFFSET = 0xffff;
-const INPUT_MARGIN = 15;
 
 /**
  * Compresses one input at a time. The returned bytes are a view of the compressor's buffer: valid
@@ -16,67 +14,71 @@ const INPUT_MARGIN = 15;
  */
 export type ReusingCompressor = (input: Uint8Array) => Uint8Array;
 
-/** Literal bytes [start, start + count) of `input` at `pos`; returns the new position. */
-function emitLiteral(output: Uint8Array, pos: number, input: Uint8Array, start: number, count: number): number {
-  if (count <= 60) output[pos++] = (count - 1) << 2;
-  else {
-    const lengthMinusOne = count - 1;
-    const bytes = lengthMinusOne < 0x100 ? 1 : lengthMinusOne < 0x10000 ? 2 : lengthMinusOne < 0x1000000 ? 3 : 4;
-    output[pos++] = (59 + bytes) << 2;
-    for (let i = 0; i < bytes; i++) output[pos++] = lengthMinusOne >>> (i * 8);
-  }
-  if (count < 32) {
-    for (let i = 0; i < count; i++) output[pos++] = input[start + i];
-    return pos;
-  }
-  output.set(input.subarray(start, start + count), pos);
-  return pos + count;
-}
-
-/** A copy of `count` bytes from `offset` back; returns the new position. */
-function emitCopy(output: Uint8Array, pos: number, offset: number, count: number): number {
-  while (count >= 68) {
-    output[pos++] = 2 + (63 << 2);
-    output[pos++] = offset & 0xff;
-    output[pos++] = offset >>> 8;
-    count -= 64;
-  }
-  if (count > 64) {
-    output[pos++] = 2 + (59 << 2);
-    output[pos++] = offset & 0xff;
-    output[pos++] = offset >>> 8;
-    count -= 60;
-  }
-  if (count < 12 && offset < 2048) {
-    output[pos++] = 1 + ((count - 4) << 2) + ((offset >>> 8) << 5);
-    output[pos++] = offset & 0xff;
-  } else {
-    output[pos++] = 2 + ((count - 1) << 2);
-    output[pos++] = offset & 0xff;
-    output[pos++] = offset >>> 8;
-  }
-  return pos;
-}
-
-/** Reads past the end see undefined, which hashes as 0: kept, since the output depends on it. */
-function load32(input: Uint8Array, at: number): number {
-  return input[at] + (input[at + 1] << 8) + (input[at + 2] << 16) + (input[at + 3] << 24);
-}
-
-function equals32(input: Uint8Array, a: number, b: number): boolean {
-  return input[a] === input[b] && input[a + 1] === input[b + 1] && input[a + 2] === input[b + 2] && input[a + 3] === input[b + 3];
-}
-
-/** The compressed stream after the length varint, written at `pos`; returns the end position. */
+/**
+ * The compressed stream after the length varint, written at `pos`; returns the end position.
+ *
+ * One function with its helpers inside and its constants as locals: Lambda runs this as Pulumi
+ * serialized it, where every call to a module-level function builds that function afresh inside a
+ * `with` scope and every module-level name is looked up through it. Per-byte calls and lookups
+ * made the deployed code some thirty times slower than the same code run from its module.
+ */
 function compressInto(input: Uint8Array, output: Uint8Array, pos: number, table: Uint32Array, shift: number): number {
+  const maxOffset = 0xffff;
+  const inputMargin = 15;
+  const imul = Math.imul;
   const length = input.length;
+
+  // Reads past the end see undefined, which hashes as 0: kept, since the output depends on it.
+  const hashAt = (at: number): number =>
+    imul(input[at] + (input[at + 1] << 8) + (input[at + 2] << 16) + (input[at + 3] << 24), 0x1e35a7bd) >>> shift;
+  const equals32 = (a: number, b: number): boolean =>
+    input[a] === input[b] && input[a + 1] === input[b + 1] && input[a + 2] === input[b + 2] && input[a + 3] === input[b + 3];
+  const emitLiteral = (start: number, count: number): void => {
+    if (count <= 60) output[pos++] = (count - 1) << 2;
+    else {
+      const lengthMinusOne = count - 1;
+      const bytes = lengthMinusOne < 0x100 ? 1 : lengthMinusOne < 0x10000 ? 2 : lengthMinusOne < 0x1000000 ? 3 : 4;
+      output[pos++] = (59 + bytes) << 2;
+      for (let i = 0; i < bytes; i++) output[pos++] = lengthMinusOne >>> (i * 8);
+    }
+    if (count < 32) for (let i = 0; i < count; i++) output[pos++] = input[start + i];
+    else {
+      output.set(input.subarray(start, start + count), pos);
+      pos += count;
+    }
+  };
+  const emitCopy = (offset: number, count: number): void => {
+    while (count >= 68) {
+      output[pos++] = 2 + (63 << 2);
+      output[pos++] = offset & 0xff;
+      output[pos++] = offset >>> 8;
+      count -= 64;
+    }
+    if (count > 64) {
+      output[pos++] = 2 + (59 << 2);
+      output[pos++] = offset & 0xff;
+      output[pos++] = offset >>> 8;
+      count -= 60;
+    }
+    if (count < 12 && offset < 2048) {
+      output[pos++] = 1 + ((count - 4) << 2) + ((offset >>> 8) << 5);
+      output[pos++] = offset & 0xff;
+    } else {
+      output[pos++] = 2 + ((count - 1) << 2);
+      output[pos++] = offset & 0xff;
+      output[pos++] = offset >>> 8;
+    }
+  };
+
   let nextEmit = 0;
-  if (length >= INPUT_MARGIN) {
+  if (length >= inputMargin) {
     table.fill(0);
-    const ipLimit = length - INPUT_MARGIN;
+    const ipLimit = length - inputMargin;
     let ip = 1;
-    let nextHash = Math.imul(load32(input, ip), 0x1e35a7bd) >>> shift;
-    for (;;) {
+    let nextHash = hashAt(ip);
+    // No labelled break: Pulumi's function serializer rejects labels.
+    let searching = true;
+    while (searching) {
       let skip = 32;
       let nextIp = ip;
       let candidate = 0;
@@ -86,31 +88,40 @@ function compressInto(input: Uint8Array, output: Uint8Array, pos: number, table:
         current = nextHash;
         nextIp = ip + (skip >>> 5);
         skip++;
-        if (ip > ipLimit) return nextEmit < length ? emitLiteral(output, pos, input, nextEmit, length - nextEmit) : pos;
-        nextHash = Math.imul(load32(input, nextIp), 0x1e35a7bd) >>> shift;
+        if (ip > ipLimit) {
+          searching = false;
+          break;
+        }
+        nextHash = hashAt(nextIp);
         candidate = table[current];
         table[current] = ip;
-      } while (ip - candidate > MAX_OFFSET || !equals32(input, ip, candidate));
+      } while (ip - candidate > maxOffset || !equals32(ip, candidate));
+      if (!searching) break;
 
-      pos = emitLiteral(output, pos, input, nextEmit, ip - nextEmit);
+      emitLiteral(nextEmit, ip - nextEmit);
       do {
         const base = ip;
         let matched = 4;
         while (ip + matched < length && input[ip + matched] === input[candidate + matched]) matched++;
         ip += matched;
-        pos = emitCopy(output, pos, base - candidate, matched);
+        emitCopy(base - candidate, matched);
         nextEmit = ip;
-        if (ip >= ipLimit) return nextEmit < length ? emitLiteral(output, pos, input, nextEmit, length - nextEmit) : pos;
-        table[Math.imul(load32(input, ip - 1), 0x1e35a7bd) >>> shift] = ip - 1;
-        current = Math.imul(load32(input, ip), 0x1e35a7bd) >>> shift;
+        if (ip >= ipLimit) {
+          searching = false;
+          break;
+        }
+        table[hashAt(ip - 1)] = ip - 1;
+        current = hashAt(ip);
         candidate = table[current];
         table[current] = ip;
-      } while (ip - candidate <= MAX_OFFSET && equals32(input, ip, candidate));
+      } while (ip - candidate <= maxOffset && equals32(ip, candidate));
+      if (!searching) break;
       ip++;
-      nextHash = Math.imul(load32(input, ip), 0x1e35a7bd) >>> shift;
+      nextHash = hashAt(ip);
     }
   }
-  return length > 0 ? emitLiteral(output, pos, input, 0, length) : pos;
+  if (nextEmit < length) emitLiteral(nextEmit, length - nextEmit);
+  return pos;
 }
 
 export function createSnappyCompressor(): ReusingCompressor {

@@ -80,22 +80,6 @@ export interface TypingResult {
  * date) can hold: ±8.64e15 ms.
  */
 export const MAX_ABS_TIMESTAMP_SECONDS = 8.64e12;
-const INT32_MIN = -2147483648;
-const INT32_MAX = 2147483647;
-
-/** Callsigns arrive space-padded to 8; an all-space callsign means none. */
-export function normalizeCallsign(value: string): string | null {
-  const trimmed = value.trim();
-  return trimmed === "" ? null : trimmed;
-}
-
-/**
- * Timestamps are stored as INT64 milliseconds, so typing keeps them to the millisecond; whole
- * seconds, all the API sends, are unchanged. An integer has no -0, hence the + 0.
- */
-export function toTimestampSeconds(seconds: number): number {
-  return Math.round(seconds * 1000) / 1000 + 0;
-}
 
 export function emptyColumn(type: ColumnType, length: number): ColumnValues {
   if (type === "string") return new Array<string | null>(length);
@@ -116,14 +100,46 @@ export function columnByName(columns: StateColumns, name: string): ColumnValues 
  */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/*
- * What each column type accepts, in one place for typeSnapshot's field typers and the processing
- * scanner. JSON.parse turns an overflowing literal such as 1e400 into Infinity, which no column takes.
+/** What each column accepts, and the form a value is stored in. */
+export interface ValueRules {
+  /** Well-formed Unicode: no lone surrogate. */
+  isString(value: string): boolean;
+  /** JSON.parse turns an overflowing literal such as 1e400 into Infinity, which no column takes. */
+  isDouble(value: number): boolean;
+  isTimestamp(value: number): boolean;
+  isInt32(value: number): boolean;
+  /**
+   * Timestamps are stored as INT64 milliseconds, so typing keeps them to the millisecond; whole
+   * seconds, all the API sends, are unchanged. An integer has no -0, hence the + 0.
+   */
+  timestampSeconds(value: number): number;
+  /** Callsigns arrive space-padded to 8; an all-space callsign means none. */
+  callsign(value: string): string | null;
+}
+
+/**
+ * The rules, in one place for typeSnapshot's field typers and the processing scanner. A factory
+ * whose closures use only their own locals, because Lambda runs this code as Pulumi serialized it:
+ * there every call to a module-level function rebuilds that function inside a `with` scope, and
+ * every module-level name is looked up through it, which a per-value call cannot afford.
  */
-export const isStringValue = (value: string): boolean => !LONE_SURROGATE.test(value);
-export const isDoubleValue = (value: number): boolean => Number.isFinite(value);
-export const isTimestampValue = (value: number): boolean => Math.abs(value) <= MAX_ABS_TIMESTAMP_SECONDS;
-export const isInt32Value = (value: number): boolean => Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX;
+export function valueRules(): ValueRules {
+  const loneSurrogate = LONE_SURROGATE;
+  const maxAbsTimestamp = MAX_ABS_TIMESTAMP_SECONDS;
+  const round = Math.round;
+  const infinity = Infinity;
+  return {
+    isString: (value) => !loneSurrogate.test(value),
+    isDouble: (value) => value === value && value !== infinity && value !== -infinity,
+    isTimestamp: (value) => value <= maxAbsTimestamp && value >= -maxAbsTimestamp,
+    isInt32: (value) => value >= -2147483648 && value <= 2147483647 && round(value) === value,
+    timestampSeconds: (value) => round(value * 1000) / 1000 + 0,
+    callsign: (value) => {
+      const trimmed = value.trim();
+      return trimmed === "" ? null : trimmed;
+    },
+  };
+}
 
 /** Writes one field of a row at `at`, or returns what is wrong with the value. */
 type FieldTyper = (value: unknown, at: number) => string | undefined;
@@ -136,13 +152,13 @@ function problem(field: StateVectorField, value: unknown, what: string): string 
   return `${field.name} is ${describeJsonValue(value)}; expected ${expectation(field, what)}`;
 }
 
-function fieldTyper(field: StateVectorField, target: ColumnValues): FieldTyper {
+function fieldTyper(field: StateVectorField, target: ColumnValues, rules: ValueRules): FieldTyper {
   switch (field.type) {
     case "string": {
       const strings = target as StringColumn;
-      const normalize = field.name === "callsign" ? normalizeCallsign : (value: string) => value;
+      const normalize = field.name === "callsign" ? rules.callsign : (value: string) => value;
       return (value, at) => {
-        if (typeof value === "string" && isStringValue(value)) strings[at] = normalize(value);
+        if (typeof value === "string" && rules.isString(value)) strings[at] = normalize(value);
         else if (value === null && field.nullable) strings[at] = null;
         else return problem(field, value, "a string of well-formed Unicode");
         return undefined;
@@ -153,7 +169,7 @@ function fieldTyper(field: StateVectorField, target: ColumnValues): FieldTyper {
       return (value, at) => {
         // Adding 0 turns -0 into 0: Parquet dictionaries key values like a JS Map, which cannot
         // tell them apart.
-        if (typeof value === "number" && isDoubleValue(value)) numbers[at] = value + 0;
+        if (typeof value === "number" && rules.isDouble(value)) numbers[at] = value + 0;
         else if (value === null && field.nullable) numbers[at] = Number.NaN;
         else return problem(field, value, "a finite number");
         return undefined;
@@ -162,8 +178,8 @@ function fieldTyper(field: StateVectorField, target: ColumnValues): FieldTyper {
     case "timestamp": {
       const numbers = target as NumberColumn;
       return (value, at) => {
-        if (typeof value === "number" && isTimestampValue(value)) {
-          numbers[at] = toTimestampSeconds(value);
+        if (typeof value === "number" && rules.isTimestamp(value)) {
+          numbers[at] = rules.timestampSeconds(value);
         } else if (value === null && field.nullable) numbers[at] = Number.NaN;
         else return problem(field, value, `unix seconds within ±${MAX_ABS_TIMESTAMP_SECONDS}`);
         return undefined;
@@ -172,7 +188,7 @@ function fieldTyper(field: StateVectorField, target: ColumnValues): FieldTyper {
     case "int32": {
       const numbers = target as NumberColumn;
       return (value, at) => {
-        if (typeof value === "number" && isInt32Value(value)) {
+        if (typeof value === "number" && rules.isInt32(value)) {
           numbers[at] = value;
         } else if (value === null && field.nullable) numbers[at] = Number.NaN;
         else return problem(field, value, "a 32-bit integer");
@@ -214,10 +230,11 @@ export interface RowTyper {
 export function rowTyper(capacity: number): RowTyper {
   const built: Record<string, ColumnValues> = {};
   const typers: { index: number; type: FieldTyper }[] = [];
+  const rules = valueRules();
   for (const field of STATE_VECTOR_FIELDS) {
     const column = emptyColumn(field.type, capacity);
     built[field.name] = column;
-    typers.push({ index: field.index, type: fieldTyper(field, column) });
+    typers.push({ index: field.index, type: fieldTyper(field, column, rules) });
   }
   let typed = 0;
   return {
