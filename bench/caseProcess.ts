@@ -4,10 +4,12 @@
  */
 import * as fs from "fs";
 import { createConverter } from "./converters";
+import { stageConverter, type ProcessingStage } from "./converters/pipeline";
+import { loadDeployedStage } from "./deployedStages";
 import type { CaseResult, Stage, Tool } from "./results";
 import { peakRssMb } from "./peakRss";
 import { elapsedMs, median } from "./statistics";
-import { validateParquet } from "./validationRun";
+import type { ValidationStage } from "./validationRun";
 
 export interface CaseSpec {
   stage: Stage;
@@ -17,6 +19,13 @@ export interface CaseSpec {
   /** The snapshot's JSON (processing) or the Parquet processing wrote for it (validation). */
   inputPath: string;
   snapshotTime: number;
+  /** The serialized stage the pipeline's own cases run (deployedStages.ts). */
+  deployedStage?: string;
+}
+
+function deployedStage<T>(spec: CaseSpec): T {
+  if (spec.deployedStage === undefined) throw new Error(`the ${spec.tool} ${spec.stage} case needs its serialized stage`);
+  return loadDeployedStage<T>(spec.deployedStage);
 }
 
 /** Warm runs: at least MIN_RUNS, then more while the budget lasts, at most MAX_RUNS. */
@@ -29,12 +38,13 @@ const SLOW_FIRST_CALL_MS = 8_000;
 type Run = () => Promise<number>;
 
 async function prepare(spec: CaseSpec): Promise<{ run: Run; close: () => Promise<void> }> {
-  if (spec.stage === "validation") {
-    const bytes = new Uint8Array(fs.readFileSync(spec.inputPath));
-    return { run: async () => (await validateParquet(bytes, spec.snapshotTime), bytes.length), close: async () => {} };
-  }
   const bytes = new Uint8Array(fs.readFileSync(spec.inputPath));
-  const converter = await createConverter(spec.tool);
+  if (spec.stage === "validation") {
+    const validate = deployedStage<ValidationStage>(spec);
+    return { run: async () => (await validate(bytes, spec.snapshotTime), bytes.length), close: async () => {} };
+  }
+  const converter =
+    spec.tool === "pipeline" || spec.tool === "hyparquet-writer" ? stageConverter(deployedStage<ProcessingStage>(spec)) : await createConverter(spec.tool);
   const input = { bytes, path: spec.inputPath, snapshotTime: spec.snapshotTime };
   return { run: () => converter.convert(input), close: () => converter.close() };
 }

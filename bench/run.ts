@@ -13,6 +13,7 @@ import { ensureBenchDependencies } from "./benchDependencies";
 import type { CaseSpec } from "./caseProcess";
 import { runChild } from "./childProcess";
 import { measureColdStarts } from "./coldStart";
+import { serializeDeployedStages } from "./deployedStages";
 import { GENERATED_ROW_COUNTS, prepareDatasets, REAL_SNAPSHOT_DIR } from "./datasets";
 import type { BenchResults, CaseResult, Tool } from "./results";
 import { formatResults } from "./resultsTable";
@@ -51,15 +52,18 @@ async function main(): Promise<void> {
   try {
     console.log("preparing snapshots…");
     const datasets = prepareDatasets(workDir, options.rows);
+    console.log("serializing the stages as CallbackFunction does…");
+    const stages = await serializeDeployedStages();
+    const deployedStage: Partial<Record<Tool, string>> = { pipeline: stages.processing, "hyparquet-writer": stages.genericProcessing };
     const cases: CaseResult[] = [];
     for (const dataset of datasets) {
       const base = { dataset: dataset.name, rows: dataset.rows, snapshotTime: dataset.snapshotTime };
       for (const tool of TOOLS) {
-        const spec: CaseSpec = { ...base, stage: "processing", tool, inputPath: dataset.jsonPath };
+        const spec: CaseSpec = { ...base, stage: "processing", tool, inputPath: dataset.jsonPath, deployedStage: deployedStage[tool] };
         cases.push(await runChild<CaseResult>("caseProcess.ts", spec));
         console.log(`processing ${dataset.name} ${tool}: ${cases[cases.length - 1]!.ms_median} ms`);
       }
-      const validation: CaseSpec = { ...base, stage: "validation", tool: "pipeline", inputPath: dataset.parquetPath };
+      const validation: CaseSpec = { ...base, stage: "validation", tool: "pipeline", inputPath: dataset.parquetPath, deployedStage: stages.validation };
       cases.push(await runChild<CaseResult>("caseProcess.ts", validation));
     }
     console.log(`cold starts of the ${options.stack} stack's packages…`);
@@ -78,6 +82,7 @@ async function main(): Promise<void> {
       duckdb_threads: await duckDbThreads(),
       notes: [
         "ms (median): warm runs in the case's own process; first call: the first conversion there, after loading the tool.",
+        "pipeline and hyparquet-writer (processing before its own encoder), and validation, run as Lambda runs them: serialized by Pulumi's serializeFunction, as aws.lambda.CallbackFunction does, and loaded from that file.",
         "Every tool writes snappy pages, 100,000-row groups and the pipeline's 18 columns. The JavaScript tools start from the object's bytes in memory (as the handler gets them from S3) and decode them; DuckDB reads the JSON file itself, from the page cache.",
         "DuckDB runs with its default thread count (all cores); the JavaScript tools use one thread.",
         "Peak RSS is the case process's own high-water mark (VmHWM), Node and ts-node included.",

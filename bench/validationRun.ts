@@ -8,6 +8,7 @@ import { processedKeyForSnapshot, rawKeyForSnapshot } from "../handlers/shared/s
 import { metadataFromKeyValues } from "../handlers/shared/snapshotMetadata";
 import { readSnapshotParquet } from "../handlers/validation/parquetReader";
 import { assessSnapshot, type QualityThresholds } from "../handlers/validation/qualityAssessment";
+import { createQualityChecks, type QualityCheck } from "../handlers/validation/qualityChecks";
 import { validationReport } from "../handlers/validation/validationReport";
 import { DATA_QUALITY_DEFAULTS } from "../config/stackConfig";
 import { PARQUET_DEFAULTS } from "./converters/converter";
@@ -27,7 +28,22 @@ export function processedParquet(text: string, snapshotTime: number): Uint8Array
   return transformed.parquet.body as Uint8Array;
 }
 
-export async function validateParquet(bytes: Uint8Array, snapshotTime: number): Promise<number> {
+/** Parquet bytes → the report's size. */
+export type ValidationStage = (bytes: Uint8Array, snapshotTime: number) => Promise<number>;
+
+/** A stage factory, so the bench can serialize it as CallbackFunction does (deployedStages.ts). */
+export function validationStage(): ValidationStage {
+  const thresholds = THRESHOLDS;
+  const checks = createQualityChecks();
+  return (bytes, snapshotTime) => validateParquet(bytes, snapshotTime, thresholds, checks);
+}
+
+async function validateParquet(
+  bytes: Uint8Array,
+  snapshotTime: number,
+  thresholds: QualityThresholds,
+  checks: readonly QualityCheck[],
+): Promise<number> {
   const parquet = await readSnapshotParquet(bytes);
   const metadata = metadataFromKeyValues(parquet.metadata);
   const assessment = assessSnapshot(
@@ -40,14 +56,15 @@ export async function validateParquet(bytes: Uint8Array, snapshotTime: number): 
         sampleFieldTypeIcao24: metadata.sampleFieldTypeIcao24,
       },
     },
-    THRESHOLDS,
+    thresholds,
+    checks,
   );
   const report = validationReport({
     bucket: "bench",
     processedKey: processedKeyForSnapshot(snapshotTime),
     metadata,
     assessment,
-    thresholds: THRESHOLDS,
+    thresholds,
     environment: "bench",
     validatedAt: new Date(snapshotTime * 1000),
   });

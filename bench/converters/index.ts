@@ -1,13 +1,9 @@
-/** Each tool's converter, loaded only in the process that benchmarks it. */
+/** Each comparison tool's converter, loaded only in the process that benchmarks it. */
 import type { Tool } from "../results";
 import type { SnapshotConverter } from "./converter";
 
-export async function createConverter(tool: Tool): Promise<SnapshotConverter> {
+export async function createConverter(tool: Exclude<Tool, "pipeline" | "hyparquet-writer">): Promise<SnapshotConverter> {
   switch (tool) {
-    case "pipeline":
-      return (await import("./pipeline")).createPipelineConverter();
-    case "hyparquet-writer":
-      return (await import("./genericWriter")).createGenericWriterConverter();
     case "duckdb":
       return (await import("./duckdb")).createDuckDbConverter();
     case "parquetjs":

@@ -24,6 +24,7 @@ import { decodeS3EventKey } from "../shared/s3Keys";
 import { readProcessingSettings, type ProcessingSettings } from "../shared/settings";
 import { createTrackingStore } from "../shared/tracking";
 import { processRawObject, type ProcessedSnapshot, type ProcessingServices } from "./processRawObject";
+import { createParquetEncoder, createSnapshotTransformer } from "./transformSnapshot";
 
 export type { ProcessedSnapshot } from "./processRawObject";
 
@@ -42,10 +43,12 @@ export type ProcessingHandler = (event: S3Event, context?: InvocationContext) =>
 export function createProcessingHandler(deps: ProcessingDependencies): ProcessingHandler {
   const { settings } = deps;
   const clock = deps.clock ?? (() => new Date());
+  // Resolved now, so a runtime without zstd fails at init rather than on every event.
+  const compression = parquetCompression(settings.parquetCodec, settings.parquetGzipLevel);
   const services: ProcessingServices = {
     settings,
-    // Resolved now, so a runtime without zstd fails at init rather than on every event.
-    compression: parquetCompression(settings.parquetCodec, settings.parquetGzipLevel),
+    compression,
+    transform: createSnapshotTransformer(createParquetEncoder({ ...compression, rowGroupSize: settings.parquetRowGroupSize })),
     s3: deps.s3,
     clock,
     logger: deps.logger ?? createLogger({ level: settings.logLevel, fields: { stage: "processing" } }),

@@ -12,9 +12,9 @@ import { writeRleBitPackedHybrid } from "hyparquet-writer/src/encoding.js";
 import type { PageIndexes } from "hyparquet-writer/src/types.js";
 import type { StringColumn } from "../shared/columns";
 import type { ColumnSource, ColumnValues } from "./parquetColumnSource";
-import { numberDictionary, stringDictionary, type Dictionary } from "./parquetDictionary";
-import { plainBooleans, plainNumbers, plainStrings, utf8Lengths } from "./parquetPlainValues";
-import { chunkStatistics } from "./parquetStatistics";
+import { createDictionaryBuilders, type Dictionary } from "./parquetDictionary";
+import { createPlainEncoders } from "./parquetPlainValues";
+import { createChunkStatistics } from "./parquetStatistics";
 
 /** May return a view of a buffer it reuses: the chunk writer appends the result before the next call. */
 export type Compressor = (input: Uint8Array) => Uint8Array;
@@ -38,221 +38,239 @@ type ValueEncoding =
   | { encoding: "RLE_DICTIONARY"; dictionary: Dictionary<number> | Dictionary<string> }
   | { encoding: "PLAIN" | "RLE"; utf8?: { lengths: Int32Array; ascii: boolean } };
 
-function presence(data: ColumnValues, rows: number): Uint8Array {
-  const present = new Uint8Array(rows);
-  if (data.kind === "number") {
-    for (let i = 0; i < rows; i++) present[i] = data.values[i] === data.values[i] ? 1 : 0;
-  } else if (data.kind === "string") {
-    for (let i = 0; i < rows; i++) present[i] = data.values[i] === null || data.values[i] === undefined ? 0 : 1;
-  } else present.fill(1);
-  return present;
-}
+export type ColumnChunkWriter = (writer: ByteWriter, column: ColumnSource, settings: ChunkSettings) => PageIndexes;
 
-function countOnes(bits: Uint8Array, start: number, end: number): number {
-  let count = 0;
-  for (let i = start; i < end; i++) count += bits[i];
-  return count;
-}
+/**
+ * The chunk writer and everything it calls, built once per container: Lambda runs this code as
+ * Pulumi serialized it, where a module-level function is rebuilt on every call inside a `with`
+ * scope, so its loops would start cold (no type feedback, interpreted) on every column chunk.
+ */
+export function createColumnChunkWriter(): ColumnChunkWriter {
+  const { numberDictionary, stringDictionary } = createDictionaryBuilders();
+  const { plainBooleans, plainNumbers, plainStrings, utf8Lengths } = createPlainEncoders();
+  const chunkStatistics = createChunkStatistics();
+  const toBigInt = BigInt;
 
-function chooseEncoding(data: ColumnValues, nonNull: number): ValueEncoding {
-  if (data.kind === "boolean") return { encoding: data.values.length > 16 ? "RLE" : "PLAIN" };
-  const dictionary =
-    data.kind === "number"
-      ? numberDictionary(data.values, data.type, nonNull)
-      : data.dictionary
-        ? stringDictionary(data.values)
-        : undefined;
-  if (dictionary !== undefined) return { encoding: "RLE_DICTIONARY", dictionary };
-  return { encoding: "PLAIN", ...(data.kind === "string" ? { utf8: utf8Lengths(data.values) } : {}) };
-}
-
-/** The values statistics are taken over, and whether they are all ASCII strings. */
-function statisticsInput(data: ColumnValues, encoding: ValueEncoding): { values: Float64Array | readonly number[] | StringColumn; ascii: boolean } {
-  if (encoding.encoding === "RLE_DICTIONARY") {
-    const values = encoding.dictionary.values;
-    return { values, ascii: data.kind === "string" && utf8Lengths(values as StringColumn).ascii };
+  function presence(data: ColumnValues, rows: number): Uint8Array {
+    const present = new Uint8Array(rows);
+    if (data.kind === "number") {
+      for (let i = 0; i < rows; i++) present[i] = data.values[i] === data.values[i] ? 1 : 0;
+    } else if (data.kind === "string") {
+      // `== null` (null or undefined): the global `undefined` is looked up through the serialized
+      // code's with() scope on every use, which a per-value loop cannot afford.
+      for (let i = 0; i < rows; i++) present[i] = data.values[i] == null ? 0 : 1;
+    } else present.fill(1);
+    return present;
   }
-  if (data.kind === "boolean") return { values: [], ascii: false };
-  return { values: data.values, ascii: encoding.utf8?.ascii ?? false };
-}
 
-/** Estimated bytes of row i's value as written: 0 for null. */
-function valueSizes(data: ColumnValues, encoding: ValueEncoding, present: Uint8Array): (i: number) => number {
-  if (encoding.encoding === "RLE_DICTIONARY") return (i) => present[i] * 4;
-  if (data.kind === "boolean") return () => 0.125;
-  if (encoding.utf8 !== undefined) {
-    const lengths = encoding.utf8.lengths;
-    return (i) => lengths[i];
+  function countOnes(bits: Uint8Array, start: number, end: number): number {
+    let count = 0;
+    for (let i = start; i < end; i++) count += bits[i];
+    return count;
   }
-  const width = data.kind === "number" && data.type === "INT32" ? 4 : 8;
-  return (i) => present[i] * width;
-}
 
-/** Pages break before the value that brings a page to pageSize bytes, never before the first. */
-function pagesOf(rows: number, sizeOf: (i: number) => number, pageSize: number): Page[] {
-  const pages: Page[] = [];
-  let start = 0;
-  let bytes = 0;
-  for (let i = 0; i < rows; i++) {
-    const size = sizeOf(i);
-    bytes += size;
-    if (bytes >= pageSize && i > start) {
-      pages.push({ start, end: i });
-      start = i;
-      bytes = size;
+  function chooseEncoding(data: ColumnValues, nonNull: number): ValueEncoding {
+    if (data.kind === "boolean") return { encoding: data.values.length > 16 ? "RLE" : "PLAIN" };
+    const dictionary =
+      data.kind === "number"
+        ? numberDictionary(data.values, data.type, nonNull)
+        : data.dictionary
+          ? stringDictionary(data.values)
+          : undefined;
+    if (dictionary !== undefined) return { encoding: "RLE_DICTIONARY", dictionary };
+    return { encoding: "PLAIN", ...(data.kind === "string" ? { utf8: utf8Lengths(data.values) } : {}) };
+  }
+
+  /** The values statistics are taken over, and whether they are all ASCII strings. */
+  function statisticsInput(data: ColumnValues, encoding: ValueEncoding): { values: Float64Array | readonly number[] | StringColumn; ascii: boolean } {
+    if (encoding.encoding === "RLE_DICTIONARY") {
+      const values = encoding.dictionary.values;
+      return { values, ascii: data.kind === "string" && utf8Lengths(values as StringColumn).ascii };
+    }
+    if (data.kind === "boolean") return { values: [], ascii: false };
+    return { values: data.values, ascii: encoding.utf8?.ascii ?? false };
+  }
+
+  /** Estimated bytes of row i's value as written: 0 for null. */
+  function valueSizes(data: ColumnValues, encoding: ValueEncoding, present: Uint8Array): (i: number) => number {
+    if (encoding.encoding === "RLE_DICTIONARY") return (i) => present[i] * 4;
+    if (data.kind === "boolean") return () => 0.125;
+    if (encoding.utf8 !== undefined) {
+      const lengths = encoding.utf8.lengths;
+      return (i) => lengths[i];
+    }
+    const width = data.kind === "number" && data.type === "INT32" ? 4 : 8;
+    return (i) => present[i] * width;
+  }
+
+  /** Pages break before the value that brings a page to pageSize bytes, never before the first. */
+  function pagesOf(rows: number, sizeOf: (i: number) => number, pageSize: number): Page[] {
+    const pages: Page[] = [];
+    let start = 0;
+    let bytes = 0;
+    for (let i = 0; i < rows; i++) {
+      const size = sizeOf(i);
+      bytes += size;
+      if (bytes >= pageSize && i > start) {
+        pages.push({ start, end: i });
+        start = i;
+        bytes = size;
+      }
+    }
+    if (start < rows) pages.push({ start, end: rows });
+    return pages;
+  }
+
+  function rleHybrid(values: ArrayLike<number>, bitWidth: number): Uint8Array {
+    const writer = new ByteWriter(Math.max(64, values.length >> 1));
+    writeRleBitPackedHybrid(writer, values as unknown as number[], bitWidth);
+    return writer.getBytes();
+  }
+
+  function dictionaryIndexPage(indexes: Int32Array, present: Uint8Array, page: Page, count: number): Uint8Array {
+    const nonNull = new Int32Array(count);
+    let max = 0;
+    let n = 0;
+    for (let i = page.start; i < page.end; i++) {
+      if (present[i] === 0) continue;
+      const index = indexes[i];
+      nonNull[n++] = index;
+      if (index > max) max = index;
+    }
+    const bitWidth = Math.ceil(Math.log2(max + 1));
+    const runs = rleHybrid(nonNull, bitWidth);
+    const bytes = new Uint8Array(1 + runs.length);
+    bytes[0] = bitWidth;
+    bytes.set(runs, 1);
+    return bytes;
+  }
+
+  function booleanRlePage(values: Uint8Array, page: Page): Uint8Array {
+    const runs = rleHybrid(values.subarray(page.start, page.end), 1);
+    const bytes = new Uint8Array(4 + runs.length);
+    new DataView(bytes.buffer).setUint32(0, runs.length, true);
+    bytes.set(runs, 4);
+    return bytes;
+  }
+
+  function utf8Total(lengths: Int32Array, start: number, end: number): number {
+    let total = 0;
+    for (let i = start; i < end; i++) total += lengths[i];
+    return total;
+  }
+
+  function valueBytes(data: ColumnValues, encoding: ValueEncoding, present: Uint8Array, page: Page, count: number): Uint8Array {
+    if (encoding.encoding === "RLE_DICTIONARY") return dictionaryIndexPage(encoding.dictionary.indexes, present, page, count);
+    switch (data.kind) {
+      case "boolean":
+        return encoding.encoding === "RLE" ? booleanRlePage(data.values, page) : plainBooleans(data.values.subarray(page.start, page.end));
+      case "number":
+        return plainNumbers(data.values, data.type, page.start, page.end, count);
+      case "string": {
+        const { lengths, ascii } = encoding.utf8 ?? utf8Lengths(data.values);
+        return plainStrings(data.values, ascii, page.start, page.end, count, utf8Total(lengths, page.start, page.end));
+      }
     }
   }
-  if (start < rows) pages.push({ start, end: rows });
-  return pages;
-}
 
-function rleHybrid(values: ArrayLike<number>, bitWidth: number): Uint8Array {
-  const writer = new ByteWriter(Math.max(64, values.length >> 1));
-  writeRleBitPackedHybrid(writer, values as unknown as number[], bitWidth);
-  return writer.getBytes();
-}
-
-function dictionaryIndexPage(indexes: Int32Array, present: Uint8Array, page: Page, count: number): Uint8Array {
-  const nonNull = new Int32Array(count);
-  let max = 0;
-  let n = 0;
-  for (let i = page.start; i < page.end; i++) {
-    if (present[i] === 0) continue;
-    const index = indexes[i];
-    nonNull[n++] = index;
-    if (index > max) max = index;
+  function dictionaryBytes(data: ColumnValues, dictionary: Dictionary<number> | Dictionary<string>): Uint8Array {
+    if (data.kind === "number") return plainNumbers(dictionary.values as number[], data.type, 0, dictionary.values.length, dictionary.values.length);
+    const strings = dictionary.values as StringColumn;
+    const { lengths, ascii } = utf8Lengths(strings);
+    return plainStrings(strings, ascii, 0, strings.length, strings.length, utf8Total(lengths, 0, strings.length));
   }
-  const bitWidth = Math.ceil(Math.log2(max + 1));
-  const runs = rleHybrid(nonNull, bitWidth);
-  const bytes = new Uint8Array(1 + runs.length);
-  bytes[0] = bitWidth;
-  bytes.set(runs, 1);
-  return bytes;
-}
 
-function booleanRlePage(values: Uint8Array, page: Page): Uint8Array {
-  const runs = rleHybrid(values.subarray(page.start, page.end), 1);
-  const bytes = new Uint8Array(4 + runs.length);
-  new DataView(bytes.buffer).setUint32(0, runs.length, true);
-  bytes.set(runs, 4);
-  return bytes;
-}
-
-function utf8Total(lengths: Int32Array, start: number, end: number): number {
-  let total = 0;
-  for (let i = start; i < end; i++) total += lengths[i];
-  return total;
-}
-
-function valueBytes(data: ColumnValues, encoding: ValueEncoding, present: Uint8Array, page: Page, count: number): Uint8Array {
-  if (encoding.encoding === "RLE_DICTIONARY") return dictionaryIndexPage(encoding.dictionary.indexes, present, page, count);
-  switch (data.kind) {
-    case "boolean":
-      return encoding.encoding === "RLE" ? booleanRlePage(data.values, page) : plainBooleans(data.values.subarray(page.start, page.end));
-    case "number":
-      return plainNumbers(data.values, data.type, page.start, page.end, count);
-    case "string": {
-      const { lengths, ascii } = encoding.utf8 ?? utf8Lengths(data.values);
-      return plainStrings(data.values, ascii, page.start, page.end, count, utf8Total(lengths, page.start, page.end));
+  function writeColumnChunk(writer: ByteWriter, column: ColumnSource, settings: ChunkSettings): PageIndexes {
+    const { data, rows, element } = column;
+    const type = element.type;
+    if (type === undefined) throw new Error(`column ${column.name} has no physical type in the schema`);
+    const present = presence(data, rows);
+    const nonNull = countOnes(present, 0, rows);
+    if (!column.nullable && nonNull < rows) {
+      throw new Error(`column ${column.name} is required, but row ${present.indexOf(0)} of its row group is null`);
     }
-  }
-}
+    const encoding = chooseEncoding(data, nonNull);
+    const statisticsOf = statisticsInput(data, encoding);
+    const statistics = chunkStatistics(data, statisticsOf.values, rows - nonNull, statisticsOf.ascii);
+    const compress = (bytes: Uint8Array): Uint8Array => (settings.compress === undefined ? bytes : settings.compress(bytes));
 
-function dictionaryBytes(data: ColumnValues, dictionary: Dictionary<number> | Dictionary<string>): Uint8Array {
-  if (data.kind === "number") return plainNumbers(dictionary.values as number[], data.type, 0, dictionary.values.length, dictionary.values.length);
-  const strings = dictionary.values as StringColumn;
-  const { lengths, ascii } = utf8Lengths(strings);
-  return plainStrings(strings, ascii, 0, strings.length, strings.length, utf8Total(lengths, 0, strings.length));
-}
+    const chunkStart = writer.offset;
+    let uncompressedSize = 0;
+    let dictionaryPageOffset: bigint | undefined;
+    if (encoding.encoding === "RLE_DICTIONARY") {
+      dictionaryPageOffset = toBigInt(writer.offset);
+      const plain = dictionaryBytes(data, encoding.dictionary);
+      const compressed = compress(plain);
+      const headerStart = writer.offset;
+      writePageHeader(writer, {
+        type: "DICTIONARY_PAGE",
+        uncompressed_page_size: plain.length,
+        compressed_page_size: compressed.length,
+        dictionary_page_header: { num_values: encoding.dictionary.values.length, encoding: "PLAIN" },
+      });
+      uncompressedSize += writer.offset - headerStart + plain.length;
+      writer.appendBytes(compressed);
+    }
 
-export function writeColumnChunk(writer: ByteWriter, column: ColumnSource, settings: ChunkSettings): PageIndexes {
-  const { data, rows, element } = column;
-  const type = element.type;
-  if (type === undefined) throw new Error(`column ${column.name} has no physical type in the schema`);
-  const present = presence(data, rows);
-  const nonNull = countOnes(present, 0, rows);
-  if (!column.nullable && nonNull < rows) {
-    throw new Error(`column ${column.name} is required, but row ${present.indexOf(0)} of its row group is null`);
-  }
-  const encoding = chooseEncoding(data, nonNull);
-  const statisticsOf = statisticsInput(data, encoding);
-  const statistics = chunkStatistics(data, statisticsOf.values, rows - nonNull, statisticsOf.ascii);
-  const compress = (bytes: Uint8Array): Uint8Array => (settings.compress === undefined ? bytes : settings.compress(bytes));
+    const pages = pagesOf(rows, valueSizes(data, encoding, present), settings.pageSize);
+    const offsetIndex: OffsetIndex | undefined = pages.length > 1 ? { page_locations: [] } : undefined;
+    const dataPageOffset = toBigInt(writer.offset);
+    for (const page of pages) {
+      const pageStart = writer.offset;
+      const pagePresent = present.subarray(page.start, page.end);
+      const pageRows = page.end - page.start;
+      const pageNulls = column.nullable ? pageRows - countOnes(present, page.start, page.end) : 0;
+      const levels = column.nullable ? rleHybrid(pagePresent, 1) : new Uint8Array(0);
+      const values = valueBytes(data, encoding, present, page, pageRows - pageNulls);
+      const compressed = compress(values);
+      const headerStart = writer.offset;
+      writePageHeader(writer, {
+        type: "DATA_PAGE_V2",
+        uncompressed_page_size: levels.length + values.length,
+        compressed_page_size: levels.length + compressed.length,
+        data_page_header_v2: {
+          num_values: pageRows,
+          num_nulls: pageNulls,
+          num_rows: pageRows,
+          encoding: encoding.encoding,
+          definition_levels_byte_length: levels.length,
+          repetition_levels_byte_length: 0,
+          is_compressed: true,
+        },
+      });
+      uncompressedSize += writer.offset - headerStart + levels.length + values.length;
+      writer.appendBytes(levels);
+      writer.appendBytes(compressed);
+      offsetIndex?.page_locations.push({
+        offset: toBigInt(pageStart),
+        compressed_page_size: writer.offset - pageStart,
+        first_row_index: toBigInt(page.start),
+      });
+    }
 
-  const chunkStart = writer.offset;
-  let uncompressedSize = 0;
-  let dictionaryPageOffset: bigint | undefined;
-  if (encoding.encoding === "RLE_DICTIONARY") {
-    dictionaryPageOffset = BigInt(writer.offset);
-    const plain = dictionaryBytes(data, encoding.dictionary);
-    const compressed = compress(plain);
-    const headerStart = writer.offset;
-    writePageHeader(writer, {
-      type: "DICTIONARY_PAGE",
-      uncompressed_page_size: plain.length,
-      compressed_page_size: compressed.length,
-      dictionary_page_header: { num_values: encoding.dictionary.values.length, encoding: "PLAIN" },
-    });
-    uncompressedSize += writer.offset - headerStart + plain.length;
-    writer.appendBytes(compressed);
-  }
-
-  const pages = pagesOf(rows, valueSizes(data, encoding, present), settings.pageSize);
-  const offsetIndex: OffsetIndex | undefined = pages.length > 1 ? { page_locations: [] } : undefined;
-  const dataPageOffset = BigInt(writer.offset);
-  for (const page of pages) {
-    const pageStart = writer.offset;
-    const pagePresent = present.subarray(page.start, page.end);
-    const pageRows = page.end - page.start;
-    const pageNulls = column.nullable ? pageRows - countOnes(present, page.start, page.end) : 0;
-    const levels = column.nullable ? rleHybrid(pagePresent, 1) : new Uint8Array(0);
-    const values = valueBytes(data, encoding, present, page, pageRows - pageNulls);
-    const compressed = compress(values);
-    const headerStart = writer.offset;
-    writePageHeader(writer, {
-      type: "DATA_PAGE_V2",
-      uncompressed_page_size: levels.length + values.length,
-      compressed_page_size: levels.length + compressed.length,
-      data_page_header_v2: {
-        num_values: pageRows,
-        num_nulls: pageNulls,
-        num_rows: pageRows,
-        encoding: encoding.encoding,
-        definition_levels_byte_length: levels.length,
-        repetition_levels_byte_length: 0,
-        is_compressed: true,
+    const dictionaryEncoded = encoding.encoding === "RLE_DICTIONARY";
+    const encodings: Encoding[] = dictionaryEncoded ? ["PLAIN", "RLE_DICTIONARY"] : [encoding.encoding];
+    const chunk: ColumnChunk = {
+      file_offset: toBigInt(chunkStart),
+      meta_data: {
+        type,
+        encodings,
+        path_in_schema: [column.name],
+        codec: settings.codec,
+        num_values: toBigInt(rows),
+        total_compressed_size: toBigInt(writer.offset - chunkStart),
+        total_uncompressed_size: toBigInt(uncompressedSize),
+        data_page_offset: dataPageOffset,
+        dictionary_page_offset: dictionaryPageOffset,
+        statistics,
+        encoding_stats: [
+          ...(dictionaryEncoded ? [{ page_type: "DICTIONARY_PAGE" as const, encoding: "PLAIN" as const, count: 1 }] : []),
+          { page_type: "DATA_PAGE_V2", encoding: encoding.encoding, count: pages.length },
+        ],
       },
-    });
-    uncompressedSize += writer.offset - headerStart + levels.length + values.length;
-    writer.appendBytes(levels);
-    writer.appendBytes(compressed);
-    offsetIndex?.page_locations.push({
-      offset: BigInt(pageStart),
-      compressed_page_size: writer.offset - pageStart,
-      first_row_index: BigInt(page.start),
-    });
+    };
+    return { chunk, offsetIndex };
   }
 
-  const dictionaryEncoded = encoding.encoding === "RLE_DICTIONARY";
-  const encodings: Encoding[] = dictionaryEncoded ? ["PLAIN", "RLE_DICTIONARY"] : [encoding.encoding];
-  const chunk: ColumnChunk = {
-    file_offset: BigInt(chunkStart),
-    meta_data: {
-      type,
-      encodings,
-      path_in_schema: [column.name],
-      codec: settings.codec,
-      num_values: BigInt(rows),
-      total_compressed_size: BigInt(writer.offset - chunkStart),
-      total_uncompressed_size: BigInt(uncompressedSize),
-      data_page_offset: dataPageOffset,
-      dictionary_page_offset: dictionaryPageOffset,
-      statistics,
-      encoding_stats: [
-        ...(dictionaryEncoded ? [{ page_type: "DICTIONARY_PAGE" as const, encoding: "PLAIN" as const, count: 1 }] : []),
-        { page_type: "DATA_PAGE_V2", encoding: encoding.encoding, count: pages.length },
-      ],
-    },
-  };
-  return { chunk, offsetIndex };
+  return writeColumnChunk;
 }

@@ -26,62 +26,74 @@ export interface ColumnSource {
 }
 
 /**
- * icao24 is unique within a snapshot and callsigns nearly so: a dictionary never pays for them,
- * and writing them PLAIN straight away saves building one to throw it away.
+ * Rows [start, end) of every Parquet column, in file order.
+ * Built by a factory, once per container: Lambda runs this code as Pulumi serialized it, where a
+ * module-level function is rebuilt on every call inside a `with` scope, so its loops would start
+ * cold (no type feedback, interpreted) on every column chunk of every snapshot.
  */
-const PLAIN_ONLY_STRING_COLUMNS: readonly string[] = ["icao24", "callsign"];
+export function createColumnSources(): (snapshot: TypedSnapshot, start: number, end: number) => ColumnSource[] {
+  /**
+   * icao24 is unique within a snapshot and callsigns nearly so: a dictionary never pays for them,
+   * and writing them PLAIN straight away saves building one to throw it away.
+   */
+  const PLAIN_ONLY_STRING_COLUMNS: readonly string[] = ["icao24", "callsign"];
 
-const INT32_MIN = -(2 ** 31);
-const INT32_MAX = 2 ** 31 - 1;
+  const INT32_MIN = -(2 ** 31);
+  const INT32_MAX = 2 ** 31 - 1;
 
-/** Unix seconds → whole milliseconds, rounded as every reader of the file expects. */
-function millisOf(seconds: NumberColumn): Float64Array {
-  const millis = new Float64Array(seconds.length);
-  for (let i = 0; i < seconds.length; i++) millis[i] = Math.round(seconds[i] * 1000);
-  return millis;
-}
+  const round = Math.round;
+  const isInteger = Number.isInteger;
 
-/** The typer only lets integers in range through; a bug upstream must not write a wrapped value. */
-function checkedInt32(name: string, values: NumberColumn, firstRow: number): NumberColumn {
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    if (value !== value) continue;
-    if (!Number.isInteger(value) || value < INT32_MIN || value > INT32_MAX) {
-      throw new Error(`column ${name} row ${firstRow + i} holds ${value}, which is not a 32-bit integer`);
+  /** Unix seconds → whole milliseconds, rounded as every reader of the file expects. */
+  function millisOf(seconds: NumberColumn): Float64Array {
+    const millis = new Float64Array(seconds.length);
+    for (let i = 0; i < seconds.length; i++) millis[i] = round(seconds[i] * 1000);
+    return millis;
+  }
+
+  /** The typer only lets integers in range through; a bug upstream must not write a wrapped value. */
+  function checkedInt32(name: string, values: NumberColumn, firstRow: number): NumberColumn {
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
+      if (value !== value) continue;
+      if (!isInteger(value) || value < INT32_MIN || value > INT32_MAX) {
+        throw new Error(`column ${name} row ${firstRow + i} holds ${value}, which is not a 32-bit integer`);
+      }
+    }
+    return values;
+  }
+
+  function columnValues(snapshot: TypedSnapshot, field: StateVectorField, start: number, end: number): ColumnValues {
+    if (field === SNAPSHOT_TIME_COLUMN) {
+      return { kind: "number", type: "INT64", values: new Float64Array(end - start).fill(Math.round(snapshot.snapshotTime * 1000)) };
+    }
+    const column = columnByName(snapshot.columns, field.name);
+    switch (field.type) {
+      case "string": {
+        const strings = column as StringColumn;
+        const values = start === 0 && end === strings.length ? strings : strings.slice(start, end);
+        return { kind: "string", values, dictionary: !PLAIN_ONLY_STRING_COLUMNS.includes(field.name) };
+      }
+      case "boolean":
+        return { kind: "boolean", values: (column as BooleanColumn).subarray(start, end) };
+      case "double":
+        return { kind: "number", type: "DOUBLE", values: (column as NumberColumn).subarray(start, end) };
+      case "int32":
+        return { kind: "number", type: "INT32", values: checkedInt32(field.name, (column as NumberColumn).subarray(start, end), start) };
+      case "timestamp":
+        return { kind: "number", type: "INT64", values: millisOf((column as NumberColumn).subarray(start, end)) };
     }
   }
-  return values;
-}
 
-function columnValues(snapshot: TypedSnapshot, field: StateVectorField, start: number, end: number): ColumnValues {
-  if (field === SNAPSHOT_TIME_COLUMN) {
-    return { kind: "number", type: "INT64", values: new Float64Array(end - start).fill(Math.round(snapshot.snapshotTime * 1000)) };
+  function rowGroupColumns(snapshot: TypedSnapshot, start: number, end: number): ColumnSource[] {
+    return PARQUET_COLUMNS.map((field, index) => ({
+      name: field.name,
+      element: PARQUET_SCHEMA[index + 1],
+      nullable: field.nullable,
+      rows: end - start,
+      data: columnValues(snapshot, field, start, end),
+    }));
   }
-  const column = columnByName(snapshot.columns, field.name);
-  switch (field.type) {
-    case "string": {
-      const strings = column as StringColumn;
-      const values = start === 0 && end === strings.length ? strings : strings.slice(start, end);
-      return { kind: "string", values, dictionary: !PLAIN_ONLY_STRING_COLUMNS.includes(field.name) };
-    }
-    case "boolean":
-      return { kind: "boolean", values: (column as BooleanColumn).subarray(start, end) };
-    case "double":
-      return { kind: "number", type: "DOUBLE", values: (column as NumberColumn).subarray(start, end) };
-    case "int32":
-      return { kind: "number", type: "INT32", values: checkedInt32(field.name, (column as NumberColumn).subarray(start, end), start) };
-    case "timestamp":
-      return { kind: "number", type: "INT64", values: millisOf((column as NumberColumn).subarray(start, end)) };
-  }
-}
 
-/** Rows [start, end) of every Parquet column, in file order. */
-export function rowGroupColumns(snapshot: TypedSnapshot, start: number, end: number): ColumnSource[] {
-  return PARQUET_COLUMNS.map((field, index) => ({
-    name: field.name,
-    element: PARQUET_SCHEMA[index + 1],
-    nullable: field.nullable,
-    rows: end - start,
-    data: columnValues(snapshot, field, start, end),
-  }));
+  return rowGroupColumns;
 }

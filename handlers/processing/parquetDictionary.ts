@@ -15,120 +15,140 @@ export interface Dictionary<T> {
   indexes: Int32Array;
 }
 
-const SAMPLE_SIZE = 1000;
-const SAMPLE_REJECTION_RATIO = 0.9;
-const BYTE_ARRAY_PREFIX = 4;
-
-function sampleIndex(i: number, sampleSize: number, length: number): number {
-  return sampleSize === 1 ? 0 : Math.floor((i * (length - 1)) / (sampleSize - 1));
-}
-
-function sampleRejects(distinctBytes: number, totalBytes: number): boolean {
-  return totalBytes === 0 || distinctBytes / totalBytes > SAMPLE_REJECTION_RATIO;
-}
-
-function dictionaryWins(entries: number, distinctBytes: number, nonNull: number, totalBytes: number, prefix: number): boolean {
-  const bitWidth = Math.ceil(Math.log2(entries));
-  const indexBytes = Math.ceil((nonNull * bitWidth) / 8);
-  return 2 * (distinctBytes + entries * prefix + indexBytes) <= totalBytes + nonNull * prefix;
+export interface DictionaryBuilders {
+  /** NaN is null. Keys are the numbers themselves, so 0 and -0 share an entry, the first one seen. */
+  numberDictionary(values: Float64Array, type: NumericType, nonNull: number): Dictionary<number> | undefined;
+  stringDictionary(values: StringColumn): Dictionary<string> | undefined;
 }
 
 /**
- * An open-addressing table of the column's distinct numbers (the dictionary in first-appearance
- * order, and per row its position), abandoned as soon as the dictionary can no longer halve the
- * PLAIN bytes: with more entries than half the non-null values its own bytes already exceed that.
- * A Map keyed by doubles would box every distinct value; this keeps them in typed arrays.
+ * The dictionary builders.
+ * Functions built by a factory, once per container: Lambda runs this code as Pulumi serialized it,
+ * where a module-level function is rebuilt on every call inside a `with` scope, so its loops would
+ * start cold (no type feedback, interpreted) on every column chunk of every snapshot.
  */
-function buildNumberDictionary(values: Float64Array, nonNull: number): Dictionary<number> | undefined {
-  const maxEntries = Math.floor(nonNull / 2);
-  let capacity = 16;
-  while (capacity < 2 * (maxEntries + 1)) capacity *= 2;
-  const mask = capacity - 1;
-  const slots = new Int32Array(capacity).fill(-1);
-  const entries = new Float64Array(maxEntries + 1);
-  const indexes = new Int32Array(values.length);
-  const bits = new Float64Array(1);
-  const words = new Uint32Array(bits.buffer);
-  let size = 0;
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    if (value !== value) continue;
-    // 0 and -0 are one entry (the first seen), so they must hash alike.
-    bits[0] = value === 0 ? 0 : value;
-    let hash = Math.imul(words[0] ^ Math.imul(words[1], 0x85ebca6b), 0x9e3779b1);
-    hash ^= hash >>> 15;
-    let slot = hash & mask;
-    let position = slots[slot];
-    while (position !== -1 && entries[position] !== value) {
-      slot = (slot + 1) & mask;
-      position = slots[slot];
-    }
-    if (position === -1) {
-      if (size === maxEntries) return undefined;
-      position = size++;
-      entries[position] = value;
-      slots[slot] = position;
-    }
-    indexes[i] = position;
-  }
-  return { values: Array.from(entries.subarray(0, size)), indexes };
-}
+export function createDictionaryBuilders(): DictionaryBuilders {
+  const SAMPLE_SIZE = 1000;
+  const SAMPLE_REJECTION_RATIO = 0.9;
+  const BYTE_ARRAY_PREFIX = 4;
 
-/** NaN is null. Keys are the numbers themselves, so 0 and -0 share an entry, the first one seen. */
-export function numberDictionary(values: Float64Array, type: NumericType, nonNull: number): Dictionary<number> | undefined {
-  const size = type === "INT32" ? 4 : 8;
-  const sampleSize = Math.min(values.length, SAMPLE_SIZE);
-  const sampled = new Set<number>();
-  let sampledBytes = 0;
-  for (let i = 0; i < sampleSize; i++) {
-    const value = values[sampleIndex(i, sampleSize, values.length)];
-    if (value !== value) continue;
-    sampledBytes += size;
-    sampled.add(value);
-  }
-  if (sampleRejects(sampled.size * size, sampledBytes)) return undefined;
-  const dictionary = buildNumberDictionary(values, nonNull);
-  if (dictionary === undefined) return undefined;
-  const entries = dictionary.values.length;
-  return dictionaryWins(entries, entries * size, nonNull, nonNull * size, 0) ? dictionary : undefined;
-}
+  const floor = Math.floor;
+  const imul = Math.imul;
 
-export function stringDictionary(values: StringColumn): Dictionary<string> | undefined {
-  const sampleSize = Math.min(values.length, SAMPLE_SIZE);
-  const sampled = new Set<string>();
-  let sampledBytes = 0;
-  let distinctSampledBytes = 0;
-  for (let i = 0; i < sampleSize; i++) {
-    const value = values[sampleIndex(i, sampleSize, values.length)];
-    if (value === null || value === undefined) continue;
-    sampledBytes += value.length + BYTE_ARRAY_PREFIX;
-    if (!sampled.has(value)) {
+  function sampleIndex(i: number, sampleSize: number, length: number): number {
+    return sampleSize === 1 ? 0 : floor((i * (length - 1)) / (sampleSize - 1));
+  }
+
+  function sampleRejects(distinctBytes: number, totalBytes: number): boolean {
+    return totalBytes === 0 || distinctBytes / totalBytes > SAMPLE_REJECTION_RATIO;
+  }
+
+  function dictionaryWins(entries: number, distinctBytes: number, nonNull: number, totalBytes: number, prefix: number): boolean {
+    const bitWidth = Math.ceil(Math.log2(entries));
+    const indexBytes = Math.ceil((nonNull * bitWidth) / 8);
+    return 2 * (distinctBytes + entries * prefix + indexBytes) <= totalBytes + nonNull * prefix;
+  }
+
+  /**
+   * An open-addressing table of the column's distinct numbers (the dictionary in first-appearance
+   * order, and per row its position), abandoned as soon as the dictionary can no longer halve the
+   * PLAIN bytes: with more entries than half the non-null values its own bytes already exceed that.
+   * A Map keyed by doubles would box every distinct value; this keeps them in typed arrays.
+   */
+  function buildNumberDictionary(values: Float64Array, nonNull: number): Dictionary<number> | undefined {
+    const maxEntries = Math.floor(nonNull / 2);
+    let capacity = 16;
+    while (capacity < 2 * (maxEntries + 1)) capacity *= 2;
+    const mask = capacity - 1;
+    const slots = new Int32Array(capacity).fill(-1);
+    const entries = new Float64Array(maxEntries + 1);
+    const indexes = new Int32Array(values.length);
+    const bits = new Float64Array(1);
+    const words = new Uint32Array(bits.buffer);
+    let size = 0;
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
+      if (value !== value) continue;
+      // 0 and -0 are one entry (the first seen), so they must hash alike.
+      bits[0] = value === 0 ? 0 : value;
+      let hash = imul(words[0] ^ imul(words[1], 0x85ebca6b), 0x9e3779b1);
+      hash ^= hash >>> 15;
+      let slot = hash & mask;
+      let position = slots[slot];
+      while (position !== -1 && entries[position] !== value) {
+        slot = (slot + 1) & mask;
+        position = slots[slot];
+      }
+      if (position === -1) {
+        if (size === maxEntries) return undefined;
+        position = size++;
+        entries[position] = value;
+        slots[slot] = position;
+      }
+      indexes[i] = position;
+    }
+    return { values: Array.from(entries.subarray(0, size)), indexes };
+  }
+
+  function numberDictionary(values: Float64Array, type: NumericType, nonNull: number): Dictionary<number> | undefined {
+    const size = type === "INT32" ? 4 : 8;
+    const sampleSize = Math.min(values.length, SAMPLE_SIZE);
+    const sampled = new Set<number>();
+    let sampledBytes = 0;
+    for (let i = 0; i < sampleSize; i++) {
+      const value = values[sampleIndex(i, sampleSize, values.length)];
+      if (value !== value) continue;
+      sampledBytes += size;
       sampled.add(value);
-      distinctSampledBytes += value.length + BYTE_ARRAY_PREFIX;
     }
+    if (sampleRejects(sampled.size * size, sampledBytes)) return undefined;
+    const dictionary = buildNumberDictionary(values, nonNull);
+    if (dictionary === undefined) return undefined;
+    const entries = dictionary.values.length;
+    return dictionaryWins(entries, entries * size, nonNull, nonNull * size, 0) ? dictionary : undefined;
   }
-  if (sampleRejects(distinctSampledBytes, sampledBytes)) return undefined;
 
-  const positions = new Map<string, number>();
-  const dictionary: string[] = [];
-  const indexes = new Int32Array(values.length);
-  let nonNull = 0;
-  let totalBytes = 0;
-  let distinctBytes = 0;
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    if (value === null || value === undefined) continue;
-    nonNull++;
-    totalBytes += value.length;
-    let position = positions.get(value);
-    if (position === undefined) {
-      position = dictionary.length;
-      dictionary.push(value);
-      positions.set(value, position);
-      distinctBytes += value.length;
+  function stringDictionary(values: StringColumn): Dictionary<string> | undefined {
+    const sampleSize = Math.min(values.length, SAMPLE_SIZE);
+    const sampled = new Set<string>();
+    let sampledBytes = 0;
+    let distinctSampledBytes = 0;
+    for (let i = 0; i < sampleSize; i++) {
+      const value = values[sampleIndex(i, sampleSize, values.length)];
+      // `== null` (null or undefined): the global `undefined` is looked up through the serialized
+      // code's with() scope on every use, which a per-value loop cannot afford.
+      if (value == null) continue;
+      sampledBytes += value.length + BYTE_ARRAY_PREFIX;
+      if (!sampled.has(value)) {
+        sampled.add(value);
+        distinctSampledBytes += value.length + BYTE_ARRAY_PREFIX;
+      }
     }
-    indexes[i] = position;
+    if (sampleRejects(distinctSampledBytes, sampledBytes)) return undefined;
+
+    const positions = new Map<string, number>();
+    const dictionary: string[] = [];
+    const indexes = new Int32Array(values.length);
+    let nonNull = 0;
+    let totalBytes = 0;
+    let distinctBytes = 0;
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
+      if (value == null) continue;
+      nonNull++;
+      totalBytes += value.length;
+      let position = positions.get(value);
+      if (position == null) {
+        position = dictionary.length;
+        dictionary.push(value);
+        positions.set(value, position);
+        distinctBytes += value.length;
+      }
+      indexes[i] = position;
+    }
+    if (!dictionaryWins(dictionary.length, distinctBytes, nonNull, totalBytes, BYTE_ARRAY_PREFIX)) return undefined;
+    return { values: dictionary, indexes };
   }
-  if (!dictionaryWins(dictionary.length, distinctBytes, nonNull, totalBytes, BYTE_ARRAY_PREFIX)) return undefined;
-  return { values: dictionary, indexes };
+
+  return { numberDictionary, stringDictionary };
 }

@@ -14,11 +14,13 @@ import { readObjectBytes, writeObject, writeObjectIfChanged } from "../shared/s3
 import { snapshotIdForTime, snapshotTimeFromKey } from "../shared/s3Keys";
 import type { ProcessingSettings } from "../shared/settings";
 import type { TrackingStore } from "../shared/tracking";
-import { transformSnapshot, unreadableSnapshot } from "./transformSnapshot";
+import { unreadableSnapshot, type SnapshotTransformer } from "./transformSnapshot";
 
 export interface ProcessingServices {
   settings: ProcessingSettings;
   compression: ParquetCompression;
+  /** From createSnapshotTransformer, built once per container. */
+  transform: SnapshotTransformer;
   s3: S3Client;
   tracking: TrackingStore;
   metrics: MetricsPublisher;
@@ -62,10 +64,7 @@ export async function processRawObject(
     ...(requestId === undefined ? {} : { requestId }),
   });
   try {
-    const transformed = transformSnapshot(rawKey, await readObjectBytes(s3, bucket, rawKey), {
-      ...services.compression,
-      rowGroupSize: settings.parquetRowGroupSize,
-    });
+    const transformed = services.transform(rawKey, await readObjectBytes(s3, bucket, rawKey));
     const { metadata, parquet, quarantine } = transformed;
     const quarantinedRows = metadata.quarantinedRowShape + metadata.quarantinedFieldType;
     if (quarantine !== undefined) await writeObject(s3, settings.processedBucket, quarantine);

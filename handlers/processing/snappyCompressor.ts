@@ -14,119 +14,118 @@ const MAX_HASH_TABLE_BITS = 14;
  */
 export type ReusingCompressor = (input: Uint8Array) => Uint8Array;
 
-/**
- * The compressed stream after the length varint, written at `pos`; returns the end position.
- *
- * One function with its helpers inside and its constants as locals: Lambda runs this as Pulumi
- * serialized it, where every call to a module-level function builds that function afresh inside a
- * `with` scope and every module-level name is looked up through it. Per-byte calls and lookups
- * made the deployed code some thirty times slower than the same code run from its module.
- */
-function compressInto(input: Uint8Array, output: Uint8Array, pos: number, table: Uint32Array, shift: number): number {
-  const maxOffset = 0xffff;
-  const inputMargin = 15;
-  const imul = Math.imul;
-  const length = input.length;
-
-  // Reads past the end see undefined, which hashes as 0: kept, since the output depends on it.
-  const hashAt = (at: number): number =>
-    imul(input[at] + (input[at + 1] << 8) + (input[at + 2] << 16) + (input[at + 3] << 24), 0x1e35a7bd) >>> shift;
-  const equals32 = (a: number, b: number): boolean =>
-    input[a] === input[b] && input[a + 1] === input[b + 1] && input[a + 2] === input[b + 2] && input[a + 3] === input[b + 3];
-  const emitLiteral = (start: number, count: number): void => {
-    if (count <= 60) output[pos++] = (count - 1) << 2;
-    else {
-      const lengthMinusOne = count - 1;
-      const bytes = lengthMinusOne < 0x100 ? 1 : lengthMinusOne < 0x10000 ? 2 : lengthMinusOne < 0x1000000 ? 3 : 4;
-      output[pos++] = (59 + bytes) << 2;
-      for (let i = 0; i < bytes; i++) output[pos++] = lengthMinusOne >>> (i * 8);
-    }
-    if (count < 32) for (let i = 0; i < count; i++) output[pos++] = input[start + i];
-    else {
-      output.set(input.subarray(start, start + count), pos);
-      pos += count;
-    }
-  };
-  const emitCopy = (offset: number, count: number): void => {
-    while (count >= 68) {
-      output[pos++] = 2 + (63 << 2);
-      output[pos++] = offset & 0xff;
-      output[pos++] = offset >>> 8;
-      count -= 64;
-    }
-    if (count > 64) {
-      output[pos++] = 2 + (59 << 2);
-      output[pos++] = offset & 0xff;
-      output[pos++] = offset >>> 8;
-      count -= 60;
-    }
-    if (count < 12 && offset < 2048) {
-      output[pos++] = 1 + ((count - 4) << 2) + ((offset >>> 8) << 5);
-      output[pos++] = offset & 0xff;
-    } else {
-      output[pos++] = 2 + ((count - 1) << 2);
-      output[pos++] = offset & 0xff;
-      output[pos++] = offset >>> 8;
-    }
-  };
-
-  let nextEmit = 0;
-  if (length >= inputMargin) {
-    table.fill(0);
-    const ipLimit = length - inputMargin;
-    let ip = 1;
-    let nextHash = hashAt(ip);
-    // No labelled break: Pulumi's function serializer rejects labels.
-    let searching = true;
-    while (searching) {
-      let skip = 32;
-      let nextIp = ip;
-      let candidate = 0;
-      let current = 0;
-      do {
-        ip = nextIp;
-        current = nextHash;
-        nextIp = ip + (skip >>> 5);
-        skip++;
-        if (ip > ipLimit) {
-          searching = false;
-          break;
-        }
-        nextHash = hashAt(nextIp);
-        candidate = table[current];
-        table[current] = ip;
-      } while (ip - candidate > maxOffset || !equals32(ip, candidate));
-      if (!searching) break;
-
-      emitLiteral(nextEmit, ip - nextEmit);
-      do {
-        const base = ip;
-        let matched = 4;
-        while (ip + matched < length && input[ip + matched] === input[candidate + matched]) matched++;
-        ip += matched;
-        emitCopy(base - candidate, matched);
-        nextEmit = ip;
-        if (ip >= ipLimit) {
-          searching = false;
-          break;
-        }
-        table[hashAt(ip - 1)] = ip - 1;
-        current = hashAt(ip);
-        candidate = table[current];
-        table[current] = ip;
-      } while (ip - candidate <= maxOffset && equals32(ip, candidate));
-      if (!searching) break;
-      ip++;
-      nextHash = hashAt(ip);
-    }
-  }
-  if (nextEmit < length) emitLiteral(nextEmit, length - nextEmit);
-  return pos;
-}
-
 export function createSnappyCompressor(): ReusingCompressor {
   let out = new Uint8Array(0);
   const hashTables: Uint32Array[] = [];
+
+  /**
+   * The compressed stream after the length varint, written at `pos`; returns the end position.
+   * Inside the factory, with its helpers and constants as locals: Lambda runs this code as Pulumi
+   * serialized it, where every call to a module-level function builds that function afresh inside a
+   * `with` scope (so its loop starts cold) and every module-level name is looked up through it.
+   * Per-byte calls and lookups made the deployed code some thirty times slower than its module.
+   */
+  function compressInto(input: Uint8Array, output: Uint8Array, pos: number, table: Uint32Array, shift: number): number {
+    const maxOffset = 0xffff;
+    const inputMargin = 15;
+    const imul = Math.imul;
+    const length = input.length;
+
+    // Reads past the end see undefined, which hashes as 0: kept, since the output depends on it.
+    const hashAt = (at: number): number =>
+      imul(input[at] + (input[at + 1] << 8) + (input[at + 2] << 16) + (input[at + 3] << 24), 0x1e35a7bd) >>> shift;
+    const equals32 = (a: number, b: number): boolean =>
+      input[a] === input[b] && input[a + 1] === input[b + 1] && input[a + 2] === input[b + 2] && input[a + 3] === input[b + 3];
+    const emitLiteral = (start: number, count: number): void => {
+      if (count <= 60) output[pos++] = (count - 1) << 2;
+      else {
+        const lengthMinusOne = count - 1;
+        const bytes = lengthMinusOne < 0x100 ? 1 : lengthMinusOne < 0x10000 ? 2 : lengthMinusOne < 0x1000000 ? 3 : 4;
+        output[pos++] = (59 + bytes) << 2;
+        for (let i = 0; i < bytes; i++) output[pos++] = lengthMinusOne >>> (i * 8);
+      }
+      if (count < 32) for (let i = 0; i < count; i++) output[pos++] = input[start + i];
+      else {
+        output.set(input.subarray(start, start + count), pos);
+        pos += count;
+      }
+    };
+    const emitCopy = (offset: number, count: number): void => {
+      while (count >= 68) {
+        output[pos++] = 2 + (63 << 2);
+        output[pos++] = offset & 0xff;
+        output[pos++] = offset >>> 8;
+        count -= 64;
+      }
+      if (count > 64) {
+        output[pos++] = 2 + (59 << 2);
+        output[pos++] = offset & 0xff;
+        output[pos++] = offset >>> 8;
+        count -= 60;
+      }
+      if (count < 12 && offset < 2048) {
+        output[pos++] = 1 + ((count - 4) << 2) + ((offset >>> 8) << 5);
+        output[pos++] = offset & 0xff;
+      } else {
+        output[pos++] = 2 + ((count - 1) << 2);
+        output[pos++] = offset & 0xff;
+        output[pos++] = offset >>> 8;
+      }
+    };
+
+    let nextEmit = 0;
+    if (length >= inputMargin) {
+      table.fill(0);
+      const ipLimit = length - inputMargin;
+      let ip = 1;
+      let nextHash = hashAt(ip);
+      // No labelled break: Pulumi's function serializer rejects labels.
+      let searching = true;
+      while (searching) {
+        let skip = 32;
+        let nextIp = ip;
+        let candidate = 0;
+        let current = 0;
+        do {
+          ip = nextIp;
+          current = nextHash;
+          nextIp = ip + (skip >>> 5);
+          skip++;
+          if (ip > ipLimit) {
+            searching = false;
+            break;
+          }
+          nextHash = hashAt(nextIp);
+          candidate = table[current];
+          table[current] = ip;
+        } while (ip - candidate > maxOffset || !equals32(ip, candidate));
+        if (!searching) break;
+
+        emitLiteral(nextEmit, ip - nextEmit);
+        do {
+          const base = ip;
+          let matched = 4;
+          while (ip + matched < length && input[ip + matched] === input[candidate + matched]) matched++;
+          ip += matched;
+          emitCopy(base - candidate, matched);
+          nextEmit = ip;
+          if (ip >= ipLimit) {
+            searching = false;
+            break;
+          }
+          table[hashAt(ip - 1)] = ip - 1;
+          current = hashAt(ip);
+          candidate = table[current];
+          table[current] = ip;
+        } while (ip - candidate <= maxOffset && equals32(ip, candidate));
+        if (!searching) break;
+        ip++;
+        nextHash = hashAt(ip);
+      }
+    }
+    if (nextEmit < length) emitLiteral(nextEmit, length - nextEmit);
+    return pos;
+  }
 
   return (input) => {
     const length = input.length;

@@ -7,11 +7,12 @@
  * return undefined: the caller then takes the JSON.parse path, so its messages and quarantine
  * decisions remain the only ones there are.
  *
- * The whole scanner is one function with its helpers and constants inside. Lambda runs this code
- * as Pulumi serialized it, where each call to a module-level function rebuilds that function in a
- * `with` scope and each module-level name is looked up through it: split into module-level helpers
- * called per character and per field, the deployed scanner ran some thirty times slower than the
- * same code run from its module.
+ * The scanner is built by a factory, once per container, with its helpers and constants inside.
+ * Lambda runs this code as Pulumi serialized it, where each call to a module-level function
+ * rebuilds that function in a `with` scope (its loops start cold, without type feedback) and each
+ * module-level name is looked up through it: split into module-level helpers called per character
+ * and per field, the deployed scanner ran some thirty times slower than the same code from its
+ * module.
  */
 import { emptyColumn, trimColumns, valueRules, type ColumnValues, type StateColumns, type TypingResult } from "../shared/columns";
 import { ROW_FIELD_COUNTS, STATE_VECTOR_FIELDS, type ColumnType } from "../shared/stateVector";
@@ -33,7 +34,9 @@ interface Slot {
  * The typed rows of a body that is exactly `{"time": keyTime, "states": [...] | null}` with rows
  * that all type cleanly, or undefined for anything else.
  */
-export function scanCleanSnapshot(text: string, keyTime: number): TypingResult | undefined {
+export type SnapshotScanner = (text: string, keyTime: number) => TypingResult | undefined;
+
+export function createSnapshotScanner(): SnapshotScanner {
   const QUOTE = 0x22;
   const BACKSLASH = 0x5c;
   const COMMA = 0x2c;
@@ -67,6 +70,8 @@ export function scanCleanSnapshot(text: string, keyTime: number): TypingResult |
   const toNumber = Number;
   const nan = NaN;
 
+  // The body being scanned; the helpers below read it and move `at` through it.
+  let text = "";
   let at = 0;
   let string = "";
   let number = 0;
@@ -272,14 +277,28 @@ export function scanCleanSnapshot(text: string, keyTime: number): TypingResult |
     };
   };
 
-  if (!consume("{") || !consume('"time"') || !consume(":")) return undefined;
-  skipWhitespace();
-  if (!readNumber() || number !== keyTime) return undefined;
-  // As parsed, not keyTime: the two differ as -0 and 0, and typeSnapshot keeps the body's.
-  const time = number;
-  if (!consume(",") || !consume('"states"') || !consume(":")) return undefined;
-  const typed = readStates(time);
-  if (typed === undefined || !consume("}")) return undefined;
-  skipWhitespace();
-  return at === text.length ? typed : undefined;
+  const scan = (keyTime: number): TypingResult | undefined => {
+    if (!consume("{") || !consume('"time"') || !consume(":")) return undefined;
+    skipWhitespace();
+    if (!readNumber() || number !== keyTime) return undefined;
+    // As parsed, not keyTime: the two differ as -0 and 0, and typeSnapshot keeps the body's.
+    const time = number;
+    if (!consume(",") || !consume('"states"') || !consume(":")) return undefined;
+    const typed = readStates(time);
+    if (typed === undefined || !consume("}")) return undefined;
+    skipWhitespace();
+    return at === text.length ? typed : undefined;
+  };
+
+  return (body, keyTime) => {
+    text = body;
+    at = 0;
+    try {
+      return scan(keyTime);
+    } finally {
+      // Not kept until the next snapshot: a large body is hundreds of megabytes.
+      text = "";
+      string = "";
+    }
+  };
 }

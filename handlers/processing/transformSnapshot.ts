@@ -9,8 +9,8 @@ import { parseRawSnapshot } from "../shared/rawSnapshot";
 import { processedKeyForRawKey, quarantineKeyForRawKey, snapshotTimeFromKey } from "../shared/s3Keys";
 import { SAMPLE_SIZE, metadataToKeyValues, type SnapshotFileMetadata } from "../shared/snapshotMetadata";
 import { SCHEMA_VERSION, type RawSnapshot } from "../shared/stateVector";
-import { writeSnapshotParquet, type ParquetWriteSettings } from "./parquetWriter";
-import { scanCleanSnapshot } from "./snapshotScanner";
+import { createSnapshotParquetWriter, type ParquetWriteSettings } from "./parquetWriter";
+import { createSnapshotScanner, type SnapshotScanner } from "./snapshotScanner";
 import { quarantineLines } from "./quarantineFile";
 
 /** A raw object that cannot be processed at all; retrying will not help, so it ends in the DLQ. */
@@ -63,9 +63,9 @@ function decodeBody(rawKey: string, bytes: Uint8Array): string {
  * size of the typed columns) are garbage before the Parquet is written. A clean body is scanned
  * straight into the columns; any other takes JSON.parse and typeSnapshot, which say what is wrong.
  */
-function typeBody(rawKey: string, body: Uint8Array | string, keyTime: number): TypingResult {
+function typeBody(rawKey: string, body: Uint8Array | string, keyTime: number, scan: SnapshotScanner): TypingResult {
   const text = typeof body === "string" ? body : decodeBody(rawKey, body);
-  const scanned = scanCleanSnapshot(text, keyTime);
+  const scanned = scan(text, keyTime);
   if (scanned !== undefined) return scanned;
   let raw: RawSnapshot;
   try {
@@ -82,11 +82,28 @@ function typeBody(rawKey: string, body: Uint8Array | string, keyTime: number): T
 /** Typed snapshot columns → Parquet bytes, given the file's key-value metadata. */
 export type ParquetEncoder = (snapshot: TypedSnapshot, metadata: Readonly<Record<string, string>>) => Uint8Array;
 
+/** Processing's encoder: one writer, kept, with the stack's codec and row-group size. */
+export function createParquetEncoder(settings: Omit<ParquetWriteSettings, "metadata">): ParquetEncoder {
+  const write = createSnapshotParquetWriter();
+  return (snapshot, metadata) => write(snapshot, { ...settings, metadata });
+}
+
 /**
  * `body` as stored: bytes are checked to be UTF-8; a string is taken as already decoded. The
  * encoder is processing's writer; the benchmark passes the generic one it replaced.
  */
-export function transformSnapshotWith(rawKey: string, body: Uint8Array | string, encode: ParquetEncoder): TransformedSnapshot {
+export type SnapshotTransformer = (rawKey: string, body: Uint8Array | string) => TransformedSnapshot;
+
+/**
+ * Built once per container with its scanner, whose functions then keep their type feedback from
+ * snapshot to snapshot (see snapshotScanner.ts for why that needs a factory).
+ */
+export function createSnapshotTransformer(encode: ParquetEncoder): SnapshotTransformer {
+  const scan = createSnapshotScanner();
+  return (rawKey, body) => transform(rawKey, body, scan, encode);
+}
+
+function transform(rawKey: string, body: Uint8Array | string, scan: SnapshotScanner, encode: ParquetEncoder): TransformedSnapshot {
   let processedKey: string;
   let quarantineKey: string;
   let keyTime: number;
@@ -97,7 +114,7 @@ export function transformSnapshotWith(rawKey: string, body: Uint8Array | string,
   } catch (error) {
     throw unreadableSnapshot(rawKey, messageOf(error));
   }
-  const { snapshot, quarantined, inputRowCount } = typeBody(rawKey, body, keyTime);
+  const { snapshot, quarantined, inputRowCount } = typeBody(rawKey, body, keyTime, scan);
   const metadata: SnapshotFileMetadata = {
     sourceKey: rawKey,
     snapshotTime: keyTime,
@@ -126,10 +143,11 @@ export function transformSnapshotWith(rawKey: string, body: Uint8Array | string,
   return transformed;
 }
 
+/** One snapshot with a transformer of its own; processing keeps one (createSnapshotTransformer). */
 export function transformSnapshot(
   rawKey: string,
   body: Uint8Array | string,
   parquetSettings: Omit<ParquetWriteSettings, "metadata">,
 ): TransformedSnapshot {
-  return transformSnapshotWith(rawKey, body, (snapshot, metadata) => writeSnapshotParquet(snapshot, { ...parquetSettings, metadata }));
+  return createSnapshotTransformer(createParquetEncoder(parquetSettings))(rawKey, body);
 }

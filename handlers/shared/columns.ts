@@ -153,6 +153,7 @@ function problem(field: StateVectorField, value: unknown, what: string): string 
 }
 
 function fieldTyper(field: StateVectorField, target: ColumnValues, rules: ValueRules): FieldTyper {
+  const nan = NaN;
   switch (field.type) {
     case "string": {
       const strings = target as StringColumn;
@@ -170,7 +171,7 @@ function fieldTyper(field: StateVectorField, target: ColumnValues, rules: ValueR
         // Adding 0 turns -0 into 0: Parquet dictionaries key values like a JS Map, which cannot
         // tell them apart.
         if (typeof value === "number" && rules.isDouble(value)) numbers[at] = value + 0;
-        else if (value === null && field.nullable) numbers[at] = Number.NaN;
+        else if (value === null && field.nullable) numbers[at] = nan;
         else return problem(field, value, "a finite number");
         return undefined;
       };
@@ -180,7 +181,7 @@ function fieldTyper(field: StateVectorField, target: ColumnValues, rules: ValueR
       return (value, at) => {
         if (typeof value === "number" && rules.isTimestamp(value)) {
           numbers[at] = rules.timestampSeconds(value);
-        } else if (value === null && field.nullable) numbers[at] = Number.NaN;
+        } else if (value === null && field.nullable) numbers[at] = nan;
         else return problem(field, value, `unix seconds within ±${MAX_ABS_TIMESTAMP_SECONDS}`);
         return undefined;
       };
@@ -190,7 +191,7 @@ function fieldTyper(field: StateVectorField, target: ColumnValues, rules: ValueR
       return (value, at) => {
         if (typeof value === "number" && rules.isInt32(value)) {
           numbers[at] = value;
-        } else if (value === null && field.nullable) numbers[at] = Number.NaN;
+        } else if (value === null && field.nullable) numbers[at] = nan;
         else return problem(field, value, "a 32-bit integer");
         return undefined;
       };

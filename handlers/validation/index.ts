@@ -20,6 +20,7 @@ import { createTrackingStore } from "../shared/tracking";
 import { runEachRecord } from "../shared/s3EventRecords";
 import { decodeS3EventKey } from "../shared/s3Keys";
 import { createCircuitBreaker } from "./circuitBreaker";
+import { createQualityChecks } from "./qualityChecks";
 import { validateSnapshot, type ValidatedSnapshot, type ValidationServices } from "./validateSnapshot";
 
 export type { ValidatedSnapshot } from "./validateSnapshot";
@@ -47,6 +48,7 @@ export function createValidationHandler(deps: ValidationDependencies): Validatio
     throw new Error(`settings name the alert topic ${topicArn} but no SNS client was given`);
   }
   const services: ValidationServices = {
+    checks: createQualityChecks(),
     settings,
     s3: deps.s3,
     clock,

@@ -16,10 +16,15 @@ export interface ParquetSnapshot {
   metadata: Record<string, string>;
 }
 
-/** Timestamps as unix seconds rather than Date objects, the unit the checks use. */
-const SECONDS_PARSERS = {
-  timestampFromMilliseconds: (millis: bigint): number => Number(millis) / 1000,
-};
+/**
+ * Timestamps as unix seconds rather than Date objects, the unit the checks use. Built per read, not
+ * at module level: hyparquet calls it per value, and a module-level function in the code Lambda
+ * runs (Pulumi's serialization) is rebuilt on every call.
+ */
+function secondsParsers(): { timestampFromMilliseconds: (millis: bigint) => number } {
+  const toNumber = Number;
+  return { timestampFromMilliseconds: (millis) => toNumber(millis) / 1000 };
+}
 
 function checkSchema(metadata: FileMetaData): void {
   const leaves = new Map(metadata.schema.slice(1).map((element) => [element.name, element]));
@@ -44,9 +49,13 @@ function fill(field: StateVectorField, target: StringColumn | NumberColumn | Boo
     for (let i = 0; i < chunk.length; i++) booleans[offset + i] = chunk[i] ? 1 : 0;
   } else {
     const numbers = target as NumberColumn;
+    // Locals for the globals, and `== null` for null or undefined: inside the per-value loop,
+    // each global would be looked up through the with() scope of the serialized code.
+    const toNumber = Number;
+    const nan = NaN;
     for (let i = 0; i < chunk.length; i++) {
       const value = chunk[i];
-      numbers[offset + i] = value === null || value === undefined ? Number.NaN : Number(value);
+      numbers[offset + i] = value == null ? nan : toNumber(value);
     }
   }
 }
@@ -65,7 +74,7 @@ export async function readSnapshotParquet(bytes: Uint8Array): Promise<ParquetSna
     file,
     metadata,
     compressors: PARQUET_DECOMPRESSORS,
-    parsers: SECONDS_PARSERS,
+    parsers: secondsParsers(),
     onChunk: ({ columnName, columnData, rowStart }) => {
       if (columnName === SNAPSHOT_TIME_COLUMN.name) fill(SNAPSHOT_TIME_COLUMN, snapshotTimes, columnData, rowStart);
       const field = fields.get(columnName);

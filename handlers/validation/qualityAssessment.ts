@@ -4,7 +4,7 @@
  * Pure: the handler feeds it what it read and publishes what it returns.
  */
 import { SAMPLE_SIZE } from "../shared/snapshotMetadata";
-import { DELAYED_CONTACT_SECONDS, QUALITY_CHECKS, STALE_CONTACT_SECONDS, type CheckInput } from "./qualityChecks";
+import { DELAYED_CONTACT_SECONDS, STALE_CONTACT_SECONDS, type CheckInput, type QualityCheck } from "./qualityChecks";
 import { runChecks, scoreSnapshot, type CheckResult, type QualityScores } from "./qualityScore";
 
 export interface QualityThresholds {
@@ -74,12 +74,14 @@ function sampleIcao24(result: CheckResult, icao24: readonly (string | null)[]): 
 
 function findEmergencies(input: CheckInput): EmergencySquawk[] {
   const { columns, rowCount } = input.snapshot;
+  const emergencySquawks = EMERGENCY_SQUAWKS;
   const emergencies: EmergencySquawk[] = [];
   for (let row = 0; row < rowCount; row++) {
     const squawk = columns.squawk[row];
     if (squawk === null) continue;
-    const meaning = EMERGENCY_SQUAWKS[squawk];
-    if (meaning === undefined) continue;
+    const meaning = emergencySquawks[squawk];
+    // `== null`: the global `undefined` would be looked up through the serialized code's with() scope.
+    if (meaning == null) continue;
     emergencies.push({ icao24: columns.icao24[row] ?? "", callsign: columns.callsign[row] ?? null, squawk, meaning });
   }
   return emergencies;
@@ -88,13 +90,16 @@ function findEmergencies(input: CheckInput): EmergencySquawk[] {
 function measureContactAges(input: CheckInput): ContactAges {
   const { columns, rowCount, snapshotTime } = input.snapshot;
   const ages = new Float64Array(rowCount);
+  // Locals, not the module's constants, inside the per-row loop: see createQualityChecks.
+  const staleSeconds = STALE_CONTACT_SECONDS;
+  const delayedSeconds = DELAYED_CONTACT_SECONDS;
   let delayed = 0;
   let stale = 0;
   for (let row = 0; row < rowCount; row++) {
     const age = snapshotTime - columns.last_contact[row];
     ages[row] = age;
-    if (age > STALE_CONTACT_SECONDS) stale++;
-    else if (age > DELAYED_CONTACT_SECONDS) delayed++;
+    if (age > staleSeconds) stale++;
+    else if (age > delayedSeconds) delayed++;
   }
   ages.sort();
   const middle = rowCount >> 1;
@@ -118,8 +123,9 @@ export function thresholdBreaches(scores: QualityScores, thresholds: QualityThre
   return breaches;
 }
 
-export function assessSnapshot(input: CheckInput, thresholds: QualityThresholds): QualityAssessment {
-  const results = runChecks(QUALITY_CHECKS, input);
+/** `checks` from createQualityChecks, built once per container. */
+export function assessSnapshot(input: CheckInput, thresholds: QualityThresholds, checks: readonly QualityCheck[]): QualityAssessment {
+  const results = runChecks(checks, input);
   const scores = scoreSnapshot(input, results);
   const breaches = thresholdBreaches(scores, thresholds);
   return {

@@ -51,198 +51,212 @@ export const DELAYED_CONTACT_SECONDS = 15;
 export const ON_GROUND_MAX_ALTITUDE_METRES = 5000;
 export const ON_GROUND_MAX_VELOCITY_MPS = 100;
 
-const ICAO24 = /^[0-9a-f]{6}$/;
-const CALLSIGN = /^[A-Z0-9 ]{1,8}$/;
-const SQUAWK = /^[0-7]{4}$/;
-
-const present = (value: number): boolean => !Number.isNaN(value);
-const inRange = (value: number, min: number, max: number): boolean => value >= min && value <= max;
-
 /**
- * A check that looks at one typed row at a time. `applies` narrows the rows it judges; values
- * that are null pass the range checks, since absence is what the completeness measure counts.
+ * The checks, in report order. A factory, called once per container: Lambda runs this code as
+ * Pulumi serialized it, where each module-level function is rebuilt on every call inside a `with`
+ * scope and each module-level name looked up through it. Built here at run time, the per-row
+ * predicates are plain closures over this function's locals.
  */
-function rowCheck(
-  name: string,
-  severity: Severity,
-  rule: string,
-  passes: (columns: StateColumns, row: number, snapshotTime: number) => boolean,
-  applies: (columns: StateColumns, row: number, snapshotTime: number) => boolean = () => true,
-): QualityCheck {
-  return {
-    name,
-    severity,
-    rule,
-    evaluate({ snapshot }) {
-      const { columns, rowCount, snapshotTime } = snapshot;
-      const failingRows: number[] = [];
-      let applicable = 0;
-      for (let row = 0; row < rowCount; row++) {
-        if (!applies(columns, row, snapshotTime)) continue;
-        applicable++;
-        if (!passes(columns, row, snapshotTime)) failingRows.push(row);
-      }
-      return { applicable, failing: failingRows.length, failingRows: Uint32Array.from(failingRows) };
-    },
-  };
-}
+export function createQualityChecks(): readonly QualityCheck[] {
+  const staleContactSeconds = STALE_CONTACT_SECONDS;
+  const delayedContactSeconds = DELAYED_CONTACT_SECONDS;
+  const onGroundMaxAltitude = ON_GROUND_MAX_ALTITUDE_METRES;
+  const onGroundMaxVelocity = ON_GROUND_MAX_VELOCITY_MPS;
+  const abs = Math.abs;
+  const toRowIndexes = (rows: number[]): Uint32Array => Uint32Array.from(rows);
+  const ICAO24 = /^[0-9a-f]{6}$/;
+  const CALLSIGN = /^[A-Z0-9 ]{1,8}$/;
+  const SQUAWK = /^[0-7]{4}$/;
 
-/** A check over the rows processing quarantined: all input rows are applicable. */
-function quarantineCheck(
-  name: string,
-  rule: string,
-  count: (summary: QuarantineSummary) => number,
-  sample: (summary: QuarantineSummary) => string[],
-): QualityCheck {
-  return {
-    name,
+  const present = (value: number): boolean => value === value;
+  const inRange = (value: number, min: number, max: number): boolean => value >= min && value <= max;
+
+  /**
+   * A check that looks at one typed row at a time. `applies` narrows the rows it judges; values
+   * that are null pass the range checks, since absence is what the completeness measure counts.
+   */
+  function rowCheck(
+    name: string,
+    severity: Severity,
+    rule: string,
+    passes: (columns: StateColumns, row: number, snapshotTime: number) => boolean,
+    applies: (columns: StateColumns, row: number, snapshotTime: number) => boolean = () => true,
+  ): QualityCheck {
+    return {
+      name,
+      severity,
+      rule,
+      evaluate({ snapshot }) {
+        const { columns, rowCount, snapshotTime } = snapshot;
+        const failingRows: number[] = [];
+        let applicable = 0;
+        for (let row = 0; row < rowCount; row++) {
+          if (!applies(columns, row, snapshotTime)) continue;
+          applicable++;
+          if (!passes(columns, row, snapshotTime)) failingRows.push(row);
+        }
+        return { applicable, failing: failingRows.length, failingRows: toRowIndexes(failingRows) };
+      },
+    };
+  }
+
+  /** A check over the rows processing quarantined: all input rows are applicable. */
+  function quarantineCheck(
+    name: string,
+    rule: string,
+    count: (summary: QuarantineSummary) => number,
+    sample: (summary: QuarantineSummary) => string[],
+  ): QualityCheck {
+    return {
+      name,
+      severity: "hard",
+      rule,
+      evaluate({ snapshot, quarantine }) {
+        return {
+          applicable: snapshot.rowCount + quarantine.rowShape + quarantine.fieldType,
+          failing: count(quarantine),
+          sampleIcao24: sample(quarantine),
+        };
+      },
+    };
+  }
+
+  /** Later rows repeating an icao24 fail; the first occurrence stands. */
+  const icao24Unique: QualityCheck = {
+    name: "icao24_unique",
     severity: "hard",
-    rule,
-    evaluate({ snapshot, quarantine }) {
-      return {
-        applicable: snapshot.rowCount + quarantine.rowShape + quarantine.fieldType,
-        failing: count(quarantine),
-        sampleIcao24: sample(quarantine),
-      };
+    rule: "no two rows of a snapshot share an icao24",
+    evaluate({ snapshot }) {
+      const seen = new Set<string | null>();
+      const failingRows: number[] = [];
+      const { icao24 } = snapshot.columns;
+      for (let row = 0; row < snapshot.rowCount; row++) {
+        const address = icao24[row];
+        if (seen.has(address)) failingRows.push(row);
+        else seen.add(address);
+      }
+      return { applicable: snapshot.rowCount, failing: failingRows.length, failingRows: toRowIndexes(failingRows) };
     },
   };
+
+  const contactAge = (c: StateColumns, row: number, snapshotTime: number): number => snapshotTime - c.last_contact[row];
+
+    return [
+    quarantineCheck(
+      "row_shape",
+      "every row is an array of 17 or 18 fields",
+      (q) => q.rowShape,
+      (q) => q.sampleRowShapeIcao24,
+    ),
+    quarantineCheck(
+      "field_types",
+      "every field holds its column's type (strings, finite numbers, booleans), and required fields are not null",
+      (q) => q.fieldType,
+      (q) => q.sampleFieldTypeIcao24,
+    ),
+    rowCheck("icao24_format", "hard", "icao24 matches ^[0-9a-f]{6}$", (c, row) => ICAO24.test(c.icao24[row] ?? "")),
+    icao24Unique,
+    rowCheck(
+      "callsign_format",
+      "soft",
+      "a callsign, once trimmed, matches ^[A-Z0-9 ]{1,8}$",
+      (c, row) => CALLSIGN.test(c.callsign[row] ?? ""),
+      (c, row) => c.callsign[row] !== null,
+    ),
+    rowCheck("origin_country_present", "soft", "origin_country is a non-empty string", (c, row) => {
+      const country = c.origin_country[row];
+      return country !== null && country.trim() !== "";
+    }),
+    rowCheck(
+      "position_present",
+      "soft",
+      "latitude and longitude are both present",
+      (c, row) => present(c.latitude[row]) && present(c.longitude[row]),
+    ),
+    rowCheck(
+      "latitude_range",
+      "hard",
+      "latitude is in [-90, 90]",
+      (c, row) => inRange(c.latitude[row], -90, 90),
+      (c, row) => present(c.latitude[row]),
+    ),
+    rowCheck(
+      "longitude_range",
+      "hard",
+      "longitude is in [-180, 180]",
+      (c, row) => inRange(c.longitude[row], -180, 180),
+      (c, row) => present(c.longitude[row]),
+    ),
+    rowCheck("timestamp_order", "hard", "time_position ≤ last_contact ≤ snapshot time", (c, row, snapshotTime) => {
+      const lastContact = c.last_contact[row];
+      const timePosition = c.time_position[row];
+      return lastContact <= snapshotTime && (!present(timePosition) || timePosition <= lastContact);
+    }),
+    rowCheck(
+      "contact_freshness",
+      "hard",
+      `snapshot time − last_contact ≤ ${STALE_CONTACT_SECONDS} s`,
+      (c, row, snapshotTime) => contactAge(c, row, snapshotTime) <= staleContactSeconds,
+    ),
+    rowCheck(
+      "contact_delay",
+      "soft",
+      `snapshot time − last_contact ≤ ${DELAYED_CONTACT_SECONDS} s (rows older than ${STALE_CONTACT_SECONDS} s are contact_freshness failures, not counted here)`,
+      (c, row, snapshotTime) => contactAge(c, row, snapshotTime) <= delayedContactSeconds,
+      (c, row, snapshotTime) => contactAge(c, row, snapshotTime) <= staleContactSeconds,
+    ),
+    rowCheck(
+      "baro_altitude_range",
+      "hard",
+      "baro_altitude is in [-1000, 30000] m",
+      (c, row) => inRange(c.baro_altitude[row], -1000, 30000),
+      (c, row) => present(c.baro_altitude[row]),
+    ),
+    rowCheck(
+      "velocity_range",
+      "hard",
+      "velocity is in [0, 350] m/s",
+      (c, row) => inRange(c.velocity[row], 0, 350),
+      (c, row) => present(c.velocity[row]),
+    ),
+    rowCheck(
+      "true_track_range",
+      "hard",
+      "true_track is in [0, 360) degrees",
+      (c, row) => c.true_track[row] >= 0 && c.true_track[row] < 360,
+      (c, row) => present(c.true_track[row]),
+    ),
+    rowCheck(
+      "vertical_rate_range",
+      "hard",
+      "|vertical_rate| ≤ 60 m/s",
+      (c, row) => abs(c.vertical_rate[row]) <= 60,
+      (c, row) => present(c.vertical_rate[row]),
+    ),
+    rowCheck(
+      "squawk_format",
+      "hard",
+      "a squawk matches ^[0-7]{4}$",
+      (c, row) => SQUAWK.test(c.squawk[row] ?? ""),
+      (c, row) => c.squawk[row] !== null,
+    ),
+    rowCheck(
+      "on_ground_consistency",
+      "soft",
+      `an aircraft on the ground is below ${ON_GROUND_MAX_ALTITUDE_METRES} m barometric and slower than ${ON_GROUND_MAX_VELOCITY_MPS} m/s`,
+      (c, row) =>
+        !(c.baro_altitude[row] > onGroundMaxAltitude) && !(c.velocity[row] > onGroundMaxVelocity),
+      (c, row) => c.on_ground[row] === 1,
+    ),
+    rowCheck("position_source_known", "soft", "position_source is 0 (ADS-B), 1 (ASTERIX), 2 (MLAT) or 3 (FLARM)", (c, row) =>
+      inRange(c.position_source[row], 0, 3),
+    ),
+    rowCheck(
+      "category_range",
+      "soft",
+      "a category is in [0, 20]",
+      (c, row) => inRange(c.category[row], 0, 20),
+      (c, row) => present(c.category[row]),
+    ),
+  ];
 }
-
-/** Later rows repeating an icao24 fail; the first occurrence stands. */
-const icao24Unique: QualityCheck = {
-  name: "icao24_unique",
-  severity: "hard",
-  rule: "no two rows of a snapshot share an icao24",
-  evaluate({ snapshot }) {
-    const seen = new Set<string | null>();
-    const failingRows: number[] = [];
-    const { icao24 } = snapshot.columns;
-    for (let row = 0; row < snapshot.rowCount; row++) {
-      const address = icao24[row];
-      if (seen.has(address)) failingRows.push(row);
-      else seen.add(address);
-    }
-    return { applicable: snapshot.rowCount, failing: failingRows.length, failingRows: Uint32Array.from(failingRows) };
-  },
-};
-
-const contactAge = (c: StateColumns, row: number, snapshotTime: number): number => snapshotTime - c.last_contact[row];
-
-export const QUALITY_CHECKS: readonly QualityCheck[] = [
-  quarantineCheck(
-    "row_shape",
-    "every row is an array of 17 or 18 fields",
-    (q) => q.rowShape,
-    (q) => q.sampleRowShapeIcao24,
-  ),
-  quarantineCheck(
-    "field_types",
-    "every field holds its column's type (strings, finite numbers, booleans), and required fields are not null",
-    (q) => q.fieldType,
-    (q) => q.sampleFieldTypeIcao24,
-  ),
-  rowCheck("icao24_format", "hard", "icao24 matches ^[0-9a-f]{6}$", (c, row) => ICAO24.test(c.icao24[row] ?? "")),
-  icao24Unique,
-  rowCheck(
-    "callsign_format",
-    "soft",
-    "a callsign, once trimmed, matches ^[A-Z0-9 ]{1,8}$",
-    (c, row) => CALLSIGN.test(c.callsign[row] ?? ""),
-    (c, row) => c.callsign[row] !== null,
-  ),
-  rowCheck("origin_country_present", "soft", "origin_country is a non-empty string", (c, row) => {
-    const country = c.origin_country[row];
-    return country !== null && country.trim() !== "";
-  }),
-  rowCheck(
-    "position_present",
-    "soft",
-    "latitude and longitude are both present",
-    (c, row) => present(c.latitude[row]) && present(c.longitude[row]),
-  ),
-  rowCheck(
-    "latitude_range",
-    "hard",
-    "latitude is in [-90, 90]",
-    (c, row) => inRange(c.latitude[row], -90, 90),
-    (c, row) => present(c.latitude[row]),
-  ),
-  rowCheck(
-    "longitude_range",
-    "hard",
-    "longitude is in [-180, 180]",
-    (c, row) => inRange(c.longitude[row], -180, 180),
-    (c, row) => present(c.longitude[row]),
-  ),
-  rowCheck("timestamp_order", "hard", "time_position ≤ last_contact ≤ snapshot time", (c, row, snapshotTime) => {
-    const lastContact = c.last_contact[row];
-    const timePosition = c.time_position[row];
-    return lastContact <= snapshotTime && (!present(timePosition) || timePosition <= lastContact);
-  }),
-  rowCheck(
-    "contact_freshness",
-    "hard",
-    `snapshot time − last_contact ≤ ${STALE_CONTACT_SECONDS} s`,
-    (c, row, snapshotTime) => contactAge(c, row, snapshotTime) <= STALE_CONTACT_SECONDS,
-  ),
-  rowCheck(
-    "contact_delay",
-    "soft",
-    `snapshot time − last_contact ≤ ${DELAYED_CONTACT_SECONDS} s (rows older than ${STALE_CONTACT_SECONDS} s are contact_freshness failures, not counted here)`,
-    (c, row, snapshotTime) => contactAge(c, row, snapshotTime) <= DELAYED_CONTACT_SECONDS,
-    (c, row, snapshotTime) => contactAge(c, row, snapshotTime) <= STALE_CONTACT_SECONDS,
-  ),
-  rowCheck(
-    "baro_altitude_range",
-    "hard",
-    "baro_altitude is in [-1000, 30000] m",
-    (c, row) => inRange(c.baro_altitude[row], -1000, 30000),
-    (c, row) => present(c.baro_altitude[row]),
-  ),
-  rowCheck(
-    "velocity_range",
-    "hard",
-    "velocity is in [0, 350] m/s",
-    (c, row) => inRange(c.velocity[row], 0, 350),
-    (c, row) => present(c.velocity[row]),
-  ),
-  rowCheck(
-    "true_track_range",
-    "hard",
-    "true_track is in [0, 360) degrees",
-    (c, row) => c.true_track[row] >= 0 && c.true_track[row] < 360,
-    (c, row) => present(c.true_track[row]),
-  ),
-  rowCheck(
-    "vertical_rate_range",
-    "hard",
-    "|vertical_rate| ≤ 60 m/s",
-    (c, row) => Math.abs(c.vertical_rate[row]) <= 60,
-    (c, row) => present(c.vertical_rate[row]),
-  ),
-  rowCheck(
-    "squawk_format",
-    "hard",
-    "a squawk matches ^[0-7]{4}$",
-    (c, row) => SQUAWK.test(c.squawk[row] ?? ""),
-    (c, row) => c.squawk[row] !== null,
-  ),
-  rowCheck(
-    "on_ground_consistency",
-    "soft",
-    `an aircraft on the ground is below ${ON_GROUND_MAX_ALTITUDE_METRES} m barometric and slower than ${ON_GROUND_MAX_VELOCITY_MPS} m/s`,
-    (c, row) =>
-      !(c.baro_altitude[row] > ON_GROUND_MAX_ALTITUDE_METRES) && !(c.velocity[row] > ON_GROUND_MAX_VELOCITY_MPS),
-    (c, row) => c.on_ground[row] === 1,
-  ),
-  rowCheck("position_source_known", "soft", "position_source is 0 (ADS-B), 1 (ASTERIX), 2 (MLAT) or 3 (FLARM)", (c, row) =>
-    inRange(c.position_source[row], 0, 3),
-  ),
-  rowCheck(
-    "category_range",
-    "soft",
-    "a category is in [0, 20]",
-    (c, row) => inRange(c.category[row], 0, 20),
-    (c, row) => present(c.category[row]),
-  ),
-];

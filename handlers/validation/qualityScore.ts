@@ -58,27 +58,26 @@ export function runChecks(checks: readonly QualityCheck[], input: CheckInput): C
   });
 }
 
-/** Present expected values in one typed row. */
-function presentValues(c: StateColumns, row: number): number {
-  const has = (value: number): number => (Number.isNaN(value) ? 0 : 1);
-  const country = c.origin_country[row];
-  let count = 0;
-  count += c.callsign[row] === null ? 0 : 1;
-  count += country === null || country.trim() === "" ? 0 : 1;
-  count += has(c.time_position[row]);
-  count += has(c.latitude[row]) & has(c.longitude[row]);
-  count += has(c.velocity[row]);
-  count += has(c.true_track[row]);
-  const onGround = c.on_ground[row] === 1;
-  count += onGround ? 1 : has(c.baro_altitude[row]) | has(c.geo_altitude[row]);
-  count += onGround ? 1 : has(c.vertical_rate[row]);
-  return count;
-}
-
 export function completeness(columns: StateColumns, typedRows: number, inputRows: number): number {
   if (inputRows === 0) return 1;
+  // One loop with its helper inside: a module-level helper called per row is rebuilt on every
+  // call in the code Lambda runs (Pulumi's serialization; see createQualityChecks).
+  const c = columns;
+  const has = (value: number): number => (value === value ? 1 : 0);
   let presentTotal = 0;
-  for (let row = 0; row < typedRows; row++) presentTotal += presentValues(columns, row);
+  for (let row = 0; row < typedRows; row++) {
+    const country = c.origin_country[row];
+    const onGround = c.on_ground[row] === 1;
+    presentTotal +=
+      (c.callsign[row] === null ? 0 : 1) +
+      (country === null || country.trim() === "" ? 0 : 1) +
+      has(c.time_position[row]) +
+      (has(c.latitude[row]) & has(c.longitude[row])) +
+      has(c.velocity[row]) +
+      has(c.true_track[row]) +
+      (onGround ? 1 : has(c.baro_altitude[row]) | has(c.geo_altitude[row])) +
+      (onGround ? 1 : has(c.vertical_rate[row]));
+  }
   return presentTotal / (EXPECTED_VALUES_PER_ROW * inputRows);
 }
 

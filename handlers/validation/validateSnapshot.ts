@@ -20,6 +20,7 @@ import { circuitClosedAlert, circuitOpenAlert, qualityAlert } from "./alertMessa
 import type { BreakerAction, BreakerTransition, CircuitBreaker } from "./circuitBreaker";
 import { readSnapshotParquet } from "./parquetReader";
 import { assessSnapshot, type QualityAssessment, type QualityThresholds } from "./qualityAssessment";
+import type { QualityCheck } from "./qualityChecks";
 import { qualityMetrics } from "./qualityMetrics";
 import { validationReport, type ValidationReport } from "./validationReport";
 
@@ -30,6 +31,8 @@ export interface ValidationServices {
   metrics: MetricsPublisher;
   alerts: AlertPublisher;
   breaker: CircuitBreaker;
+  /** From createQualityChecks, built once per container. */
+  checks: readonly QualityCheck[];
   logger: Logger;
   clock: () => Date;
 }
@@ -140,6 +143,7 @@ export async function validateSnapshot(
         },
       },
       thresholds,
+      services.checks,
     );
     const report = validationReport({
       bucket: settings.processedBucket,

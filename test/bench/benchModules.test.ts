@@ -16,14 +16,22 @@ describe("benchmark modules", () => {
     expect(require("../../bench/coldStart").measureColdStarts).to.be.a("function");
   });
 
-  it("time the generic writer the pipeline replaced on the same bytes the pipeline writes", async () => {
+  it("run the stages serialized as Lambda runs them, writing what the modules write", async function () {
+    this.timeout(120_000);
     const { generateSnapshot } = require("../../fixtures/snapshotGenerator");
     const { snapshot } = generateSnapshot({ seed: 5, stateCount: 2_000, time: 1766888059 });
-    const input = { bytes: new TextEncoder().encode(JSON.stringify(snapshot)), path: "unused.json", snapshotTime: 1766888059 };
-    const pipeline = await require("../../bench/converters/pipeline").createPipelineConverter();
-    const generic = await require("../../bench/converters/genericWriter").createGenericWriterConverter();
-    const written = await pipeline.convert(input);
+    const bytes = new TextEncoder().encode(JSON.stringify(snapshot));
+    const { pipelineProcessingStage } = require("../../bench/converters/pipeline");
+    const { serializeDeployedStages, loadDeployedStage } = require("../../bench/deployedStages");
+    const { validationStage, processedParquet } = require("../../bench/validationRun");
+
+    const written: number = pipelineProcessingStage()(bytes, 1766888059);
     expect(written).to.be.greaterThan(50_000);
-    expect(await generic.convert(input)).to.equal(written);
+    const stages = await serializeDeployedStages();
+    expect(loadDeployedStage(stages.processing)(bytes, 1766888059)).to.equal(written);
+    expect(loadDeployedStage(stages.genericProcessing)(bytes, 1766888059), "the generic writer writes the same bytes").to.equal(written);
+    const parquet = processedParquet(JSON.stringify(snapshot), 1766888059);
+    const reportSize: number = await validationStage()(parquet, 1766888059);
+    expect(await loadDeployedStage(stages.validation)(parquet, 1766888059)).to.equal(reportSize);
   });
 });

@@ -4,7 +4,7 @@ import { parquetMetadata } from "hyparquet";
 import { useDictionary } from "hyparquet-writer/src/dictionary.js";
 import { snappyCompress } from "hyparquet-writer/src/snappy.js";
 import { generateSnapshot } from "../../../fixtures/snapshotGenerator";
-import { numberDictionary, stringDictionary, type Dictionary } from "../../../handlers/processing/parquetDictionary";
+import { createDictionaryBuilders, type Dictionary } from "../../../handlers/processing/parquetDictionary";
 import { writeSnapshotParquet, type ParquetWriteSettings } from "../../../handlers/processing/parquetWriter";
 import { createSnappyCompressor } from "../../../handlers/processing/snappyCompressor";
 import { typeSnapshot, type TypedSnapshot } from "../../../handlers/shared/columns";
@@ -112,6 +112,7 @@ describe("Snappy compressor", () => {
 });
 
 describe("Parquet dictionary choice", () => {
+  const { numberDictionary, stringDictionary } = createDictionaryBuilders();
   /**
    * Columns of every distinct share, so samples land on both sides of the 90% rejection and full
    * dictionaries on both sides of the halving rule.

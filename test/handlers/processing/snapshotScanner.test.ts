@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { DEFECT_KINDS, generateSnapshot } from "../../../fixtures/snapshotGenerator";
-import { scanCleanSnapshot } from "../../../handlers/processing/snapshotScanner";
+import { createSnapshotScanner } from "../../../handlers/processing/snapshotScanner";
 import { typeSnapshot, type TypingResult } from "../../../handlers/shared/columns";
 import { parseRawSnapshot } from "../../../handlers/shared/rawSnapshot";
 
@@ -30,7 +30,9 @@ function expectSameAsParse(text: string): void {
   expect(comparable(scanned as TypingResult)).to.deep.equal(comparable(typeSnapshot(parseRawSnapshot(text))));
 }
 
-describe("scanCleanSnapshot", () => {
+const scanCleanSnapshot = createSnapshotScanner();
+
+describe("the processing scanner", () => {
   it("types generated snapshots exactly as JSON.parse and typeSnapshot do", () => {
     for (const stateCount of [0, 1, 300]) {
       for (const categoryShare of [0, 0.5, 1]) {

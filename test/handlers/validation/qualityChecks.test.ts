@@ -2,8 +2,10 @@ import { expect } from "chai";
 import { generateSnapshot, type DefectKind } from "../../../fixtures/snapshotGenerator";
 import { typeSnapshot } from "../../../handlers/shared/columns";
 import type { RawSnapshot } from "../../../handlers/shared/stateVector";
-import { QUALITY_CHECKS, type CheckInput, type QuarantineSummary } from "../../../handlers/validation/qualityChecks";
+import { createQualityChecks, type CheckInput, type QuarantineSummary } from "../../../handlers/validation/qualityChecks";
 import { runChecks } from "../../../handlers/validation/qualityScore";
+
+const QUALITY_CHECKS = createQualityChecks();
 
 const NO_QUARANTINE: QuarantineSummary = { rowShape: 0, fieldType: 0, sampleRowShapeIcao24: [], sampleFieldTypeIcao24: [] };
 

@@ -2,8 +2,11 @@ import { expect } from "chai";
 import { generateSnapshot } from "../../../fixtures/snapshotGenerator";
 import { typeSnapshot } from "../../../handlers/shared/columns";
 import { assessSnapshot, thresholdBreaches, type QualityThresholds } from "../../../handlers/validation/qualityAssessment";
+import { createQualityChecks } from "../../../handlers/validation/qualityChecks";
 import type { CheckInput } from "../../../handlers/validation/qualityChecks";
 import { EXPECTED_VALUES_PER_ROW } from "../../../handlers/validation/qualityScore";
+
+const CHECKS = createQualityChecks();
 
 const TIME = 1_766_888_059;
 const DEFAULTS: QualityThresholds = { qualityThreshold: 0.8, minCompletenessScore: 0.7, maxErrorRate: 0.05 };
@@ -38,7 +41,7 @@ describe("completeness, error rate and quality score", () => {
       ["aaaaa4", "ABC125  ", "", T, T, 1, 95, 1000, false, 200, 90, 1, null, 1100, null, false, 0],
     ];
     // plus one quarantined row: 0 of 8, and an error
-    const { scores } = assessSnapshot(inputOf(rows, 1), DEFAULTS);
+    const { scores } = assessSnapshot(inputOf(rows, 1), DEFAULTS, CHECKS);
     expect(scores.inputRows).to.equal(5);
     expect(scores.completeness).to.equal(29 / (EXPECTED_VALUES_PER_ROW * 5));
     expect(scores.errorRows).to.equal(2);
@@ -50,7 +53,7 @@ describe("completeness, error rate and quality score", () => {
 
   it("counts a row failing several hard checks as one error", () => {
     const rows = [["bad!", null, "X", TIME + 50, TIME + 40, 500, 95, 99999, false, 999, 400, 99, null, null, "9999", false, 0]];
-    const assessment = assessSnapshot(inputOf(rows), DEFAULTS);
+    const assessment = assessSnapshot(inputOf(rows), DEFAULTS, CHECKS);
     expect(assessment.checks.filter((check) => check.severity === "hard" && check.failing > 0).length).to.be.greaterThan(5);
     expect(assessment.scores.errorRows).to.equal(1);
     expect(assessment.scores.errorRate).to.equal(1);
@@ -58,21 +61,21 @@ describe("completeness, error rate and quality score", () => {
 
   it("scores an empty snapshot as complete, error-free and passing", () => {
     for (const states of [null, []]) {
-      const assessment = assessSnapshot(inputOf(states), DEFAULTS);
+      const assessment = assessSnapshot(inputOf(states), DEFAULTS, CHECKS);
       expect(assessment.scores).to.deep.include({ inputRows: 0, completeness: 1, errorRate: 0, qualityScore: 1 });
       expect(assessment.passed).to.equal(true);
     }
   });
 
   it("scores a snapshot whose rows were all quarantined as empty and all wrong", () => {
-    const { scores, passed, breaches } = assessSnapshot(inputOf([], 7), DEFAULTS);
+    const { scores, passed, breaches } = assessSnapshot(inputOf([], 7), DEFAULTS, CHECKS);
     expect(scores).to.deep.include({ inputRows: 7, completeness: 0, errorRate: 1 });
     expect(passed).to.equal(false);
     expect(breaches).to.have.length(3);
   });
 
   it("lets a realistic snapshot, oddities and all, pass the default thresholds", () => {
-    const assessment = assessSnapshot(generated({ seed: 8, stateCount: 6_500 }), DEFAULTS);
+    const assessment = assessSnapshot(generated({ seed: 8, stateCount: 6_500 }), DEFAULTS, CHECKS);
     expect(assessment.passed, assessment.breaches.join("; ")).to.equal(true);
     expect(assessment.scores.errorRate).to.be.within(0.001, 0.02);
     expect(assessment.scores.completeness).to.be.within(0.95, 1);
@@ -81,7 +84,7 @@ describe("completeness, error rate and quality score", () => {
   });
 
   it("fails a snapshot with 10% bad positions on error rate only", () => {
-    const assessment = assessSnapshot(generated({ seed: 8, stateCount: 2_000, oddities: false, defects: { "latitude-out-of-range": 0.1 } }), DEFAULTS);
+    const assessment = assessSnapshot(generated({ seed: 8, stateCount: 2_000, oddities: false, defects: { "latitude-out-of-range": 0.1 } }), DEFAULTS, CHECKS);
     expect(assessment.scores.errorRate).to.equal(0.1);
     expect(assessment.breaches).to.deep.equal(["error rate 0.1000 > 0.05"]);
     expect(assessment.checks.find((check) => check.name === "latitude_range")?.sampleIcao24).to.have.length(5);
@@ -104,6 +107,7 @@ describe("completeness, error rate and quality score", () => {
     const { emergencies, contactAges } = assessSnapshot(
       inputOf([row("aaaaa1", "7700", T), row("aaaaa2", "7600", T - 20), row("aaaaa3", "1200", T - 400), row("aaaaa4", null, T - 2)]),
       DEFAULTS,
+      CHECKS,
     );
     expect(emergencies).to.deep.equal([
       { icao24: "aaaaa1", callsign: "ABC1", squawk: "7700", meaning: "general emergency" },

@@ -22,9 +22,11 @@ import { processedKeyForSnapshot, rawKeyForSnapshot, reportKeyForSnapshot, snaps
 import { readValidationSettings } from "../../../handlers/shared/settings";
 import { createTrackingStore } from "../../../handlers/shared/tracking";
 import { createValidationHandler } from "../../../handlers/validation";
-import { QUALITY_CHECKS } from "../../../handlers/validation/qualityChecks";
+import { createQualityChecks } from "../../../handlers/validation/qualityChecks";
 import type { ValidationReport } from "../../../handlers/validation/validationReport";
 import { eventOf, listKeys, nextSnapshotTime, putAndCaptureEvent } from "../stageEvents";
+
+const QUALITY_CHECKS = createQualityChecks();
 
 const BUCKET = "processed-bucket";
 const PARQUET = { ...parquetCompression("snappy", 6), rowGroupSize: 100_000 };
