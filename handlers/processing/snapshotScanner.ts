@@ -25,6 +25,8 @@ interface Slot {
   type: ColumnType | "ignored";
   nullable: boolean;
   callsign: boolean;
+  /** How readString slices the column's strings. */
+  stringMode: number;
   strings: (string | null)[];
   numbers: Float64Array;
   booleans: Uint8Array;
@@ -96,17 +98,53 @@ export function createSnapshotScanner(): SnapshotScanner {
     for (let code = text.charCodeAt(end); code >= ZERO && code <= NINE; code = text.charCodeAt(++end));
     return end - from;
   };
-  /** A string without escapes or control characters; those are left to JSON.parse. */
-  const readString = (): boolean => {
+  /**
+   * Repeated strings of the low-cardinality columns (countries, squawks), kept for the scan: a
+   * repeat is recognised in the text and the earlier string reused, instead of a new string per
+   * row that the garbage collector then copies twice. Direct-mapped, so a collision only costs a
+   * new string. Emptied after each scan: a kept string may be a slice that holds the whole body.
+   */
+  const INTERN_SLOTS = 4096;
+  const KEEP = 0;
+  const INTERN = 1;
+  const TRIM_SPACES = 2;
+  let interned: string[] = [];
+  const imul = Math.imul;
+
+  /**
+   * A string without escapes or control characters; those are left to JSON.parse. `mode` is the
+   * column's: KEEP as it is, INTERN (see above), or TRIM_SPACES for callsigns, which arrive padded
+   * with spaces: the slice leaves out ASCII spaces at either end, saving a second string per row,
+   * and rules.callsign (String.prototype.trim) still decides, finding nothing more to trim unless
+   * the value ends in a non-ASCII space.
+   */
+  const readString = (mode: number): boolean => {
     const start = at + 1;
     const end = text.indexOf('"', start);
     if (end < 0) return false;
+    let hash = 0;
     for (let i = start; i < end; i++) {
       const code = text.charCodeAt(i);
       if (code < 0x20 || code === BACKSLASH) return false;
+      hash = imul(hash, 31) + code;
     }
-    string = text.slice(start, end);
     at = end + 1;
+    if (mode === TRIM_SPACES) {
+      let first = start;
+      let last = end;
+      while (first < last && text.charCodeAt(first) === 0x20) first++;
+      while (last > first && text.charCodeAt(last - 1) === 0x20) last--;
+      string = text.slice(first, last);
+      return true;
+    }
+    if (mode !== INTERN) {
+      string = text.slice(start, end);
+      return true;
+    }
+    const slot = hash & (INTERN_SLOTS - 1);
+    const candidate = interned[slot];
+    if (candidate.length === end - start && text.startsWith(candidate, start)) string = candidate;
+    else string = interned[slot] = text.slice(start, end);
     return true;
   };
   /**
@@ -157,10 +195,10 @@ export function createSnapshotScanner(): SnapshotScanner {
     return true;
   };
   /** A string, number, true, false or null; arrays and objects are left to JSON.parse. */
-  const readValue = (): number => {
+  const readValue = (stringMode: number): number => {
     skipWhitespace();
     const code = text.charCodeAt(at);
-    if (code === QUOTE) return readString() ? STRING : NOT_PLAIN;
+    if (code === QUOTE) return readString(stringMode) ? STRING : NOT_PLAIN;
     if (code === MINUS || (code >= ZERO && code <= NINE)) return readNumber() ? NUMBER : NOT_PLAIN;
     if (readLiteral("null")) return NULL;
     if (readLiteral("true")) return TRUE;
@@ -208,8 +246,9 @@ export function createSnapshotScanner(): SnapshotScanner {
     let count = 0;
     for (;;) {
       if (count === maxRowFields) return false;
-      const token = readValue();
-      if (token === NOT_PLAIN || !store(slots[count], token, row)) return false;
+      const slot = slots[count];
+      const token = readValue(slot.stringMode);
+      if (token === NOT_PLAIN || !store(slot, token, row)) return false;
       count++;
       skipWhitespace();
       const code = text.charCodeAt(at++);
@@ -233,6 +272,7 @@ export function createSnapshotScanner(): SnapshotScanner {
         type: field?.type ?? "ignored",
         nullable: field?.nullable ?? true,
         callsign: field?.name === "callsign",
+        stringMode: field?.name === "callsign" ? TRIM_SPACES : field?.name === "origin_country" || field?.name === "squawk" ? INTERN : KEEP,
         strings: field?.type === "string" ? (column as (string | null)[]) : [],
         numbers: column instanceof Float64Array ? column : new Float64Array(0),
         booleans: field?.type === "boolean" ? (column as Uint8Array) : new Uint8Array(0),
@@ -293,12 +333,14 @@ export function createSnapshotScanner(): SnapshotScanner {
   return (body, keyTime) => {
     text = body;
     at = 0;
+    interned = new Array<string>(INTERN_SLOTS).fill("");
     try {
       return scan(keyTime);
     } finally {
       // Not kept until the next snapshot: a large body is hundreds of megabytes.
       text = "";
       string = "";
+      interned = [];
     }
   };
 }

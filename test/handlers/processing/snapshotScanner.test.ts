@@ -1,8 +1,11 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import { DEFECT_KINDS, generateSnapshot } from "../../../fixtures/snapshotGenerator";
 import { createSnapshotScanner } from "../../../handlers/processing/snapshotScanner";
 import { typeSnapshot, type TypingResult } from "../../../handlers/shared/columns";
 import { parseRawSnapshot } from "../../../handlers/shared/rawSnapshot";
+import type { RawSnapshot } from "../../../handlers/shared/stateVector";
+import { rawSnapshot, repetitiveSnapshot } from "./snapshotArbitraries";
 
 const TIME = 1_766_888_059;
 const ROW = '["a2d2c6","N281MA  ","United States",1766888059,1766888059,-118.1803,33.9294,396.24,false,100.99,266.79,-1.63,null,381,"4704",false,0]';
@@ -87,5 +90,29 @@ describe("the processing scanner", () => {
       if (scanned === undefined) expect(typeSnapshot(parseRawSnapshot(text)).quarantined, kind).to.not.deep.equal([]);
       else expectSameAsParse(text);
     }
+  });
+
+  it("types any body it takes exactly as JSON.parse and typeSnapshot do, and takes most", () => {
+    // Callsigns padded or wrapped in spaces, ASCII and not, as trimming must treat them.
+    const spaces = fc.constantFrom(" ", "  ", "\u00a0", " \u3000", "\t", "");
+    const padded = fc.tuple(spaces, fc.constantFrom("N281MA", "", "DLH4AB", "ÆØÅ1"), spaces).map(([a, b, c]) => a + b + c);
+    const withCallsigns = fc.tuple(fc.oneof(rawSnapshot, repetitiveSnapshot), fc.array(padded, { minLength: 1, maxLength: 8 })).map(
+      ([raw, callsigns]): RawSnapshot => ({
+        ...raw,
+        states: raw.states?.map((row, i) => (Array.isArray(row) && i % 2 === 0 ? [row[0], callsigns[i % callsigns.length], ...row.slice(2)] : row)) ?? null,
+      }),
+    );
+    let taken = 0;
+    fc.assert(
+      fc.property(withCallsigns, fc.boolean(), (raw, indent) => {
+        const text = JSON.stringify({ ...raw, time: TIME }, null, indent ? 1 : undefined);
+        // Giving up is always allowed (a nested sensors value, an escape): the JSON.parse path decides.
+        if (scanCleanSnapshot(text, TIME) === undefined) return;
+        taken++;
+        expectSameAsParse(text);
+      }),
+      { numRuns: 400 },
+    );
+    expect(taken, "bodies the scanner took").to.be.greaterThan(100);
   });
 });
