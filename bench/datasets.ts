@@ -24,10 +24,24 @@ const GENERATOR_SEED = 20_251_228;
 /** Read in place, never copied into the project: the data belongs to the OpenSky Network. */
 export const REAL_SNAPSHOT_DIR = path.resolve(__dirname, "..", "..", "shared", "data", "opensky");
 
+/**
+ * Written and flushed to disk before any case runs: the 500,000-row files are over 100 MB, and
+ * their writeback slowed the first cases timed after them.
+ */
+function writeFlushed(file: string, data: string | Uint8Array): void {
+  const fd = fs.openSync(file, "w");
+  try {
+    fs.writeFileSync(fd, data);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 function withParquet(name: string, jsonPath: string, text: string, workDir: string): Dataset {
   const raw = parseRawSnapshot(text);
   const parquetPath = path.join(workDir, `${name}.parquet`);
-  fs.writeFileSync(parquetPath, processedParquet(text, raw.time));
+  writeFlushed(parquetPath, processedParquet(text, raw.time));
   return { name, rows: raw.states?.length ?? 0, snapshotTime: raw.time, jsonPath, parquetPath };
 }
 
@@ -37,7 +51,7 @@ export function prepareDatasets(workDir: string, rowCounts: readonly number[] = 
     const name = `generated-${stateCount}`;
     const text = JSON.stringify(generateSnapshot({ seed: GENERATOR_SEED, stateCount }).snapshot);
     const jsonPath = path.join(workDir, `${name}.json`);
-    fs.writeFileSync(jsonPath, text);
+    writeFlushed(jsonPath, text);
     datasets.push(withParquet(name, jsonPath, text, workDir));
   }
   for (const file of realSnapshotFiles()) {

@@ -51,8 +51,14 @@ export function createColumnChunkWriter(): ColumnChunkWriter {
   const chunkStatistics = createChunkStatistics();
   const toBigInt = BigInt;
 
+  // Working arrays kept from chunk to chunk and grown as needed, rather than garbage per chunk.
+  let presenceScratch = new Uint8Array(0);
+  let indexScratch = new Int32Array(0);
+
+  /** 1 where row i has a value; a view of a working array, valid for the chunk being written. */
   function presence(data: ColumnValues, rows: number): Uint8Array {
-    const present = new Uint8Array(rows);
+    if (presenceScratch.length < rows) presenceScratch = new Uint8Array(rows);
+    const present = presenceScratch.subarray(0, rows);
     if (data.kind === "number") {
       for (let i = 0; i < rows; i++) present[i] = data.values[i] === data.values[i] ? 1 : 0;
     } else if (data.kind === "string") {
@@ -128,7 +134,8 @@ export function createColumnChunkWriter(): ColumnChunkWriter {
   }
 
   function dictionaryIndexPage(indexes: Int32Array, present: Uint8Array, page: Page, count: number): Uint8Array {
-    const nonNull = new Int32Array(count);
+    if (indexScratch.length < count) indexScratch = new Int32Array(count);
+    const nonNull = indexScratch.subarray(0, count);
     let max = 0;
     let n = 0;
     for (let i = page.start; i < page.end; i++) {

@@ -11,7 +11,10 @@ import type { NumericType } from "./parquetColumnSource";
 
 export interface Dictionary<T> {
   values: T[];
-  /** Per row, the value's position in `values`; unused (0) where the row is null. */
+  /**
+   * Per row, the value's position in `values`; unused where the row is null. A view of the
+   * builders' working array: valid until they build the next dictionary.
+   */
   indexes: Int32Array;
 }
 
@@ -34,6 +37,18 @@ export function createDictionaryBuilders(): DictionaryBuilders {
 
   const floor = Math.floor;
   const imul = Math.imul;
+  // Working arrays kept from chunk to chunk and grown as needed: allocated per chunk, at about a
+  // megabyte each, they were much of the garbage of a 500,000-row snapshot.
+  let slotScratch = new Int32Array(0);
+  let entryScratch = new Float64Array(0);
+  let indexScratch = new Int32Array(0);
+  const bits = new Float64Array(1);
+  const words = new Uint32Array(bits.buffer);
+
+  function indexesFor(length: number): Int32Array {
+    if (indexScratch.length < length) indexScratch = new Int32Array(length);
+    return indexScratch.subarray(0, length);
+  }
 
   function sampleIndex(i: number, sampleSize: number, length: number): number {
     return sampleSize === 1 ? 0 : floor((i * (length - 1)) / (sampleSize - 1));
@@ -60,11 +75,11 @@ export function createDictionaryBuilders(): DictionaryBuilders {
     let capacity = 16;
     while (capacity < 2 * (maxEntries + 1)) capacity *= 2;
     const mask = capacity - 1;
-    const slots = new Int32Array(capacity).fill(-1);
-    const entries = new Float64Array(maxEntries + 1);
-    const indexes = new Int32Array(values.length);
-    const bits = new Float64Array(1);
-    const words = new Uint32Array(bits.buffer);
+    if (slotScratch.length < capacity) slotScratch = new Int32Array(capacity);
+    if (entryScratch.length < maxEntries + 1) entryScratch = new Float64Array(maxEntries + 1);
+    const slots = slotScratch.subarray(0, capacity).fill(-1);
+    const entries = entryScratch;
+    const indexes = indexesFor(values.length);
     let size = 0;
     for (let i = 0; i < values.length; i++) {
       const value = values[i];
@@ -128,7 +143,7 @@ export function createDictionaryBuilders(): DictionaryBuilders {
 
     const positions = new Map<string, number>();
     const dictionary: string[] = [];
-    const indexes = new Int32Array(values.length);
+    const indexes = indexesFor(values.length);
     let nonNull = 0;
     let totalBytes = 0;
     let distinctBytes = 0;
