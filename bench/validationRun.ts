@@ -8,7 +8,7 @@ import { processedKeyForSnapshot, rawKeyForSnapshot } from "../handlers/shared/s
 import { metadataFromKeyValues } from "../handlers/shared/snapshotMetadata";
 import { readSnapshotParquet } from "../handlers/validation/parquetReader";
 import { assessSnapshot, type QualityThresholds } from "../handlers/validation/qualityAssessment";
-import { createQualityChecks, type QualityCheck } from "../handlers/validation/qualityChecks";
+import { createQualityChecks, quarantineSummary, type QualityCheck } from "../handlers/validation/qualityChecks";
 import { validationReport } from "../handlers/validation/validationReport";
 import { DATA_QUALITY_DEFAULTS } from "../config/stackConfig";
 import { PARQUET_DEFAULTS } from "./converters/converter";
@@ -46,19 +46,7 @@ async function validateParquet(
 ): Promise<number> {
   const parquet = await readSnapshotParquet(bytes);
   const metadata = metadataFromKeyValues(parquet.metadata);
-  const assessment = assessSnapshot(
-    {
-      snapshot: parquet.snapshot,
-      quarantine: {
-        rowShape: metadata.quarantinedRowShape,
-        fieldType: metadata.quarantinedFieldType,
-        sampleRowShapeIcao24: metadata.sampleRowShapeIcao24,
-        sampleFieldTypeIcao24: metadata.sampleFieldTypeIcao24,
-      },
-    },
-    thresholds,
-    checks,
-  );
+  const assessment = assessSnapshot({ snapshot: parquet.snapshot, quarantine: quarantineSummary(metadata) }, thresholds, checks);
   const report = validationReport({
     bucket: "bench",
     processedKey: processedKeyForSnapshot(snapshotTime),

@@ -15,11 +15,11 @@
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
-import type { Context, S3Event } from "aws-lambda";
+import type { S3Event } from "aws-lambda";
 import { createLogger, type Logger } from "../shared/logger";
 import { createMetricsPublisher } from "../shared/metrics";
 import { parquetCompression } from "../shared/parquetCodecs";
-import { runEachRecord } from "../shared/s3EventRecords";
+import { runEachRecord, type S3InvocationContext } from "../shared/s3EventRecords";
 import { decodeS3EventKey } from "../shared/s3Keys";
 import { readProcessingSettings, type ProcessingSettings } from "../shared/settings";
 import { createTrackingStore } from "../shared/tracking";
@@ -37,8 +37,7 @@ export interface ProcessingDependencies {
   logger?: Logger;
 }
 
-export type InvocationContext = Pick<Context, "awsRequestId">;
-export type ProcessingHandler = (event: S3Event, context?: InvocationContext) => Promise<ProcessedSnapshot[]>;
+export type ProcessingHandler = (event: S3Event, context?: S3InvocationContext) => Promise<ProcessedSnapshot[]>;
 
 export function createProcessingHandler(deps: ProcessingDependencies): ProcessingHandler {
   const { settings } = deps;

@@ -33,10 +33,19 @@ interface Page {
   end: number;
 }
 
-/** How the chunk's values are written, decided once per chunk. */
+/** UTF-8 byte length of each string, and whether all are ASCII. */
+interface Utf8Lengths {
+  lengths: Int32Array;
+  ascii: boolean;
+}
+
+/**
+ * How the chunk's values are written, decided once per chunk. For strings, `utf8` describes the
+ * strings written PLAIN: the dictionary's entries, or the column's values.
+ */
 type ValueEncoding =
-  | { encoding: "RLE_DICTIONARY"; dictionary: Dictionary<number> | Dictionary<string> }
-  | { encoding: "PLAIN" | "RLE"; utf8?: { lengths: Int32Array; ascii: boolean } };
+  | { encoding: "RLE_DICTIONARY"; dictionary: Dictionary<number> | Dictionary<string>; utf8?: Utf8Lengths }
+  | { encoding: "PLAIN" | "RLE"; utf8?: Utf8Lengths };
 
 export type ColumnChunkWriter = (writer: ByteWriter, column: ColumnSource, settings: ChunkSettings) => PageIndexes;
 
@@ -83,29 +92,33 @@ export function createColumnChunkWriter(): ColumnChunkWriter {
         : data.dictionary
           ? stringDictionary(data.values)
           : undefined;
-    if (dictionary !== undefined) return { encoding: "RLE_DICTIONARY", dictionary };
-    return { encoding: "PLAIN", ...(data.kind === "string" ? { utf8: utf8Lengths(data.values) } : {}) };
+    if (data.kind !== "string") return dictionary === undefined ? { encoding: "PLAIN" } : { encoding: "RLE_DICTIONARY", dictionary };
+    if (dictionary === undefined) return { encoding: "PLAIN", utf8: utf8Lengths(data.values) };
+    return { encoding: "RLE_DICTIONARY", dictionary, utf8: utf8Lengths(dictionary.values as StringColumn) };
+  }
+
+  function stringLengths(encoding: ValueEncoding): Utf8Lengths {
+    if (encoding.utf8 === undefined) throw new Error("a string column chunk was encoded without its UTF-8 lengths");
+    return encoding.utf8;
   }
 
   /** The values statistics are taken over, and whether they are all ASCII strings. */
   function statisticsInput(data: ColumnValues, encoding: ValueEncoding): { values: Float64Array | readonly number[] | StringColumn; ascii: boolean } {
-    if (encoding.encoding === "RLE_DICTIONARY") {
-      const values = encoding.dictionary.values;
-      return { values, ascii: data.kind === "string" && utf8Lengths(values as StringColumn).ascii };
-    }
-    if (data.kind === "boolean") return { values: [], ascii: false };
-    return { values: data.values, ascii: encoding.utf8?.ascii ?? false };
+    const ascii = encoding.utf8?.ascii ?? false;
+    if (encoding.encoding === "RLE_DICTIONARY") return { values: encoding.dictionary.values, ascii };
+    if (data.kind === "boolean") return { values: [], ascii };
+    return { values: data.values, ascii };
   }
 
   /** Estimated bytes of row i's value as written: 0 for null. */
   function valueSizes(data: ColumnValues, encoding: ValueEncoding, present: Uint8Array): (i: number) => number {
     if (encoding.encoding === "RLE_DICTIONARY") return (i) => present[i] * 4;
     if (data.kind === "boolean") return () => 0.125;
-    if (encoding.utf8 !== undefined) {
-      const lengths = encoding.utf8.lengths;
+    if (data.kind === "string") {
+      const lengths = stringLengths(encoding).lengths;
       return (i) => lengths[i];
     }
-    const width = data.kind === "number" && data.type === "INT32" ? 4 : 8;
+    const width = data.type === "INT32" ? 4 : 8;
     return (i) => present[i] * width;
   }
 
@@ -174,16 +187,17 @@ export function createColumnChunkWriter(): ColumnChunkWriter {
       case "number":
         return plainNumbers(data.values, data.type, page.start, page.end, count);
       case "string": {
-        const { lengths, ascii } = encoding.utf8 ?? utf8Lengths(data.values);
+        const { lengths, ascii } = stringLengths(encoding);
         return plainStrings(data.values, ascii, page.start, page.end, count, utf8Total(lengths, page.start, page.end));
       }
     }
   }
 
-  function dictionaryBytes(data: ColumnValues, dictionary: Dictionary<number> | Dictionary<string>): Uint8Array {
+  function dictionaryBytes(data: ColumnValues, encoding: ValueEncoding & { encoding: "RLE_DICTIONARY" }): Uint8Array {
+    const { dictionary } = encoding;
     if (data.kind === "number") return plainNumbers(dictionary.values as number[], data.type, 0, dictionary.values.length, dictionary.values.length);
     const strings = dictionary.values as StringColumn;
-    const { lengths, ascii } = utf8Lengths(strings);
+    const { lengths, ascii } = stringLengths(encoding);
     return plainStrings(strings, ascii, 0, strings.length, strings.length, utf8Total(lengths, 0, strings.length));
   }
 
@@ -206,7 +220,7 @@ export function createColumnChunkWriter(): ColumnChunkWriter {
     let dictionaryPageOffset: bigint | undefined;
     if (encoding.encoding === "RLE_DICTIONARY") {
       dictionaryPageOffset = toBigInt(writer.offset);
-      const plain = dictionaryBytes(data, encoding.dictionary);
+      const plain = dictionaryBytes(data, encoding);
       const compressed = compress(plain);
       const headerStart = writer.offset;
       writePageHeader(writer, {

@@ -5,7 +5,7 @@
  * ±2^53); booleans stay 0/1 bytes; strings stay JS strings until their page is written.
  */
 import type { SchemaElement } from "hyparquet-writer";
-import { columnByName, type BooleanColumn, type NumberColumn, type StringColumn, type TypedSnapshot } from "../shared/columns";
+import { columnByName, valueRules, type BooleanColumn, type NumberColumn, type StringColumn, type TypedSnapshot } from "../shared/columns";
 import { PARQUET_SCHEMA } from "../shared/parquetSchema";
 import { PARQUET_COLUMNS, SNAPSHOT_TIME_COLUMN, type StateVectorField } from "../shared/stateVector";
 
@@ -38,11 +38,8 @@ export function createColumnSources(): (snapshot: TypedSnapshot, start: number, 
    */
   const PLAIN_ONLY_STRING_COLUMNS: readonly string[] = ["icao24", "callsign"];
 
-  const INT32_MIN = -(2 ** 31);
-  const INT32_MAX = 2 ** 31 - 1;
-
   const round = Math.round;
-  const isInteger = Number.isInteger;
+  const rules = valueRules();
 
   /** Unix seconds → whole milliseconds, rounded as every reader of the file expects. */
   function millisOf(seconds: NumberColumn): Float64Array {
@@ -56,7 +53,7 @@ export function createColumnSources(): (snapshot: TypedSnapshot, start: number, 
     for (let i = 0; i < values.length; i++) {
       const value = values[i];
       if (value !== value) continue;
-      if (!isInteger(value) || value < INT32_MIN || value > INT32_MAX) {
+      if (!rules.isInt32(value)) {
         throw new Error(`column ${name} row ${firstRow + i} holds ${value}, which is not a 32-bit integer`);
       }
     }

@@ -4,7 +4,10 @@
  * failed key. Lambda then retries the whole event; the records that succeeded are idempotent.
  * Records run one after another so a large snapshot has the function's memory to itself.
  */
-import type { S3Event, S3EventRecord } from "aws-lambda";
+import type { Context, S3Event, S3EventRecord } from "aws-lambda";
+
+/** What the S3-triggered handlers read of Lambda's context. */
+export type S3InvocationContext = Pick<Context, "awsRequestId">;
 
 export async function runEachRecord<T>(event: S3Event, run: (record: S3EventRecord) => Promise<T>): Promise<T[]> {
   if (!Array.isArray(event?.Records)) {

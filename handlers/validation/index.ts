@@ -11,13 +11,13 @@ import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
-import type { Context, S3Event } from "aws-lambda";
+import type { S3Event } from "aws-lambda";
 import { createAlertPublisher, createLoggedAlertPublisher } from "../shared/alerts";
 import { createLogger, type Logger } from "../shared/logger";
 import { createMetricsPublisher } from "../shared/metrics";
 import { readValidationSettings, type ValidationSettings } from "../shared/settings";
 import { createTrackingStore } from "../shared/tracking";
-import { runEachRecord } from "../shared/s3EventRecords";
+import { runEachRecord, type S3InvocationContext } from "../shared/s3EventRecords";
 import { decodeS3EventKey } from "../shared/s3Keys";
 import { createCircuitBreaker } from "./circuitBreaker";
 import { createQualityChecks } from "./qualityChecks";
@@ -36,8 +36,7 @@ export interface ValidationDependencies {
   logger?: Logger;
 }
 
-export type InvocationContext = Pick<Context, "awsRequestId">;
-export type ValidationHandler = (event: S3Event, context?: InvocationContext) => Promise<ValidatedSnapshot[]>;
+export type ValidationHandler = (event: S3Event, context?: S3InvocationContext) => Promise<ValidatedSnapshot[]>;
 
 export function createValidationHandler(deps: ValidationDependencies): ValidationHandler {
   const { settings } = deps;

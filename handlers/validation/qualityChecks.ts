@@ -7,6 +7,7 @@
  * counts processing wrote into the Parquet metadata. The rest judge the typed rows.
  */
 import type { StateColumns, TypedSnapshot } from "../shared/columns";
+import type { SnapshotFileMetadata } from "../shared/snapshotMetadata";
 
 export type Severity = "hard" | "soft";
 
@@ -18,6 +19,16 @@ export interface QuarantineSummary {
   fieldType: number;
   sampleRowShapeIcao24: string[];
   sampleFieldTypeIcao24: string[];
+}
+
+/** The summary processing wrote into the file's key-value metadata. */
+export function quarantineSummary(metadata: SnapshotFileMetadata): QuarantineSummary {
+  return {
+    rowShape: metadata.quarantinedRowShape,
+    fieldType: metadata.quarantinedFieldType,
+    sampleRowShapeIcao24: metadata.sampleRowShapeIcao24,
+    sampleFieldTypeIcao24: metadata.sampleFieldTypeIcao24,
+  };
 }
 
 export interface CheckInput {

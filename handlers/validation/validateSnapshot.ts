@@ -20,7 +20,7 @@ import { circuitClosedAlert, circuitOpenAlert, qualityAlert } from "./alertMessa
 import type { BreakerAction, BreakerTransition, CircuitBreaker } from "./circuitBreaker";
 import { readSnapshotParquet } from "./parquetReader";
 import { assessSnapshot, type QualityAssessment, type QualityThresholds } from "./qualityAssessment";
-import type { QualityCheck } from "./qualityChecks";
+import { quarantineSummary, type QualityCheck } from "./qualityChecks";
 import { qualityMetrics } from "./qualityMetrics";
 import { validationReport, type ValidationReport } from "./validationReport";
 
@@ -132,19 +132,7 @@ export async function validateSnapshot(
       minCompletenessScore: settings.minCompletenessScore,
       maxErrorRate: settings.maxErrorRate,
     };
-    const assessment = assessSnapshot(
-      {
-        snapshot,
-        quarantine: {
-          rowShape: metadata.quarantinedRowShape,
-          fieldType: metadata.quarantinedFieldType,
-          sampleRowShapeIcao24: metadata.sampleRowShapeIcao24,
-          sampleFieldTypeIcao24: metadata.sampleFieldTypeIcao24,
-        },
-      },
-      thresholds,
-      services.checks,
-    );
+    const assessment = assessSnapshot({ snapshot, quarantine: quarantineSummary(metadata) }, thresholds, services.checks);
     const report = validationReport({
       bucket: settings.processedBucket,
       processedKey,
