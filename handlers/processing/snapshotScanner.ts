@@ -231,7 +231,8 @@ export function createSnapshotScanner(options: ScannerOptions = {}): SnapshotSca
       case "ignored":
         return true;
       case "string":
-        if (token !== STRING || !rules.isString(string)) return false;
+        // An ASCII body (read from bytes) cannot hold a lone surrogate: no need to look for one.
+        if (token !== STRING || (bytes === noBytes && !rules.isString(string))) return false;
         slot.strings[row] = slot.callsign ? rules.callsign(string) : string;
         return true;
       case "double":
