@@ -35,4 +35,15 @@ export const METRIC = {
   ingestionFailures: "IngestionFailures",
   /** ingestion: wall time of a run (Milliseconds). */
   ingestionDuration: "IngestionDuration",
+  /** ingestion: answers refused because they cannot be a states answer (not JSON, wrong shape, impossible time) (Count). */
+  rejectedSnapshots: "IngestionRejectedSnapshots",
+  /**
+   * any stage: a side service (CloudWatch metrics, an alert) failed while the data was kept (Count).
+   * Not published by the handlers, which cannot reach CloudWatch when it is the one failing: a log
+   * metric filter counts the log lines tagged SIDE_SERVICE_FAILURE_EVENT.
+   */
+  sideServiceFailures: "SideServiceFailures",
 } as const;
+
+/** The `event` field of the log line a handler writes when a side service fails. */
+export const SIDE_SERVICE_FAILURE_EVENT = "side-service-failure";

@@ -12,12 +12,19 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 export const EMULATOR_REGION = "us-east-1";
 export const EMULATOR_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
 
-const common = (endpoint: string) => ({
+/**
+ * How a client talks to a stand-in. By default one attempt: a failing emulator call should fail
+ * the test at once, not after SDK backoff. Fault-injection tests give handlers the options Lambda's
+ * clients have (retries, timeouts), since what the SDK does with a fault is part of what they test.
+ */
+export type ClientOverrides = Record<string, unknown>;
+
+const common = (endpoint: string, overrides: ClientOverrides = {}) => ({
   endpoint,
   region: EMULATOR_REGION,
   credentials: EMULATOR_CREDENTIALS,
-  // One attempt: a failing emulator call should fail the test at once, not after SDK backoff.
   maxAttempts: 1,
+  ...overrides,
 });
 
 /**
@@ -25,12 +32,14 @@ const common = (endpoint: string) => ({
  * requires them: for a streamed body the SDK's default sends a CRC32 trailer in aws-chunked
  * framing, and s3rver stores that framing as part of the object (checked: "6\r\nhello \r\n…").
  */
-export const s3ClientFor = (endpoint: string): S3Client =>
-  new S3Client({ ...common(endpoint), forcePathStyle: true, requestChecksumCalculation: "WHEN_REQUIRED" });
+export const s3ClientFor = (endpoint: string, overrides?: ClientOverrides): S3Client =>
+  new S3Client({ ...common(endpoint, overrides), forcePathStyle: true, requestChecksumCalculation: "WHEN_REQUIRED" });
 
-export const dynamoDbClientFor = (endpoint: string): DynamoDBClient => new DynamoDBClient(common(endpoint));
-export const snsClientFor = (endpoint: string): SNSClient => new SNSClient(common(endpoint));
-export const sqsClientFor = (endpoint: string): SQSClient => new SQSClient(common(endpoint));
-export const cloudWatchClientFor = (endpoint: string): CloudWatchClient => new CloudWatchClient(common(endpoint));
-export const secretsManagerClientFor = (endpoint: string): SecretsManagerClient =>
-  new SecretsManagerClient(common(endpoint));
+export const dynamoDbClientFor = (endpoint: string, overrides?: ClientOverrides): DynamoDBClient =>
+  new DynamoDBClient(common(endpoint, overrides));
+export const snsClientFor = (endpoint: string, overrides?: ClientOverrides): SNSClient => new SNSClient(common(endpoint, overrides));
+export const sqsClientFor = (endpoint: string, overrides?: ClientOverrides): SQSClient => new SQSClient(common(endpoint, overrides));
+export const cloudWatchClientFor = (endpoint: string, overrides?: ClientOverrides): CloudWatchClient =>
+  new CloudWatchClient(common(endpoint, overrides));
+export const secretsManagerClientFor = (endpoint: string, overrides?: ClientOverrides): SecretsManagerClient =>
+  new SecretsManagerClient(common(endpoint, overrides));

@@ -24,6 +24,7 @@ import {
 } from "./clients";
 import { type CloudWatchEmulator, type CloudWatchEmulatorOptions, startCloudWatchEmulator } from "./cloudwatch";
 import { type DynamoDbEmulator, startDynamoDbEmulator } from "./dynamodb";
+import { type FaultProxy, startFaultProxy } from "./faultProxy";
 import { type OpenSkyEmulator, type OpenSkyEmulatorOptions, startOpenSkyEmulator } from "./opensky";
 import { type S3Emulator, type S3EmulatorOptions, startS3Emulator } from "./s3";
 import { type SecretsManagerEmulator, startSecretsManagerEmulator } from "./secretsManager";
@@ -32,6 +33,7 @@ import { type SnsSqsEmulator, startSnsSqsEmulator } from "./snsSqs";
 export * from "./clients";
 export { type CloudWatchEmulator, type RecordedMetric, startCloudWatchEmulator } from "./cloudwatch";
 export { createTrackingTable, type DynamoDbEmulator, startDynamoDbEmulator } from "./dynamodb";
+export { awsErrors, type Fault, type FaultProxy, type FaultRule, operationOf, startFaultProxy } from "./faultProxy";
 export { type OpenSkyEmulator, openSkyFailures, type ScriptedResponse, startOpenSkyEmulator } from "./opensky";
 export { encodeKeyLikeS3Events, type S3Emulator, startS3Emulator } from "./s3";
 export { type SecretsManagerEmulator, startSecretsManagerEmulator } from "./secretsManager";
@@ -76,10 +78,21 @@ export interface StartEmulatorsOptions<S extends EmulatedService> {
   opensky?: OpenSkyEmulatorOptions;
   /** name → secret string */
   secrets?: Record<string, string>;
+  /**
+   * Puts a fault-injection proxy (faultProxy.ts) in front of each AWS stand-in. `awsEnvironment()`
+   * then points functions at the proxies, while `clients` still talk to the stand-ins directly,
+   * so a test can check what really happened whatever it injected.
+   */
+  faultInjection?: boolean;
 }
+
+/** The AWS stand-ins a fault proxy can stand in front of. */
+export type ProxiedService = Exclude<EmulatedService, "opensky">;
 
 export type RunningEmulators<S extends EmulatedService> = Pick<Emulators, S> & {
   clients: EmulatorClients<S>;
+  /** With `faultInjection`: the proxy in front of each started AWS stand-in. */
+  faults: Partial<Record<ProxiedService, FaultProxy>>;
   /**
    * The variables that point an SDK client built with no options (as a handler's
    * `…FromEnvironment` builds them) at these emulators.
@@ -117,8 +130,10 @@ export async function startEmulators<S extends EmulatedService>(
   });
 
   const clients: Record<string, { destroy(): void }> = {};
+  const faults: Partial<Record<ProxiedService, FaultProxy>> = {};
   const stop = async (): Promise<void> => {
     for (const client of Object.values(clients)) client.destroy();
+    await Promise.all(Object.values(faults).map((proxy) => proxy.stop()));
     await Promise.all([...running.values()].map((emulator) => emulator.stop()));
   };
 
@@ -129,6 +144,11 @@ export async function startEmulators<S extends EmulatedService>(
   }
 
   const endpointOf = (service: EmulatedService): string => (running.get(service) as Emulators[EmulatedService]).endpoint;
+  if (options.faultInjection) {
+    for (const service of running.keys()) {
+      if (service !== "opensky") faults[service] = await startFaultProxy(endpointOf(service));
+    }
+  }
   if (running.has("s3")) clients.s3 = s3ClientFor(endpointOf("s3"));
   if (running.has("dynamodb")) clients.dynamodb = dynamoDbClientFor(endpointOf("dynamodb"));
   if (running.has("snsSqs")) {
@@ -145,7 +165,8 @@ export async function startEmulators<S extends EmulatedService>(
       AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
     };
     for (const [service, emulator] of running) {
-      for (const suffix of ENDPOINT_VARIABLES[service]) environment[`AWS_ENDPOINT_URL_${suffix}`] = emulator.endpoint;
+      const endpoint = service === "opensky" ? emulator.endpoint : (faults[service]?.endpoint ?? emulator.endpoint);
+      for (const suffix of ENDPOINT_VARIABLES[service]) environment[`AWS_ENDPOINT_URL_${suffix}`] = endpoint;
     }
     return environment;
   };
@@ -153,6 +174,7 @@ export async function startEmulators<S extends EmulatedService>(
   return {
     ...(Object.fromEntries(running) as Pick<Emulators, S>),
     clients: clients as unknown as EmulatorClients<S>,
+    faults,
     awsEnvironment,
     stop,
   };

@@ -24,7 +24,8 @@ export interface ScriptedResponse {
   status?: number;
   headers?: Record<string, string>;
   contentType?: string;
-  body?: string;
+  /** Bytes are sent as they are, so a test can serve a body that is not UTF-8. */
+  body?: string | Uint8Array;
 }
 
 /** The failures OpenSky has been seen to produce, ready to queue. */
@@ -43,8 +44,8 @@ export const openSkyFailures = {
     body: `<html><head><title>${status}</title></head><body><h1>${status} Server Error</h1></body></html>`,
   }),
   slow: (delayMs: number): ScriptedResponse => ({ delayMs }),
-  /** A 200 whose body is not what the API documents: HTML, truncated JSON, another shape. */
-  body: (body: string, contentType = "application/json"): ScriptedResponse => ({ status: 200, contentType, body }),
+  /** A 200 with exactly this body: one the API does not document (HTML, truncated JSON), or crafted bytes. */
+  body: (body: string | Uint8Array, contentType = "application/json"): ScriptedResponse => ({ status: 200, contentType, body }),
 } as const;
 
 export interface RecordedRequest {
@@ -123,10 +124,10 @@ export async function startOpenSkyEmulator(options: OpenSkyEmulatorOptions = {})
     });
 
   const sendScripted = (response: http.ServerResponse, scripted: ScriptedResponse): void => {
-    const body = scripted.body ?? "";
+    const body = typeof scripted.body === "string" || scripted.body === undefined ? Buffer.from(scripted.body ?? "", "utf8") : Buffer.from(scripted.body);
     response.writeHead(scripted.status ?? 200, {
       "content-type": scripted.contentType ?? "text/plain",
-      "content-length": Buffer.byteLength(body),
+      "content-length": body.length,
       ...scripted.headers,
     });
     response.end(body);

@@ -5,6 +5,7 @@
  */
 import { isNamedError, namedError, type NamedError } from "../shared/namedError";
 import type { CredentialsSource, OpenSkyCredentials } from "./openSkyCredentials";
+import type { Redactor } from "../shared/redaction";
 import { describeBody } from "./snapshotBody";
 
 /** A failure of the token endpoint; `retryable` is false when retrying cannot help (bad credentials). */
@@ -27,6 +28,8 @@ export interface AccessTokenProviderOptions {
   credentials: CredentialsSource;
   fetch: typeof fetch;
   clock: () => Date;
+  /** Told every secret the provider handles (the client secret, each token), and applied to any answer it quotes. */
+  redactor: Pick<Redactor, "protect" | "text">;
   /** Refresh this long before the token's stated expiry. */
   refreshMarginMs?: number;
 }
@@ -37,6 +40,9 @@ export function createAccessTokenProvider(options: AccessTokenProviderOptions): 
   const margin = options.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS;
   let credentials: Promise<OpenSkyCredentials | undefined> | undefined;
   let cached: { value: string; refreshAt: number } | undefined;
+
+  const { redactor } = options;
+  const quoted = (text: string, contentType: string | undefined): string => describeBody(text, contentType, redactor.text);
 
   const requestToken = async (client: OpenSkyCredentials, signal: AbortSignal): Promise<string> => {
     const response = await options.fetch(options.tokenUrl, {
@@ -55,7 +61,7 @@ export function createAccessTokenProvider(options: AccessTokenProviderOptions): 
       const retryable = response.status >= 500 || response.status === 429;
       if (!retryable) credentials = undefined; // the secret may have been rotated: read it again next time
       throw tokenRequestError(
-        `OpenSky token endpoint answered ${response.status} for client ${client.clientId} (${describeBody(text, contentType)})`,
+        `OpenSky token endpoint answered ${response.status} for client ${client.clientId} (${quoted(text, contentType)})`,
         retryable,
       );
     }
@@ -63,12 +69,14 @@ export function createAccessTokenProvider(options: AccessTokenProviderOptions): 
     try {
       parsed = JSON.parse(text) as typeof parsed;
     } catch {
-      throw tokenRequestError(`OpenSky token endpoint sent a body that is not JSON (${describeBody(text, contentType)})`, true);
+      throw tokenRequestError(`OpenSky token endpoint sent a body that is not JSON (${quoted(text, contentType)})`, true);
     }
     const { access_token: accessToken, expires_in: expiresIn } = parsed;
+    // Protected before anything about the answer is said, usable or not.
+    if (typeof accessToken === "string") redactor.protect(accessToken);
     if (typeof accessToken !== "string" || accessToken === "" || typeof expiresIn !== "number" || !(expiresIn > 0)) {
       throw tokenRequestError(
-        `OpenSky token endpoint sent no access_token/expires_in (${describeBody(text, contentType)})`,
+        `OpenSky token endpoint sent no usable access_token and expires_in: access_token is ${typeof accessToken === "string" && accessToken !== "" ? "present" : "missing"}, expires_in is ${JSON.stringify(expiresIn) ?? "missing"} (${quoted(text, contentType)})`,
         true,
       );
     }
@@ -84,6 +92,7 @@ export function createAccessTokenProvider(options: AccessTokenProviderOptions): 
       });
       const client = await credentials;
       if (client === undefined) return undefined;
+      redactor.protect(client.clientSecret);
       if (cached !== undefined && options.clock().getTime() < cached.refreshAt) return cached.value;
       return requestToken(client, signal);
     },

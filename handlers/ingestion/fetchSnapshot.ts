@@ -7,7 +7,7 @@
  */
 import pRetry, { AbortError } from "p-retry";
 import type { Logger } from "../shared/logger";
-import { isNamedError, namedError, type NamedError } from "../shared/namedError";
+import { describeError, isNamedError, namedError, type NamedError } from "../shared/namedError";
 import type { RawSnapshot } from "../shared/stateVector";
 import { type AccessTokenProvider, isTokenRequestError } from "./accessToken";
 import { type BackoffPolicy, computeBackoffMs } from "./backoff";
@@ -52,7 +52,8 @@ const isOpenSkyRequestError = (error: unknown): error is OpenSkyRequestError => 
 const isRateLimitedError = (error: unknown): error is RateLimitedError => isNamedError(error, "RateLimitedError");
 
 export type FetchOutcome =
-  | { kind: "snapshot"; snapshot: RawSnapshot; body: string; attempts: number; rateLimitRemaining?: number }
+  /** `body` is the answer's bytes exactly as they arrived. */
+  | { kind: "snapshot"; snapshot: RawSnapshot; body: Uint8Array; attempts: number; rateLimitRemaining?: number }
   | { kind: "rateLimited"; retryAfterSeconds?: number; attempts: number; rateLimitRemaining?: number };
 
 export interface FetchSnapshotOptions {
@@ -66,6 +67,9 @@ export interface FetchSnapshotOptions {
   sleep: (ms: number) => Promise<void>;
   logger: Logger;
   random?: () => number;
+  clock: () => Date;
+  /** Applied to any answer before it is quoted in an error or a log line. */
+  redact: (text: string) => string;
 }
 
 function parseRetryAfter(header: string | null): number | undefined {
@@ -84,8 +88,7 @@ function describeFetchFailure(error: unknown, timeoutMs: number): string {
     return `no complete answer within ${timeoutMs} ms`;
   }
   const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-  const detail = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
-  return `network error: ${detail}`;
+  return `network error: ${cause?.code ?? cause?.message ?? describeError(error)}`;
 }
 
 export async function fetchSnapshot(options: FetchSnapshotOptions): Promise<FetchOutcome> {
@@ -100,7 +103,7 @@ export async function fetchSnapshot(options: FetchSnapshotOptions): Promise<Fetc
     const signal = AbortSignal.timeout(Math.max(1, timeoutMs));
     let token: string | undefined;
     let response: Response;
-    let body: string;
+    let body: Uint8Array;
     // The token request and the states request share the attempt's timeout.
     let calling = "token endpoint";
     try {
@@ -109,7 +112,7 @@ export async function fetchSnapshot(options: FetchSnapshotOptions): Promise<Fetc
       if (token !== undefined) headers.authorization = `Bearer ${token}`;
       calling = options.url.pathname;
       response = await options.fetch(options.url, { headers, signal });
-      body = await response.text();
+      body = new Uint8Array(await response.arrayBuffer());
     } catch (error) {
       if (isTokenRequestError(error)) {
         throw error.retryable ? error : new AbortError(error);
@@ -120,10 +123,12 @@ export async function fetchSnapshot(options: FetchSnapshotOptions): Promise<Fetc
     rateLimitRemaining = parseRemaining(response.headers.get(RATE_LIMIT_REMAINING_HEADER)) ?? rateLimitRemaining;
     const contentType = response.headers.get("content-type") ?? undefined;
     const status = response.status;
+    // For reading only: what is stored is `body`, byte for byte.
+    const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8");
 
     if (status === 200) {
       try {
-        const snapshot = checkSnapshotBody(body, contentType);
+        const snapshot = checkSnapshotBody(text, contentType, options.clock(), options.redact);
         const outcome: FetchOutcome = { kind: "snapshot", snapshot, body, attempts };
         if (rateLimitRemaining !== undefined) outcome.rateLimitRemaining = rateLimitRemaining;
         return outcome;
@@ -134,7 +139,7 @@ export async function fetchSnapshot(options: FetchSnapshotOptions): Promise<Fetc
       }
     }
     if (status === 429) throw rateLimitedError(parseRetryAfter(response.headers.get(RETRY_AFTER_HEADER)));
-    const what = `OpenSky ${options.url.pathname} answered ${status} (${describeBody(body, contentType)})`;
+    const what = `OpenSky ${options.url.pathname} answered ${status} (${describeBody(text, contentType, options.redact)})`;
     if (status === 401 && token !== undefined) {
       options.tokens.invalidate();
       if (retriedWithNewToken) throw new AbortError(openSkyRequestError(`${what} even with a newly issued token`, false, status));

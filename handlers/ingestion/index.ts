@@ -1,25 +1,40 @@
 /**
- * The ingestion Lambda: fetch one OpenSky snapshot, check it, store it once in the raw bucket,
- * record the run in the tracking table and publish its metrics.
+ * The ingestion Lambda: fetch one OpenSky snapshot, check that it is a states answer, store its
+ * bytes once in the raw bucket, record the run in the tracking table and publish its metrics.
  *
  * `createIngestionHandler` takes its clients and settings, so tests, the local runner and Lambda
  * run the same code; `ingestionHandlerFromEnvironment` is the callbackFactory the component
  * serializes: it runs once per container, reading the settings and building the clients there.
+ *
+ * What each outcome leaves behind:
+ * - stored: the raw object (which starts processing), a "succeeded" item, the snapshot's metrics
+ *   once (IngestionSnapshotsStored, IngestionStatesIngested) however often the run is retried;
+ * - a duplicate fire (another run stored the snapshot): no write, the item's attempt count goes up,
+ *   IngestionDuplicateSnapshots;
+ * - rate-limited: a "rate_limited" item under the fire's time, IngestionRateLimited, no error;
+ * - an answer that cannot be a snapshot, or one with an impossible time: a SnapshotBodyError or
+ *   SnapshotTimeError, IngestionRejectedSnapshots, a "failed" item, and Lambda's retries then the DLQ;
+ * - any other failure: a "failed" item with the error's description, IngestionFailures, the error
+ *   rethrown. Metrics that cannot be published are logged as a side-service failure and change
+ *   nothing else.
  */
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import type { Context } from "aws-lambda";
-import { createLogger, type Logger } from "../shared/logger";
-import { createMetricsPublisher, type Metric } from "../shared/metrics";
+import { awsClientOptions, SDK_REQUEST_TIMEOUT_MS, withDeadline } from "../shared/invocationDeadline";
+import type { Logger } from "../shared/logger";
+import type { Metric } from "../shared/metrics";
+import { isNamedError } from "../shared/namedError";
 import { rawKeyForSnapshot, snapshotIdForTime } from "../shared/s3Keys";
 import { type IngestionSettings, readIngestionSettings } from "../shared/settings";
-import { createTrackingStore } from "../shared/tracking";
+import { createStageRuntime } from "../shared/stageRuntime";
+import { deadlineBoundHandler, failureRecorded, type InvocationContext, sideServiceFailed } from "../shared/trackedStage";
 import { createAccessTokenProvider } from "./accessToken";
 import { DEFAULT_RETRY_POLICY, fetchSnapshot, type RetryPolicy } from "./fetchSnapshot";
 import { countMetric, INGESTION_METRICS } from "./ingestionMetrics";
 import { anonymousAccess, credentialsFromSecretsManager } from "./openSkyCredentials";
+import { REFUSED_ANSWER_ERRORS } from "./snapshotBody";
 import { buildStatesUrl } from "./statesRequest";
 import { storeRawSnapshot } from "./storeRawSnapshot";
 
@@ -31,7 +46,6 @@ export interface IngestionEvent {
   time?: string;
 }
 
-export type InvocationContext = Pick<Context, "awsRequestId" | "getRemainingTimeInMillis">;
 
 export interface IngestionResult {
   snapshotId: string;
@@ -62,8 +76,9 @@ export interface IngestionDependencies {
   random?: () => number;
 }
 
-export type IngestionHandler = (event: IngestionEvent, context: InvocationContext) => Promise<IngestionResult>;
+export type IngestionHandler = (event: IngestionEvent, context?: InvocationContext) => Promise<IngestionResult>;
 
+/** What storing, tracking and publishing need after the fetch: the fetch may use the rest. */
 export const DEFAULT_RESERVE_MS = 5_000;
 
 const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -77,15 +92,19 @@ function fireTimeSnapshotId(event: IngestionEvent, now: Date): string {
 export function createIngestionHandler(deps: IngestionDependencies): IngestionHandler {
   const { settings } = deps;
   const clock = deps.clock ?? (() => new Date());
-  const baseLogger = deps.logger ?? createLogger({ level: settings.logLevel, fields: { stage: "ingestion" } });
   const fetchImpl = deps.fetch ?? fetch;
-  const reserveMs = deps.reserveMs ?? DEFAULT_RESERVE_MS;
-  const tracking = createTrackingStore({
+  const sleep = deps.sleep ?? sleepFor;
+  const runtime = createStageRuntime({
+    stage: "ingestion",
+    settings,
     dynamodb: deps.dynamodb,
-    tableName: settings.trackingTable,
-    ttlDays: settings.trackingTtlDays,
+    cloudwatch: deps.cloudwatch,
     clock,
+    reserveMs: deps.reserveMs ?? DEFAULT_RESERVE_MS,
+    ...(deps.logger ? { logger: deps.logger } : {}),
   });
+  const { tracking, redactor, deadline } = runtime;
+  const s3 = withDeadline(deps.s3, deadline);
 
   const secretArn = settings.openskyCredentialsSecretArn;
   if (secretArn !== undefined && deps.secretsManager === undefined) {
@@ -96,116 +115,137 @@ export function createIngestionHandler(deps: IngestionDependencies): IngestionHa
     tokenUrl: settings.openskyTokenUrl,
     credentials:
       secretArn !== undefined && deps.secretsManager !== undefined
-        ? credentialsFromSecretsManager(deps.secretsManager, secretArn)
+        ? credentialsFromSecretsManager(withDeadline(deps.secretsManager, deadline), secretArn)
         : anonymousAccess,
     fetch: fetchImpl,
     clock,
+    redactor,
   });
   const url = buildStatesUrl(settings.openskyApiUrl, { boundingBox: settings.boundingBox, extended: settings.extended });
 
-  return async (event, context) => {
+  return deadlineBoundHandler(runtime, async (event: IngestionEvent, context) => {
     const startedAt = clock();
-    const requestId = context.awsRequestId;
-    const metrics = createMetricsPublisher({ cloudwatch: deps.cloudwatch, environment: settings.environment, clock });
+    const requestId = context.awsRequestId ?? `unbound-${globalThis.crypto.randomUUID()}`;
     let snapshotId = fireTimeSnapshotId(event, startedAt);
-    let logger = baseLogger.child({ requestId, snapshotId });
+    let logger = runtime.logger.child({ requestId, snapshotId });
+    const runMetrics: Metric[] = [];
 
-    const publish = async (runMetrics: Metric[]): Promise<void> => {
-      runMetrics.push({ name: INGESTION_METRICS.duration, value: clock().getTime() - startedAt.getTime(), unit: "Milliseconds" });
+    /** Per-fire metrics go out every run; a failure to publish them is logged and changes nothing. */
+    const publish = async (metrics: Metric[]): Promise<void> => {
+      metrics.push({ name: INGESTION_METRICS.duration, value: clock().getTime() - startedAt.getTime(), unit: "Milliseconds" });
       try {
-        await metrics.publish(runMetrics);
+        await runtime.metrics.publish(metrics);
       } catch (error) {
-        // The snapshot is stored and tracked; failing now would only make Lambda fetch it again.
-        logger.error("could not publish ingestion metrics", { error });
+        sideServiceFailed(logger, "cloudwatch", "could not publish the ingestion metrics; the snapshot is kept and they are not retried", error);
       }
     };
 
-    try {
-      const outcome = await fetchSnapshot({
-        url,
-        requestTimeoutMs: settings.requestTimeoutMs,
-        tokens,
-        fetch: fetchImpl,
-        timeLeftMs: () => context.getRemainingTimeInMillis() - reserveMs,
-        policy: deps.retryPolicy ?? DEFAULT_RETRY_POLICY,
-        sleep: deps.sleep ?? sleepFor,
-        logger,
-        ...(deps.random ? { random: deps.random } : {}),
-      });
-      const runMetrics: Metric[] = [countMetric(INGESTION_METRICS.openSkyAttempts, outcome.attempts)];
-      if (outcome.rateLimitRemaining !== undefined) {
-        runMetrics.push(countMetric(INGESTION_METRICS.rateLimitRemaining, outcome.rateLimitRemaining));
-      }
+    const result = await failureRecorded(
+      runtime,
+      logger,
+      async (): Promise<IngestionResult> => {
+        const outcome = await fetchSnapshot({
+          url,
+          requestTimeoutMs: settings.requestTimeoutMs,
+          tokens,
+          fetch: fetchImpl,
+          timeLeftMs: deadline.workLeftMs,
+          policy: deps.retryPolicy ?? DEFAULT_RETRY_POLICY,
+          sleep,
+          logger,
+          clock,
+          redact: redactor.text,
+          ...(deps.random ? { random: deps.random } : {}),
+        });
+        runMetrics.push(countMetric(INGESTION_METRICS.openSkyAttempts, outcome.attempts));
+        if (outcome.rateLimitRemaining !== undefined) {
+          runMetrics.push(countMetric(INGESTION_METRICS.rateLimitRemaining, outcome.rateLimitRemaining));
+        }
 
-      if (outcome.kind === "rateLimited") {
-        logger.warn("OpenSky credits exhausted; ending this run as rate-limited", {
-          retryAfterSeconds: outcome.retryAfterSeconds,
+        if (outcome.kind === "rateLimited") {
+          logger.warn("OpenSky credits exhausted; ending this run as rate-limited", {
+            retryAfterSeconds: outcome.retryAfterSeconds,
+            attempts: outcome.attempts,
+          });
+          await tracking.record({
+            snapshotId,
+            stage: "ingestion",
+            status: "rate_limited",
+            startedAt,
+            requestId,
+            counts: { attempts: outcome.attempts },
+            details: outcome.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: outcome.retryAfterSeconds },
+          });
+          runMetrics.push(countMetric(INGESTION_METRICS.rateLimited, 1));
+          const rateLimited: IngestionResult = { snapshotId, states: 0, stored: false, duplicate: false, rateLimited: true };
+          if (outcome.retryAfterSeconds !== undefined) rateLimited.retryAfterSeconds = outcome.retryAfterSeconds;
+          return rateLimited;
+        }
+
+        const { snapshot } = outcome;
+        snapshotId = snapshotIdForTime(snapshot.time);
+        logger = runtime.logger.child({ requestId, snapshotId });
+        const states = snapshot.states?.length ?? 0;
+        const key = rawKeyForSnapshot(snapshot.time);
+        const { stored, refusals } = await storeRawSnapshot(
+          s3,
+          {
+            bucket: settings.rawBucket,
+            key,
+            body: outcome.body,
+            metadata: { "snapshot-time": String(snapshot.time), states: String(states) },
+            writerId: `${requestId}/${startedAt.getTime()}`,
+          },
+          sleep,
+        );
+        logger.info(stored ? "stored snapshot" : "snapshot already stored by another run; nothing written", {
+          key,
+          states,
+          bytes: outcome.body.byteLength,
           attempts: outcome.attempts,
+          rateLimitRemaining: outcome.rateLimitRemaining,
+          ...(refusals > 0 ? { conditionalWriteRefusals: refusals } : {}),
         });
-        await tracking.record({
-          snapshotId,
-          stage: "ingestion",
-          status: "rate_limited",
-          startedAt,
-          requestId,
-          counts: { attempts: outcome.attempts },
-          details: outcome.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: outcome.retryAfterSeconds },
-        });
-        runMetrics.push(countMetric(INGESTION_METRICS.rateLimited, 1));
-        await publish(runMetrics);
-        const result: IngestionResult = { snapshotId, states: 0, stored: false, duplicate: false, rateLimited: true };
-        if (outcome.retryAfterSeconds !== undefined) result.retryAfterSeconds = outcome.retryAfterSeconds;
-        return result;
-      }
-
-      const { snapshot } = outcome;
-      snapshotId = snapshotIdForTime(snapshot.time);
-      logger = baseLogger.child({ requestId, snapshotId });
-      const states = snapshot.states?.length ?? 0;
-      const key = rawKeyForSnapshot(snapshot.time);
-      const { stored } = await storeRawSnapshot(deps.s3, {
-        bucket: settings.rawBucket,
-        key,
-        body: outcome.body,
-        metadata: { "snapshot-time": String(snapshot.time), states: String(states) },
-      });
-      logger.info(stored ? "stored snapshot" : "snapshot already stored; nothing written", {
-        key,
-        states,
-        attempts: outcome.attempts,
-        rateLimitRemaining: outcome.rateLimitRemaining,
-      });
-      if (stored) {
+        if (!stored) {
+          await tracking.noteRepeat({ snapshotId, stage: "ingestion", startedAt, requestId, s3Keys: { raw: key } });
+          runMetrics.push(countMetric(INGESTION_METRICS.duplicateSnapshots, 1));
+          return { snapshotId, key, states, stored: false, duplicate: true, rateLimited: false };
+        }
         await tracking.record({
           snapshotId,
           stage: "ingestion",
           status: "succeeded",
           startedAt,
           requestId,
-          counts: { states, attempts: outcome.attempts, bytes: Buffer.byteLength(outcome.body) },
+          counts: { states, attempts: outcome.attempts, bytes: outcome.body.byteLength },
           s3Keys: { raw: key },
         });
-      } else {
-        await tracking.noteRepeat({ snapshotId, stage: "ingestion", startedAt, requestId, s3Keys: { raw: key } });
+        // The snapshot's own metrics once, even when a retried run stores the same snapshot again.
+        let claimed = false;
+        try {
+          claimed = await tracking.claimMetrics(snapshotId, "ingestion");
+        } catch (error) {
+          sideServiceFailed(logger, "dynamodb", "could not claim the snapshot's metrics; not publishing them", error);
+        }
+        if (claimed) {
+          runMetrics.push(countMetric(INGESTION_METRICS.statesIngested, states), countMetric(INGESTION_METRICS.snapshotsStored, 1));
+        }
+        return { snapshotId, key, states, stored: true, duplicate: false, rateLimited: false };
+      },
+      async (errorMessage) => {
+        await tracking.record({ snapshotId, stage: "ingestion", status: "failed", startedAt, requestId, errorMessage });
+      },
+    ).catch(async (error: unknown) => {
+      runMetrics.push(countMetric(INGESTION_METRICS.failures, 1));
+      if (REFUSED_ANSWER_ERRORS.some((name) => isNamedError(error, name))) {
+        runMetrics.push(countMetric(INGESTION_METRICS.rejectedSnapshots, 1));
       }
-      runMetrics.push(
-        countMetric(INGESTION_METRICS.statesIngested, stored ? states : 0),
-        countMetric(stored ? INGESTION_METRICS.snapshotsStored : INGESTION_METRICS.duplicateSnapshots, 1),
-      );
       await publish(runMetrics);
-      return { snapshotId, key, states, stored, duplicate: !stored, rateLimited: false };
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      logger.error("ingestion failed", { error });
-      try {
-        await tracking.record({ snapshotId, stage: "ingestion", status: "failed", startedAt, requestId, errorMessage: message });
-      } catch (trackingError) {
-        logger.error("could not record the failure in the tracking table", { error: trackingError });
-      }
-      await publish([countMetric(INGESTION_METRICS.failures, 1)]);
       throw error;
-    }
-  };
+    });
+    await publish(runMetrics);
+    return result;
+  });
 }
 
 /**
@@ -214,11 +254,12 @@ export function createIngestionHandler(deps: IngestionDependencies): IngestionHa
  */
 export function ingestionHandlerFromEnvironment(): IngestionHandler {
   const settings = readIngestionSettings(process.env);
+  const clientOptions = awsClientOptions(SDK_REQUEST_TIMEOUT_MS);
   return createIngestionHandler({
     settings,
-    s3: new S3Client({}),
-    dynamodb: new DynamoDBClient({}),
-    cloudwatch: new CloudWatchClient({}),
-    ...(settings.openskyCredentialsSecretArn !== undefined ? { secretsManager: new SecretsManagerClient({}) } : {}),
+    s3: new S3Client(clientOptions),
+    dynamodb: new DynamoDBClient(clientOptions),
+    cloudwatch: new CloudWatchClient(clientOptions),
+    ...(settings.openskyCredentialsSecretArn !== undefined ? { secretsManager: new SecretsManagerClient(clientOptions) } : {}),
   });
 }

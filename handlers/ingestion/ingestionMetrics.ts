@@ -13,6 +13,7 @@ export const INGESTION_METRICS = {
   rateLimitRemaining: METRIC.rateLimitRemaining,
   openSkyAttempts: METRIC.openSkyAttempts,
   failures: METRIC.ingestionFailures,
+  rejectedSnapshots: METRIC.rejectedSnapshots,
   duration: METRIC.ingestionDuration,
 } as const;
 

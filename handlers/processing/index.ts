@@ -5,9 +5,10 @@
  *
  * A raw object that cannot be read at all (not JSON, wrong shape, a key outside the layout) fails
  * its record before anything is written, with a message naming the key and the reason; after
- * Lambda's retries the event goes to the function's DLQ. The output's key and bytes depend only on
- * the raw object, so a repeated event finds the same Parquet already there and leaves it, firing no
- * second validation.
+ * Lambda's retries the event goes to the function's DLQ. Rows that cannot be typed (a wrong field
+ * count, a null row, a wrong type, bytes that are not UTF-8) are quarantined one by one with their
+ * text as received. A delivery of a snapshot already processed, or being processed, does nothing
+ * (the tracking ledger decides); an event with `"force": true` (a backfill) processes it again.
  *
  * `processingHandlerFromEnvironment` is the callbackFactory the component serializes: it runs once
  * per container, reading the settings and building the clients there.
@@ -16,13 +17,14 @@ import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { S3Event } from "aws-lambda";
-import { createLogger, type Logger } from "../shared/logger";
-import { createMetricsPublisher } from "../shared/metrics";
+import { awsClientOptions, SDK_REQUEST_TIMEOUT_MS, withDeadline } from "../shared/invocationDeadline";
+import type { Logger } from "../shared/logger";
 import { parquetCompression } from "../shared/parquetCodecs";
-import { runEachRecord, type S3InvocationContext } from "../shared/s3EventRecords";
+import { forcedReplay, invocationRequestId, runEachRecord } from "../shared/s3EventRecords";
 import { decodeS3EventKey } from "../shared/s3Keys";
 import { readProcessingSettings, type ProcessingSettings } from "../shared/settings";
-import { createTrackingStore } from "../shared/tracking";
+import { createStageRuntime } from "../shared/stageRuntime";
+import { deadlineBoundHandler, type InvocationContext } from "../shared/trackedStage";
 import { processRawObject, type ProcessedSnapshot, type ProcessingServices } from "./processRawObject";
 import { createParquetEncoder, createSnapshotTransformer } from "./transformSnapshot";
 
@@ -35,34 +37,47 @@ export interface ProcessingDependencies {
   cloudwatch: CloudWatchClient;
   clock?: () => Date;
   logger?: Logger;
+  /** Kept back at the end of each invocation to record a failure. */
+  reserveMs?: number;
 }
 
-export type ProcessingHandler = (event: S3Event, context?: S3InvocationContext) => Promise<ProcessedSnapshot[]>;
+export type ProcessingHandler = (event: S3Event, context?: InvocationContext) => Promise<ProcessedSnapshot[]>;
 
 export function createProcessingHandler(deps: ProcessingDependencies): ProcessingHandler {
   const { settings } = deps;
   const clock = deps.clock ?? (() => new Date());
   // Resolved now, so a runtime without zstd fails at init rather than on every event.
   const compression = parquetCompression(settings.parquetCodec, settings.parquetGzipLevel);
+  const runtime = createStageRuntime({
+    stage: "processing",
+    settings,
+    dynamodb: deps.dynamodb,
+    cloudwatch: deps.cloudwatch,
+    clock,
+    ...(deps.logger ? { logger: deps.logger } : {}),
+    ...(deps.reserveMs === undefined ? {} : { reserveMs: deps.reserveMs }),
+  });
   const services: ProcessingServices = {
+    runtime,
     settings,
     compression,
     transform: createSnapshotTransformer(createParquetEncoder({ ...compression, rowGroupSize: settings.parquetRowGroupSize })),
-    s3: deps.s3,
+    s3: withDeadline(deps.s3, runtime.deadline),
     clock,
-    logger: deps.logger ?? createLogger({ level: settings.logLevel, fields: { stage: "processing" } }),
-    tracking: createTrackingStore({
-      dynamodb: deps.dynamodb,
-      tableName: settings.trackingTable,
-      ttlDays: settings.trackingTtlDays,
-      clock,
-    }),
-    metrics: createMetricsPublisher({ cloudwatch: deps.cloudwatch, environment: settings.environment, clock }),
   };
-  return (event, context) =>
-    runEachRecord(event, (record) =>
-      processRawObject(services, record.s3.bucket.name, decodeS3EventKey(record.s3.object.key), context?.awsRequestId),
+  return deadlineBoundHandler(runtime, (event: S3Event, context) => {
+    const requestId = invocationRequestId(context);
+    const force = forcedReplay(event);
+    return runEachRecord(event, (record) =>
+      processRawObject(services, {
+        bucket: record.s3.bucket.name,
+        key: decodeS3EventKey(record.s3.object.key),
+        eTag: record.s3.object.eTag ?? "",
+        requestId,
+        ...(force ? { force } : {}),
+      }),
     );
+  });
 }
 
 /**
@@ -70,10 +85,12 @@ export function createProcessingHandler(deps: ProcessingDependencies): Processin
  * take region, credentials and any AWS_ENDPOINT_URL_<SERVICE> override from the environment.
  */
 export function processingHandlerFromEnvironment(): ProcessingHandler {
+  const settings = readProcessingSettings(process.env);
+  const clientOptions = awsClientOptions(SDK_REQUEST_TIMEOUT_MS);
   return createProcessingHandler({
-    settings: readProcessingSettings(process.env),
-    s3: new S3Client({}),
-    dynamodb: new DynamoDBClient({}),
-    cloudwatch: new CloudWatchClient({}),
+    settings,
+    s3: new S3Client(clientOptions),
+    dynamodb: new DynamoDBClient(clientOptions),
+    cloudwatch: new CloudWatchClient(clientOptions),
   });
 }

@@ -1,31 +1,44 @@
 /**
- * Processes one raw snapshot object: read → transform → write → count → track.
+ * Processes one raw snapshot object: claim → read → transform → write → metrics, in the tracked
+ * stage skeleton (handlers/shared/trackedStage.ts), so a duplicate delivery does nothing and a
+ * failure is recorded before it is rethrown.
  *
  * The quarantine object is written before the Parquet: the Parquet's arrival starts validation,
- * which reads the quarantine counts from it and may point readers at the quarantine object.
+ * which reads the quarantine counts from it and may point readers at the quarantine object. Both
+ * are written only when they differ from what is stored, so a retry fires no second validation.
+ * The metrics are published at most once per snapshot and never decide the outcome.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import { METRIC } from "../../contract/metricNames";
-import type { Logger } from "../shared/logger";
 import { metricTimestamp } from "../shared/metricTimestamp";
-import type { MetricsPublisher } from "../shared/metrics";
+import { describeError } from "../shared/namedError";
 import type { ParquetCompression } from "../shared/parquetCodecs";
-import { readObjectBytes, writeObject, writeObjectIfChanged } from "../shared/s3Objects";
-import { snapshotIdForTime, snapshotTimeFromKey } from "../shared/s3Keys";
+import { readObjectBytes, writeObjectIfChanged } from "../shared/s3Objects";
+import { processedKeyForRawKey, snapshotIdForTime, snapshotTimeFromKey } from "../shared/s3Keys";
 import type { ProcessingSettings } from "../shared/settings";
-import type { TrackingStore } from "../shared/tracking";
+import type { Claim, OutcomeInput } from "../shared/tracking";
+import { publishSnapshotMetrics, runClaimedStage, type StageRuntime } from "../shared/trackedStage";
 import { unreadableSnapshot, type SnapshotTransformer } from "./transformSnapshot";
 
 export interface ProcessingServices {
+  runtime: StageRuntime;
   settings: ProcessingSettings;
   compression: ParquetCompression;
   /** From createSnapshotTransformer, built once per container. */
   transform: SnapshotTransformer;
   s3: S3Client;
-  tracking: TrackingStore;
-  metrics: MetricsPublisher;
-  logger: Logger;
   clock: () => Date;
+}
+
+/** One raw object as the event names it. */
+export interface RawObjectRef {
+  bucket: string;
+  key: string;
+  /** The object's ETag from the event; "" when the event does not carry one. */
+  eTag: string;
+  requestId: string;
+  /** Process it again even if it was processed (a backfill after a fix). */
+  force?: boolean;
 }
 
 export interface ProcessedSnapshot {
@@ -38,67 +51,91 @@ export interface ProcessedSnapshot {
   quarantinedRows: number;
   /** False when the processed object already held these exact bytes. */
   wroteParquet: boolean;
+  /** Set when this delivery did nothing: the snapshot was processed, or is being processed by another invocation. */
+  duplicate?: "done" | "busy";
 }
 
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+function duplicateResult(rawKey: string, claim: Exclude<Claim, { kind: "acquired" }>): ProcessedSnapshot {
+  const counts = claim.kind === "done" ? claim.record.counts : {};
+  const quarantinedRows = (counts.quarantinedRowShape ?? 0) + (counts.quarantinedFieldType ?? 0);
+  const quarantineKey = claim.kind === "done" ? claim.record.s3Keys.quarantine : undefined;
+  return {
+    rawKey,
+    processedKey: processedKeyForRawKey(rawKey),
+    ...(quarantineKey === undefined ? {} : { quarantineKey }),
+    inputRows: counts.inputRows ?? 0,
+    writtenRows: counts.writtenRows ?? 0,
+    quarantinedRows,
+    wroteParquet: false,
+    duplicate: claim.kind,
+  };
+}
 
-export async function processRawObject(
-  services: ProcessingServices,
-  bucket: string,
-  rawKey: string,
-  requestId: string | undefined,
-): Promise<ProcessedSnapshot> {
-  const { settings, s3 } = services;
+export async function processRawObject(services: ProcessingServices, object: RawObjectRef): Promise<ProcessedSnapshot> {
+  const { settings, s3, runtime } = services;
+  const rawKey = object.key;
   let snapshotTime: number;
   try {
     snapshotTime = snapshotTimeFromKey(rawKey);
   } catch (error) {
-    throw unreadableSnapshot(rawKey, messageOf(error));
+    throw unreadableSnapshot(rawKey, describeError(error));
   }
-  const snapshotId = snapshotIdForTime(snapshotTime);
-  const logger = services.logger.child({ snapshotId, rawKey });
-  const run = await services.tracking.start({
-    snapshotId,
-    stage: "processing",
-    s3Keys: { raw: rawKey },
-    ...(requestId === undefined ? {} : { requestId }),
-  });
-  try {
-    const transformed = services.transform(rawKey, await readObjectBytes(s3, bucket, rawKey));
-    const { metadata, parquet, quarantine } = transformed;
-    const quarantinedRows = metadata.quarantinedRowShape + metadata.quarantinedFieldType;
-    if (quarantine !== undefined) await writeObject(s3, settings.processedBucket, quarantine);
-    const wroteParquet = await writeObjectIfChanged(s3, settings.processedBucket, parquet);
-    await services.metrics.publish([
-      { name: METRIC.quarantinedRows, value: quarantinedRows, unit: "Count", timestamp: metricTimestamp(snapshotTime, services.clock()) },
-    ]);
-    await run.finish({
-      status: "succeeded",
-      counts: {
-        inputRows: metadata.inputRows,
-        writtenRows: metadata.writtenRows,
-        quarantinedRowShape: metadata.quarantinedRowShape,
-        quarantinedFieldType: metadata.quarantinedFieldType,
-        parquetBytes: parquet.body.length,
+  return runClaimedStage(
+    runtime,
+    {
+      snapshotId: snapshotIdForTime(snapshotTime),
+      requestId: object.requestId,
+      input: object.eTag,
+      s3Keys: { raw: rawKey },
+      ...(object.force ? { force: true } : {}),
+    },
+    {
+      duplicate: (claim) => duplicateResult(rawKey, claim),
+      async run(run, stageLogger): Promise<{ result: ProcessedSnapshot; outcome: OutcomeInput }> {
+        const logger = stageLogger.child({ rawKey });
+        const transformed = services.transform(rawKey, await readObjectBytes(s3, object.bucket, rawKey));
+        const { metadata, parquet, quarantine } = transformed;
+        const quarantinedRows = metadata.quarantinedRowShape + metadata.quarantinedFieldType;
+        if (quarantine !== undefined) await writeObjectIfChanged(s3, settings.processedBucket, quarantine);
+        const wroteParquet = await writeObjectIfChanged(s3, settings.processedBucket, parquet);
+        const metrics = await publishSnapshotMetrics(runtime, logger, run.claimMetrics, [
+          {
+            name: METRIC.quarantinedRows,
+            value: quarantinedRows,
+            unit: "Count",
+            timestamp: metricTimestamp(snapshotTime, services.clock()),
+          },
+        ]);
+        logger[quarantinedRows > 0 ? "warn" : "info"]("processed snapshot", {
+          ...metadata,
+          processedKey: parquet.key,
+          wroteParquet,
+          metrics,
+        });
+        return {
+          result: {
+            rawKey,
+            processedKey: parquet.key,
+            ...(quarantine === undefined ? {} : { quarantineKey: quarantine.key }),
+            inputRows: metadata.inputRows,
+            writtenRows: metadata.writtenRows,
+            quarantinedRows,
+            wroteParquet,
+          },
+          outcome: {
+            status: "succeeded",
+            counts: {
+              inputRows: metadata.inputRows,
+              writtenRows: metadata.writtenRows,
+              quarantinedRowShape: metadata.quarantinedRowShape,
+              quarantinedFieldType: metadata.quarantinedFieldType,
+              parquetBytes: parquet.body.length,
+            },
+            s3Keys: quarantine === undefined ? { processed: parquet.key } : { processed: parquet.key, quarantine: quarantine.key },
+            details: { codec: services.compression.codec, wroteParquet, metrics },
+          },
+        };
       },
-      s3Keys: quarantine === undefined ? { processed: parquet.key } : { processed: parquet.key, quarantine: quarantine.key },
-      details: { codec: services.compression.codec, wroteParquet },
-    });
-    logger[quarantinedRows > 0 ? "warn" : "info"]("processed snapshot", { ...metadata, processedKey: parquet.key, wroteParquet });
-    return {
-      rawKey,
-      processedKey: parquet.key,
-      ...(quarantine === undefined ? {} : { quarantineKey: quarantine.key }),
-      inputRows: metadata.inputRows,
-      writtenRows: metadata.writtenRows,
-      quarantinedRows,
-      wroteParquet,
-    };
-  } catch (error) {
-    logger.error("processing failed", { error });
-    await run
-      .finish({ status: "failed", errorMessage: messageOf(error) })
-      .catch((trackingError: unknown) => logger.error("could not record the failure in the tracking table", { error: trackingError }));
-    throw error;
-  }
+    },
+  );
 }

@@ -258,14 +258,22 @@ export function rowTyper(capacity: number): RowTyper {
 
 /**
  * Types every row of a snapshot. A row that cannot be typed is quarantined with its reasons and
- * the rest carry on; `sensors` is not stored; a 17-field row has a null category.
+ * the rest carry on; `sensors` is not stored; a 17-field row has a null category. `unusable` names
+ * rows known to be bad before their values are looked at (bytes that are not UTF-8, whose parsed
+ * strings hold replacement characters instead of what was sent): they are quarantined as
+ * field-type with that reason.
  */
-export function typeSnapshot(raw: RawSnapshot): TypingResult {
+export function typeSnapshot(raw: RawSnapshot, unusable: ReadonlyMap<number, string> = new Map()): TypingResult {
   const rows: readonly unknown[] = raw.states ?? [];
   const typer = rowTyper(rows.length);
   const quarantined: QuarantinedRow[] = [];
   for (let rowIndex = 0; rowIndex < rows.length; rowIndex++) {
     const row = rows[rowIndex];
+    const unusableReason = unusable.get(rowIndex);
+    if (unusableReason !== undefined) {
+      quarantined.push({ rowIndex, reason: "field-type", details: [unusableReason], icao24: icao24Of(row), row });
+      continue;
+    }
     const shapeProblem = rowShapeProblem(row);
     if (shapeProblem !== undefined) {
       quarantined.push({ rowIndex, reason: "row-shape", details: [shapeProblem], icao24: icao24Of(row), row });

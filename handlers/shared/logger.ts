@@ -26,6 +26,8 @@ export interface LoggerOptions {
   /** Where a finished line goes; tests capture lines here. */
   write?: (line: string) => void;
   clock?: () => Date;
+  /** Applied to every finished line (see redaction.ts): what it removes never reaches the log. */
+  redact?: (line: string) => string;
 }
 
 function writeToStdout(line: string): void {
@@ -47,6 +49,7 @@ export function createLogger(options: LoggerOptions): Logger {
   const clock = options.clock ?? (() => new Date());
   const threshold = LOG_LEVELS.indexOf(options.level);
   const boundFields = options.fields ?? {};
+  const redact = options.redact ?? ((line: string) => line);
 
   const log = (level: LogLevel, message: string, fields: LogFields = {}): void => {
     if (LOG_LEVELS.indexOf(level) < threshold) return;
@@ -54,7 +57,7 @@ export function createLogger(options: LoggerOptions): Logger {
     for (const [name, value] of Object.entries({ ...boundFields, ...fields })) {
       line[name] = toLoggable(value);
     }
-    write(JSON.stringify(line));
+    write(redact(JSON.stringify(line)));
   };
 
   return {
@@ -63,6 +66,6 @@ export function createLogger(options: LoggerOptions): Logger {
     info: (message, fields) => log("INFO", message, fields),
     warn: (message, fields) => log("WARN", message, fields),
     error: (message, fields) => log("ERROR", message, fields),
-    child: (fields) => createLogger({ ...options, write, clock, fields: { ...boundFields, ...fields } }),
+    child: (fields) => createLogger({ ...options, write, clock, redact, fields: { ...boundFields, ...fields } }),
   };
 }

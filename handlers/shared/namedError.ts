@@ -21,3 +21,13 @@ export function namedError<Name extends string, Fields extends object>(
 export function isNamedError<Name extends string>(error: unknown, name: Name): error is NamedError<Name> {
   return error instanceof Error && error.name === name;
 }
+
+/**
+ * The one way an error is put into words for a message, a log field, a tracking item or a DLQ
+ * record: "Name: message", the name left out when it says nothing ("Error"). Anything thrown that
+ * is not an Error is shown as a string.
+ */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.name === "Error" || error.name === "" ? error.message : `${error.name}: ${error.message}`;
+}

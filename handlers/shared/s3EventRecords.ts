@@ -4,10 +4,25 @@
  * failed key. Lambda then retries the whole event; the records that succeeded are idempotent.
  * Records run one after another so a large snapshot has the function's memory to itself.
  */
-import type { Context, S3Event, S3EventRecord } from "aws-lambda";
+import type { S3Event, S3EventRecord } from "aws-lambda";
+import { describeError } from "./namedError";
+import type { InvocationContext } from "./trackedStage";
 
-/** What the S3-triggered handlers read of Lambda's context. */
-export type S3InvocationContext = Pick<Context, "awsRequestId">;
+/**
+ * The id the tracking ledger knows this invocation by: Lambda's request id, which its retries of
+ * the same event keep; a caller without a context (a test, a script) gets one of its own.
+ */
+export function invocationRequestId(context: InvocationContext): string {
+  return context.awsRequestId ?? `unbound-${globalThis.crypto.randomUUID()}`;
+}
+
+/**
+ * Whether the event asks to redo work already done: a backfill after a fix adds `"force": true`
+ * to the S3 event it sends. S3 itself never sets it.
+ */
+export function forcedReplay(event: S3Event): boolean {
+  return (event as S3Event & { force?: unknown }).force === true;
+}
 
 export async function runEachRecord<T>(event: S3Event, run: (record: S3EventRecord) => Promise<T>): Promise<T[]> {
   if (!Array.isArray(event?.Records)) {
@@ -24,7 +39,7 @@ export async function runEachRecord<T>(event: S3Event, run: (record: S3EventReco
   }
   if (failures.length === 1) throw failures[0];
   if (failures.length > 1) {
-    const messages = failures.map((error) => (error instanceof Error ? error.message : String(error)));
+    const messages = failures.map(describeError);
     throw new Error(`${failures.length} of ${event.Records.length} records failed: ${messages.join(" | ")}`);
   }
   return results;

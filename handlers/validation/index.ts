@@ -13,12 +13,13 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { SNSClient } from "@aws-sdk/client-sns";
 import type { S3Event } from "aws-lambda";
 import { createAlertPublisher, createLoggedAlertPublisher } from "../shared/alerts";
-import { createLogger, type Logger } from "../shared/logger";
-import { createMetricsPublisher } from "../shared/metrics";
-import { readValidationSettings, type ValidationSettings } from "../shared/settings";
-import { createTrackingStore } from "../shared/tracking";
-import { runEachRecord, type S3InvocationContext } from "../shared/s3EventRecords";
+import { awsClientOptions, SDK_REQUEST_TIMEOUT_MS, withDeadline } from "../shared/invocationDeadline";
+import type { Logger } from "../shared/logger";
+import { forcedReplay, invocationRequestId, runEachRecord } from "../shared/s3EventRecords";
 import { decodeS3EventKey } from "../shared/s3Keys";
+import { readValidationSettings, type ValidationSettings } from "../shared/settings";
+import { createStageRuntime } from "../shared/stageRuntime";
+import { deadlineBoundHandler, type InvocationContext } from "../shared/trackedStage";
 import { createCircuitBreaker } from "./circuitBreaker";
 import { createQualityChecks } from "./qualityChecks";
 import { validateSnapshot, type ValidatedSnapshot, type ValidationServices } from "./validateSnapshot";
@@ -34,46 +35,61 @@ export interface ValidationDependencies {
   sns?: SNSClient;
   clock?: () => Date;
   logger?: Logger;
+  /** Waits between alert attempts; tests shorten them. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Kept back at the end of each invocation to record a failure. */
+  reserveMs?: number;
 }
 
-export type ValidationHandler = (event: S3Event, context?: S3InvocationContext) => Promise<ValidatedSnapshot[]>;
+export type ValidationHandler = (event: S3Event, context?: InvocationContext) => Promise<ValidatedSnapshot[]>;
 
 export function createValidationHandler(deps: ValidationDependencies): ValidationHandler {
   const { settings } = deps;
   const clock = deps.clock ?? (() => new Date());
-  const logger = deps.logger ?? createLogger({ level: settings.logLevel, fields: { stage: "validation" } });
   const topicArn = settings.alertTopicArn;
   if (topicArn !== undefined && deps.sns === undefined) {
     throw new Error(`settings name the alert topic ${topicArn} but no SNS client was given`);
   }
+  const runtime = createStageRuntime({
+    stage: "validation",
+    settings,
+    dynamodb: deps.dynamodb,
+    cloudwatch: deps.cloudwatch,
+    clock,
+    ...(deps.logger ? { logger: deps.logger } : {}),
+    ...(deps.reserveMs === undefined ? {} : { reserveMs: deps.reserveMs }),
+  });
   const services: ValidationServices = {
+    runtime,
     checks: createQualityChecks(),
     settings,
-    s3: deps.s3,
+    s3: withDeadline(deps.s3, runtime.deadline),
     clock,
-    logger,
-    tracking: createTrackingStore({
-      dynamodb: deps.dynamodb,
-      tableName: settings.trackingTable,
-      ttlDays: settings.trackingTtlDays,
-      clock,
-    }),
-    metrics: createMetricsPublisher({ cloudwatch: deps.cloudwatch, environment: settings.environment, clock }),
+    sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     alerts:
       topicArn !== undefined && deps.sns !== undefined
-        ? createAlertPublisher({ sns: deps.sns, topicArn, environment: settings.environment })
-        : createLoggedAlertPublisher(logger),
+        ? createAlertPublisher({ sns: withDeadline(deps.sns, runtime.deadline), topicArn, environment: settings.environment })
+        : createLoggedAlertPublisher(runtime.logger),
     breaker: createCircuitBreaker({
-      dynamodb: deps.dynamodb,
+      dynamodb: withDeadline(deps.dynamodb, runtime.deadline),
       tableName: settings.trackingTable,
       threshold: settings.circuitBreakerThreshold,
       clock,
     }),
   };
-  return (event, context) =>
-    runEachRecord(event, (record) =>
-      validateSnapshot(services, record.s3.bucket.name, decodeS3EventKey(record.s3.object.key), context?.awsRequestId),
+  return deadlineBoundHandler(runtime, (event: S3Event, context) => {
+    const requestId = invocationRequestId(context);
+    const force = forcedReplay(event);
+    return runEachRecord(event, (record) =>
+      validateSnapshot(services, {
+        bucket: record.s3.bucket.name,
+        key: decodeS3EventKey(record.s3.object.key),
+        eTag: record.s3.object.eTag ?? "",
+        requestId,
+        ...(force ? { force } : {}),
+      }),
     );
+  });
 }
 
 /**
@@ -82,11 +98,12 @@ export function createValidationHandler(deps: ValidationDependencies): Validatio
  */
 export function validationHandlerFromEnvironment(): ValidationHandler {
   const settings = readValidationSettings(process.env);
+  const clientOptions = awsClientOptions(SDK_REQUEST_TIMEOUT_MS);
   return createValidationHandler({
     settings,
-    s3: new S3Client({}),
-    dynamodb: new DynamoDBClient({}),
-    cloudwatch: new CloudWatchClient({}),
-    ...(settings.alertTopicArn !== undefined ? { sns: new SNSClient({}) } : {}),
+    s3: new S3Client(clientOptions),
+    dynamodb: new DynamoDBClient(clientOptions),
+    cloudwatch: new CloudWatchClient(clientOptions),
+    ...(settings.alertTopicArn !== undefined ? { sns: new SNSClient(clientOptions) } : {}),
   });
 }

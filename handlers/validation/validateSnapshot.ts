@@ -1,21 +1,28 @@
 /**
- * Validates one processed snapshot: read → assess → report → metrics → alert → track.
+ * Validates one processed snapshot: claim → read → assess → report → alert → metrics, in the
+ * tracked stage skeleton (handlers/shared/trackedStage.ts), so a duplicate delivery does nothing.
  *
- * The alert comes after the circuit breaker has recorded the outcome, so concurrent invocations
- * cannot both alert; if the publish then fails, the breaker's step is undone and the invocation
- * fails, so Lambda's retry takes the step again and sends the alert then.
+ * The alert comes before the metrics: CloudWatch failing must not stop it. It comes after the
+ * circuit breaker has recorded the outcome, so concurrent invocations cannot both alert; a publish
+ * that fails is retried while the invocation has time, and if it still fails the breaker's step is
+ * undone and the invocation fails, so Lambda's retry (or a redrive from the DLQ) takes the step
+ * again and sends the alert then. The metrics are published at most once per snapshot, never again
+ * on those retries, and their failure changes nothing else.
+ *
+ * Under STRICT_MODE a snapshot that breaks the thresholds is recorded as "rejected" and fails the
+ * invocation; its retries find the verdict recorded and fail the same way without acting again.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { Alert, AlertPublisher } from "../shared/alerts";
+import type { TypedSnapshot } from "../shared/columns";
 import type { Logger } from "../shared/logger";
-import type { MetricsPublisher } from "../shared/metrics";
-import { isNamedError, namedError, type NamedError } from "../shared/namedError";
+import { describeError, namedError, type NamedError } from "../shared/namedError";
 import { readObjectBytes, writeObject } from "../shared/s3Objects";
 import { parseSnapshotKey, reportKeyForSnapshot, snapshotIdForTime } from "../shared/s3Keys";
 import type { ValidationSettings } from "../shared/settings";
 import { metadataFromKeyValues, type SnapshotFileMetadata } from "../shared/snapshotMetadata";
-import type { TrackingStore } from "../shared/tracking";
-import type { TypedSnapshot } from "../shared/columns";
+import type { Claim, OutcomeInput } from "../shared/tracking";
+import { publishSnapshotMetrics, runClaimedStage, type StageRuntime } from "../shared/trackedStage";
 import { circuitClosedAlert, circuitOpenAlert, qualityAlert } from "./alertMessages";
 import type { BreakerAction, BreakerTransition, CircuitBreaker } from "./circuitBreaker";
 import { readSnapshotParquet } from "./parquetReader";
@@ -25,16 +32,25 @@ import { qualityMetrics } from "./qualityMetrics";
 import { validationReport, type ValidationReport } from "./validationReport";
 
 export interface ValidationServices {
+  runtime: StageRuntime;
   settings: ValidationSettings;
   s3: S3Client;
-  tracking: TrackingStore;
-  metrics: MetricsPublisher;
   alerts: AlertPublisher;
   breaker: CircuitBreaker;
   /** From createQualityChecks, built once per container. */
   checks: readonly QualityCheck[];
-  logger: Logger;
   clock: () => Date;
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** One processed object as the event names it. */
+export interface ProcessedObjectRef {
+  bucket: string;
+  key: string;
+  /** The object's ETag from the event; "" when the event does not carry one. A new ETag is a new input. */
+  eTag: string;
+  requestId: string;
+  force?: boolean;
 }
 
 export interface ValidatedSnapshot {
@@ -49,11 +65,19 @@ export interface ValidatedSnapshot {
   breakerAction: BreakerAction;
   /** The kind of alert sent, if any. */
   alertSent?: string;
+  /** Set when this delivery did nothing: the snapshot was validated, or is being validated by another invocation. */
+  duplicate?: "done" | "busy";
+}
+
+/** A validation and, under STRICT_MODE, the reason it fails the invocation. */
+interface Verdict {
+  validated: ValidatedSnapshot;
+  gateFailure?: string;
 }
 
 /** A processed object that cannot be validated; retrying will not help, so it ends in the DLQ. */
 function unreadableParquet(key: string, error: unknown): NamedError<"UnreadableParquetError", { key: string }> {
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = typeof error === "string" ? error : describeError(error);
   return namedError("UnreadableParquetError", `processed snapshot ${key} cannot be validated: ${reason}`, { key });
 }
 
@@ -108,96 +132,146 @@ function alertFor(transition: BreakerTransition, report: ValidationReport, asses
   }
 }
 
-export async function validateSnapshot(
-  services: ValidationServices,
-  bucket: string,
-  processedKey: string,
-  requestId: string | undefined,
-): Promise<ValidatedSnapshot> {
-  const { settings } = services;
+/** Longest wait between two attempts to publish an alert. */
+const MAX_ALERT_WAIT_MS = 8_000;
+/** Attempts within one invocation (each is already up to three SDK attempts); Lambda's retries and the DLQ take it from there. */
+const MAX_ALERT_ATTEMPTS = 5;
+
+/**
+ * Publishes the alert, trying again with growing waits while the invocation has time for another
+ * attempt; throws the last error when it has not.
+ */
+async function publishAlertPersistently(services: ValidationServices, alert: Alert, logger: Logger): Promise<void> {
+  let waitMs = 1_000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await services.alerts.publish(alert);
+      return;
+    } catch (error) {
+      if (attempt === MAX_ALERT_ATTEMPTS || services.runtime.deadline.workLeftMs() < waitMs + 2_000) throw error;
+      logger.warn("could not publish the alert; trying again", { error, attempt, waitMs });
+      await services.sleep(waitMs);
+      waitMs = Math.min(waitMs * 2, MAX_ALERT_WAIT_MS);
+    }
+  }
+}
+
+function duplicateVerdict(processedKey: string, reportKey: string, claim: Exclude<Claim, { kind: "acquired" }>): Verdict {
+  const { details, status, errorMessage } = claim.record;
+  const numberOf = (name: string): number => (typeof details[name] === "number" ? (details[name] as number) : 0);
+  const validated: ValidatedSnapshot = {
+    processedKey,
+    reportKey,
+    passed: details.passed === true,
+    qualityScore: numberOf("qualityScore"),
+    completeness: numberOf("completeness"),
+    errorRate: numberOf("errorRate"),
+    breaches: [],
+    breakerAction: "repeat",
+    duplicate: claim.kind,
+  };
+  return claim.kind === "done" && status === "rejected"
+    ? { validated, gateFailure: errorMessage ?? `snapshot ${processedKey} was rejected by STRICT_MODE` }
+    : { validated };
+}
+
+export async function validateSnapshot(services: ValidationServices, object: ProcessedObjectRef): Promise<ValidatedSnapshot> {
+  const { settings, runtime } = services;
+  const processedKey = object.key;
   const snapshotTime = snapshotTimeOf(processedKey);
   const snapshotId = snapshotIdForTime(snapshotTime);
-  const logger = services.logger.child({ snapshotId, processedKey });
   const reportKey = reportKeyForSnapshot(snapshotTime);
-  const run = await services.tracking.start({
-    snapshotId,
-    stage: "validation",
-    s3Keys: { processed: processedKey },
-    ...(requestId === undefined ? {} : { requestId }),
-  });
-  try {
-    const { snapshot, metadata } = await readProcessed(await readObjectBytes(services.s3, bucket, processedKey), processedKey, snapshotTime);
-    const thresholds: QualityThresholds = {
-      qualityThreshold: settings.qualityThreshold,
-      minCompletenessScore: settings.minCompletenessScore,
-      maxErrorRate: settings.maxErrorRate,
-    };
-    const assessment = assessSnapshot({ snapshot, quarantine: quarantineSummary(metadata) }, thresholds, services.checks);
-    const report = validationReport({
-      bucket: settings.processedBucket,
-      processedKey,
-      metadata,
-      assessment,
-      thresholds,
-      environment: settings.environment,
-      validatedAt: services.clock(),
-    });
-    await writeObject(services.s3, settings.processedBucket, {
-      key: reportKey,
-      body: JSON.stringify(report, null, 2),
-      contentType: "application/json",
-    });
-    await services.metrics.publish(qualityMetrics(assessment, snapshotTime, services.clock()));
+  const verdict = await runClaimedStage<Verdict>(
+    runtime,
+    {
+      snapshotId,
+      requestId: object.requestId,
+      input: object.eTag,
+      s3Keys: { processed: processedKey },
+      ...(object.force ? { force: true } : {}),
+    },
+    {
+      duplicate: (claim) => duplicateVerdict(processedKey, reportKey, claim),
+      async run(run, stageLogger): Promise<{ result: Verdict; outcome: OutcomeInput }> {
+        const logger = stageLogger.child({ processedKey });
+        const { snapshot, metadata } = await readProcessed(
+          await readObjectBytes(services.s3, object.bucket, processedKey),
+          processedKey,
+          snapshotTime,
+        );
+        const thresholds: QualityThresholds = {
+          qualityThreshold: settings.qualityThreshold,
+          minCompletenessScore: settings.minCompletenessScore,
+          maxErrorRate: settings.maxErrorRate,
+        };
+        const assessment = assessSnapshot({ snapshot, quarantine: quarantineSummary(metadata) }, thresholds, services.checks);
+        const report = validationReport({
+          bucket: settings.processedBucket,
+          processedKey,
+          metadata,
+          assessment,
+          thresholds,
+          environment: settings.environment,
+          validatedAt: services.clock(),
+        });
+        await writeObject(services.s3, settings.processedBucket, {
+          key: reportKey,
+          body: JSON.stringify(report, null, 2),
+          contentType: "application/json",
+        });
 
-    const transition = await services.breaker.record(snapshotId, !assessment.passed);
-    const alert = alertFor(transition, report, assessment, reportKey);
-    if (alert !== undefined) {
-      try {
-        await services.alerts.publish(alert);
-      } catch (error) {
-        await services.breaker.undo(transition);
-        throw error;
-      }
-    }
+        const transition = await services.breaker.record(snapshotId, !assessment.passed);
+        const alert = alertFor(transition, report, assessment, reportKey);
+        if (alert !== undefined) {
+          try {
+            await publishAlertPersistently(services, alert, logger);
+          } catch (error) {
+            await services.breaker.undo(transition);
+            throw error;
+          }
+        }
 
-    const { scores } = assessment;
-    const strictFailure = settings.strictMode && !assessment.passed;
-    const failureMessage = `snapshot ${processedKey} breaks the data-quality thresholds (STRICT_MODE): ${assessment.breaches.join("; ")}`;
-    await run.finish({
-      status: strictFailure ? "failed" : "succeeded",
-      counts: { inputRows: scores.inputRows, errorRows: scores.errorRows, emergencySquawks: assessment.emergencies.length },
-      s3Keys: { report: reportKey },
-      details: {
-        passed: assessment.passed,
-        qualityScore: scores.qualityScore,
-        completeness: scores.completeness,
-        errorRate: scores.errorRate,
-        breakerAction: transition.action,
-        ...(alert === undefined ? {} : { alertSent: alert.kind }),
+        const metrics = await publishSnapshotMetrics(runtime, logger, run.claimMetrics, qualityMetrics(assessment, snapshotTime, services.clock()));
+        const { scores } = assessment;
+        const gateFailure =
+          settings.strictMode && !assessment.passed
+            ? `snapshot ${processedKey} breaks the data-quality thresholds (STRICT_MODE): ${assessment.breaches.join("; ")}`
+            : undefined;
+        const fields = { ...scores, breaches: assessment.breaches, breakerAction: transition.action, alertSent: alert?.kind, metrics };
+        if (assessment.passed) logger.info("snapshot passed validation", fields);
+        else logger.warn("snapshot breaks the data-quality thresholds", fields);
+        const validated: ValidatedSnapshot = {
+          processedKey,
+          reportKey,
+          passed: assessment.passed,
+          qualityScore: scores.qualityScore,
+          completeness: scores.completeness,
+          errorRate: scores.errorRate,
+          breaches: assessment.breaches,
+          breakerAction: transition.action,
+          ...(alert === undefined ? {} : { alertSent: alert.kind }),
+        };
+        return {
+          result: gateFailure === undefined ? { validated } : { validated, gateFailure },
+          outcome: {
+            status: gateFailure === undefined ? "succeeded" : "rejected",
+            counts: { inputRows: scores.inputRows, errorRows: scores.errorRows, emergencySquawks: assessment.emergencies.length },
+            s3Keys: { report: reportKey },
+            details: {
+              passed: assessment.passed,
+              qualityScore: scores.qualityScore,
+              completeness: scores.completeness,
+              errorRate: scores.errorRate,
+              breakerAction: transition.action,
+              metrics,
+              ...(alert === undefined ? {} : { alertSent: alert.kind }),
+            },
+            ...(gateFailure === undefined ? {} : { errorMessage: gateFailure }),
+          },
+        };
       },
-      ...(strictFailure ? { errorMessage: failureMessage } : {}),
-    });
-    const fields = { ...scores, breaches: assessment.breaches, breakerAction: transition.action, alertSent: alert?.kind };
-    if (assessment.passed) logger.info("snapshot passed validation", fields);
-    else logger.warn("snapshot breaks the data-quality thresholds", fields);
-    if (strictFailure) throw namedError(QUALITY_GATE_ERROR, failureMessage, {});
-    return {
-      processedKey,
-      reportKey,
-      passed: assessment.passed,
-      qualityScore: scores.qualityScore,
-      completeness: scores.completeness,
-      errorRate: scores.errorRate,
-      breaches: assessment.breaches,
-      breakerAction: transition.action,
-      ...(alert === undefined ? {} : { alertSent: alert.kind }),
-    };
-  } catch (error) {
-    if (isNamedError(error, QUALITY_GATE_ERROR)) throw error;
-    logger.error("validation failed", { error });
-    await run
-      .finish({ status: "failed", errorMessage: error instanceof Error ? error.message : String(error) })
-      .catch((trackingError: unknown) => logger.error("could not record the failure in the tracking table", { error: trackingError }));
-    throw error;
-  }
+    },
+  );
+  if (verdict.gateFailure !== undefined) throw namedError(QUALITY_GATE_ERROR, verdict.gateFailure, {});
+  return verdict.validated;
 }

@@ -297,7 +297,8 @@ describe("ingestion handler against the emulators", function () {
     ["an HTML error page", openSkyFailures.body("<html><body><h1>Maintenance</h1></body></html>", "text/html"), /HTML or XML, not JSON.* \(text\/html, 46 bytes, starting "<html><body><h1>Maintenance/],
     ["truncated JSON", openSkyFailures.body('{"time":1766888059,"states":[["a2d2c6","N281'), /truncated JSON .* \(application\/json, 44 bytes/],
     ["the wrong shape", openSkyFailures.body('{"error":"internal"}'), /"time" is missing; expected whole unix seconds \(application\/json, 20 bytes, starting "\{\\"error\\":\\"internal\\"\}"\)/],
-    ["a row of 5 fields", openSkyFailures.body('{"time":1766888059,"states":[["a2d2c6","N281MA  ","United States",1,2]]}'), /states\[0\] is an array of 5, expected an array of 17 or 18 fields/],
+    ["a time in milliseconds", openSkyFailures.body(`{"time":${Date.now()},"states":[]}`), /impossible time: "time" \d{13} is more than a day ahead .*milliseconds/],
+    ["a time of 1e13", openSkyFailures.body('{"time":10000000000000,"states":[]}'), /impossible time: "time" 10000000000000 is more than a day ahead/],
     ["an empty 200", openSkyFailures.body("", "application/json"), /the body is empty \(application\/json, 0 bytes/],
   ];
   for (const [what, scripted, message] of garbage) {
@@ -315,8 +316,10 @@ describe("ingestion handler against the emulators", function () {
       expect(emulators.s3.events.length).to.equal(eventsBefore);
       const record = await tracking().read(String(nextTime + 2), "ingestion");
       expect(record?.status).to.equal("failed");
-      expect(record?.errorMessage).to.equal(error?.message);
+      expect(record?.errorMessage).to.equal(`${error?.name}: ${error?.message}`);
+      expect(error?.name).to.be.oneOf(["SnapshotBodyError", "SnapshotTimeError"]);
       expect(emulators.cloudwatch.find(INGESTION_METRICS.failures)[0]?.value).to.equal(1);
+      expect(emulators.cloudwatch.find(INGESTION_METRICS.rejectedSnapshots)[0]?.value).to.equal(1);
     });
   }
 });

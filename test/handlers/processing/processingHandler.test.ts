@@ -117,13 +117,15 @@ describe("processing handler against the emulators", function () {
     const firstBytes = await readBytes(processedKeyForSnapshot(time));
     const writesBefore = createdEvents(emulators.s3, PROCESSED_BUCKET, processedKeyForSnapshot(time));
 
-    const [again] = await handler()(eventOf(record, record));
+    const metricsBefore = emulators.cloudwatch.find("QuarantinedRows").length;
+    const [again, third] = await handler()(eventOf(record, record));
 
-    expect(again?.wroteParquet).to.equal(false);
+    expect(again).to.deep.include({ duplicate: "done", wroteParquet: false, inputRows: 300, writtenRows: 300 });
+    expect(third?.duplicate).to.equal("done");
     expect(createdEvents(emulators.s3, PROCESSED_BUCKET, processedKeyForSnapshot(time))).to.equal(writesBefore);
     expect(Buffer.from(await readBytes(processedKeyForSnapshot(time))).equals(Buffer.from(firstBytes))).to.equal(true);
-    expect(await listKeys(emulators.clients.s3, PROCESSED_BUCKET, `processed/`)).to.include(processedKeyForSnapshot(time));
-    expect((await tracking().read(snapshotIdForTime(time), "processing"))?.attempt).to.equal(3);
+    expect(emulators.cloudwatch.find("QuarantinedRows").length, "no metric for a duplicate").to.equal(metricsBefore);
+    expect(await tracking().read(snapshotIdForTime(time), "processing")).to.deep.include({ status: "succeeded", attempt: 1, duplicates: 2 });
   });
 
   it("quarantines rows that cannot be typed, with reasons, and counts them", async () => {
@@ -157,7 +159,7 @@ describe("processing handler against the emulators", function () {
       ["a JSON array", () => "[]", /the body is an array of 0, not an object with "time" and "states"/],
       ["states that are not a list", (time) => JSON.stringify({ time, states: "none" }), /"states" is the string "none"; expected an array of state rows or null/],
       ["a time that is not the key's", (time) => JSON.stringify({ time: time + 1, states: [] }), /the body's "time" \d+ differs from the key's \d+/],
-      ["bytes that are not UTF-8", () => new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), /the object \(4 bytes\) is not UTF-8 text/],
+      ["bytes that are not UTF-8 where no row is", () => new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), /the body is not valid JSON/],
     ];
     for (const [what, body, reason] of unreadable) {
       it(`fails on ${what}, naming the key and the reason`, async () => {
@@ -175,7 +177,7 @@ describe("processing handler against the emulators", function () {
         expect(error.message).to.match(reason);
         expect(await listKeys(emulators.clients.s3, PROCESSED_BUCKET)).to.deep.equal(before);
         const tracked = await tracking().read(snapshotIdForTime(time), "processing");
-        expect(tracked).to.deep.include({ status: "failed", errorMessage: error.message });
+        expect(tracked).to.deep.include({ status: "failed", errorMessage: `UnreadableSnapshotError: ${error.message}` });
       });
     }
 

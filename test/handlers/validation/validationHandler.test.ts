@@ -68,6 +68,7 @@ describe("validation handler against the emulators", function () {
       cloudwatch: emulators.clients.cloudwatch,
       sns: emulators.clients.sns,
       logger: createLogger({ level: "ERROR", write: () => undefined }),
+      sleep: async () => undefined,
     });
 
   /** Processes a generated snapshot as the processing stage would and stores its Parquet, returning the event. */
@@ -175,7 +176,16 @@ describe("validation handler against the emulators", function () {
     expect((await readReport(time)).passed).to.equal(false);
     expect(await alerts()).to.have.length(1);
     const tracked = await createTrackingStore({ dynamodb: emulators.clients.dynamodb, tableName: table, ttlDays: 1 }).read(snapshotIdForTime(time), "validation");
-    expect(tracked).to.deep.include({ status: "failed", errorMessage: error.message });
+    expect(tracked).to.deep.include({ status: "rejected", errorMessage: error.message });
+
+    const retried: Error = await handler({ STRICT_MODE: "true" })(eventOf(record)).then(
+      () => expect.fail("the retry of a rejected snapshot passed"),
+      (thrown: Error) => thrown,
+    );
+    expect(retried, "Lambda's retry repeats the verdict").to.deep.include({ name: "QualityGateError", message: error.message });
+    expect(await alerts(), "and alerts no more").to.have.length(0);
+    expect(await createTrackingStore({ dynamodb: emulators.clients.dynamodb, tableName: table, ttlDays: 1 }).read(snapshotIdForTime(time), "validation"))
+      .to.deep.include({ status: "rejected", attempt: 1, duplicates: 1 });
 
     const passed = await passing();
     expect((await handler({ STRICT_MODE: "true" })(eventOf(passed.record)))[0]?.passed).to.equal(true);

@@ -1,0 +1,58 @@
+/**
+ * Builds a stage's StageRuntime once per container: the tracking ledger, the metrics publisher,
+ * the redactor every log line passes through, and the invocation deadline every AWS call carries.
+ */
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { StageName } from "../../contract/dataLayout";
+import { createInvocationDeadline, withDeadline } from "./invocationDeadline";
+import { createLogger, type Logger } from "./logger";
+import { createMetricsPublisher } from "./metrics";
+import { createRedactor } from "./redaction";
+import type { CommonSettings } from "./settings";
+import { createTrackingStore } from "./tracking";
+import type { StageRuntime } from "./trackedStage";
+
+export interface StageRuntimeOptions {
+  stage: StageName;
+  settings: CommonSettings;
+  dynamodb: DynamoDBClient;
+  cloudwatch: CloudWatchClient;
+  clock: () => Date;
+  /** Tests pass a logger that captures its lines; by default lines go to stdout, redacted. */
+  logger?: Logger;
+  /** Kept back at the end of each invocation to record a failure. */
+  reserveMs?: number;
+}
+
+/** Enough for a tracking write to get through its connection and one retry. */
+export const DEFAULT_RESERVE_MS = 5_000;
+
+export function createStageRuntime(options: StageRuntimeOptions): StageRuntime {
+  const { settings, clock } = options;
+  const redactor = createRedactor();
+  const deadline = createInvocationDeadline({ reserveMs: options.reserveMs ?? DEFAULT_RESERVE_MS });
+  return {
+    stage: options.stage,
+    redactor,
+    deadline,
+    logger:
+      options.logger ??
+      createLogger({
+        level: settings.logLevel,
+        fields: { stage: options.stage, environment: settings.environment },
+        redact: redactor.text,
+      }),
+    tracking: createTrackingStore({
+      dynamodb: withDeadline(options.dynamodb, deadline),
+      tableName: settings.trackingTable,
+      ttlDays: settings.trackingTtlDays,
+      clock,
+    }),
+    metrics: createMetricsPublisher({
+      cloudwatch: withDeadline(options.cloudwatch, deadline),
+      environment: settings.environment,
+      clock,
+    }),
+  };
+}
