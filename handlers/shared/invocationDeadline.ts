@@ -12,12 +12,13 @@ import { namedError, type NamedError } from "./namedError";
 
 export type DeadlineExceededError = NamedError<"DeadlineExceededError", { phase: "work" | "reserve" }>;
 
-export function deadlineExceeded(phase: "work" | "reserve", budgetMs: number): DeadlineExceededError {
+export function deadlineExceeded(phase: "work" | "reserve", budgetMs: number, waitingFor: readonly string[]): DeadlineExceededError {
   const what =
     phase === "work"
       ? `the invocation's work did not finish within its ${budgetMs} ms (the function's remaining time less what is kept to record a failure)`
       : `recording the outcome did not finish within the ${budgetMs} ms kept for it`;
-  return namedError("DeadlineExceededError", what, { phase });
+  const waiting = waitingFor.length === 0 ? "" : `; still waiting for an answer to ${[...new Set(waitingFor)].join(", ")}`;
+  return namedError("DeadlineExceededError", `${what}${waiting}`, { phase });
 }
 
 export interface InvocationDeadline {
@@ -33,6 +34,8 @@ export interface InvocationDeadline {
   enterReserve(): void;
   /** Whether the work phase is over. */
   expired(): boolean;
+  /** Registers a call under way, so the deadline's error can name what it was waiting for; returns its end. */
+  track(call: string): () => void;
   end(): void;
 }
 
@@ -51,13 +54,13 @@ export function createInvocationDeadline(options: DeadlineOptions): InvocationDe
   let endsAt = 0;
   let expiry: Promise<never> = new Promise<never>(() => undefined);
   let phaseExpired = false;
+  const inFlight: string[] = [];
 
   const phase = (name: "work" | "reserve", untilMs: number, budgetMs: number): void => {
     if (timer !== undefined) clearTimeout(timer);
     controller = new AbortController();
     const current = controller;
     phaseExpired = false;
-    const error = deadlineExceeded(name, budgetMs);
     let rejectExpiry: (error: Error) => void = () => undefined;
     expiry = new Promise<never>((_, reject) => {
       rejectExpiry = reject;
@@ -66,6 +69,7 @@ export function createInvocationDeadline(options: DeadlineOptions): InvocationDe
     expiry.catch(() => undefined);
     timer = setTimeout(() => {
       phaseExpired = true;
+      const error = deadlineExceeded(name, budgetMs, inFlight);
       current.abort(error);
       rejectExpiry(error);
     }, Math.max(0, untilMs - Date.now()));
@@ -88,6 +92,13 @@ export function createInvocationDeadline(options: DeadlineOptions): InvocationDe
       phase("reserve", endsAt, Math.round(Math.max(0, endsAt - now)));
     },
     expired: () => phaseExpired,
+    track(call) {
+      inFlight.push(call);
+      return () => {
+        const index = inFlight.indexOf(call);
+        if (index !== -1) inFlight.splice(index, 1);
+      };
+    },
     end() {
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
@@ -103,8 +114,9 @@ interface SendingClient {
 
 /**
  * The client, seen through an object whose every `send` carries the deadline's current signal (a
- * call that names its own abortSignal keeps it) and turns the abort into a DeadlineExceededError
- * that names the call. The client itself is not changed: tests share theirs between handlers.
+ * call that names its own abortSignal keeps it) and fails with the deadline's error, which names
+ * the calls still waiting, when the deadline cuts it short. The client itself is not changed:
+ * tests share theirs between handlers.
  */
 export function withDeadline<C extends SendingClient>(client: C, deadline: InvocationDeadline): C {
   const send = client.send.bind(client) as (command: unknown, options?: { abortSignal?: AbortSignal }) => Promise<unknown>;
@@ -112,16 +124,15 @@ export function withDeadline<C extends SendingClient>(client: C, deadline: Invoc
   (bound as unknown as { send: typeof send }).send = (command, options) => {
     const signal = deadline.signal();
     if (signal === undefined || options?.abortSignal !== undefined) return send(command, options);
-    return send(command, { ...options, abortSignal: signal }).catch((error: unknown) => {
-      const reason: unknown = signal.aborted ? signal.reason : undefined;
-      if (!(reason instanceof Error) || reason.name !== "DeadlineExceededError") throw error;
-      const call = ((command as object).constructor?.name ?? "an AWS call").replace(/Command$/, "");
-      const exceeded = namedError("DeadlineExceededError", `${reason.message}: ${call} was still waiting for an answer`, {
-        phase: (reason as DeadlineExceededError).phase,
-      });
-      exceeded.cause = error;
-      throw exceeded;
-    });
+    const done = deadline.track(((command as object).constructor?.name ?? "an AWS call").replace(/Command$/, ""));
+    return send(command, { ...options, abortSignal: signal })
+      .catch((error: unknown) => {
+        // The deadline's own error names every call it cut short, this one included.
+        const reason: unknown = signal.aborted ? signal.reason : undefined;
+        if (reason instanceof Error && reason.name === "DeadlineExceededError") throw reason;
+        throw error;
+      })
+      .finally(done);
   };
   return bound;
 }

@@ -44,6 +44,16 @@ export interface LocalPipelineOptions {
   routeS3Events?: boolean;
   /** Scaled-down wait before a retry (× the attempt number); Lambda waits minutes. */
   retryDelayMs?: number;
+  /**
+   * Puts the fault-injection proxy (emulators/faultProxy.ts) between the functions and the AWS
+   * stand-ins; `emulators.faults` then scripts outages, hangs and lost responses.
+   */
+  faultInjection?: boolean;
+  /**
+   * S3 delivers events at least once: each notification is delivered this many times, at the
+   * same moment, as separate asynchronous invocations. 1 by default.
+   */
+  s3EventDeliveries?: number;
   onLog?(functionName: string, line: string): void;
   onAttempt?(report: AttemptReport): void;
   onHarnessError?(error: Error): void;
@@ -93,6 +103,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const emulators = await startEmulators({
       services: options.openSky === "live" ? SERVICES.filter((service) => service !== "opensky") : SERVICES,
       opensky: { clients: openSkyClientsOf(topology) },
+      ...(options.faultInjection ? { faultInjection: true } : {}),
     });
     cleanups.push(() => emulators.stop());
     const provisioned = await provision(topology, {
@@ -149,7 +160,14 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       },
     });
     if (options.routeS3Events ?? true) {
-      cleanups.push(emulators.s3.onEvent((event) => routeS3Event(topology.notifications, event, (name, routed) => invoker.invoke(name, routed))));
+      const deliveries = options.s3EventDeliveries ?? 1;
+      cleanups.push(
+        emulators.s3.onEvent((event) =>
+          routeS3Event(topology.notifications, event, (name, routed) => {
+            for (let delivery = 0; delivery < deliveries; delivery++) invoker.invoke(name, routed);
+          }),
+        ),
+      );
     }
 
     let stopping: Promise<void> | undefined;
