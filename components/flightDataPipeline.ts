@@ -198,6 +198,11 @@ export class FlightDataPipeline extends pulumi.ComponentResource {
           processing: this.processing.function.functionName,
           validation: this.validation.function.functionName,
         },
+        logGroupNames: {
+          ingestion: this.ingestion.function.logGroupName,
+          processing: this.processing.function.logGroupName,
+          validation: this.validation.function.logGroupName,
+        },
         topicArn,
         qualityThreshold: c.dataQuality.qualityThreshold,
         staleFeedPeriods: c.staleFeedPeriods,

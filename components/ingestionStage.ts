@@ -6,7 +6,7 @@ import { awsContext } from "./awsContext";
 import { PipelineFunction } from "./pipelineFunction";
 import { queueBacklogAlarm } from "./queueBacklogAlarm";
 import { policyDocument, type PolicyStatement } from "./policyDocument";
-import { PUBLISH_PIPELINE_METRICS, recordExecutions, writeObjects } from "./stagePermissions";
+import { listPrefixes, PUBLISH_PIPELINE_METRICS, readObjects, recordExecutions, writeObjects } from "./stagePermissions";
 import type { StageFunctionArgs } from "./stageFunction";
 
 export interface OpenSkySettings {
@@ -52,9 +52,13 @@ export class IngestionStage extends pulumi.ComponentResource {
     const parent = { parent: this };
     const ctx = awsContext(this);
 
-    // The raw snapshot is written with If-None-Match, so storing it once needs no read access.
+    // The raw snapshot is written with If-None-Match; when S3 refuses the write, HeadObject tells
+    // this run's own write (its response lost) from another run's, and ListBucket makes a write
+    // still in flight answer 404 rather than 403.
     const statements: PolicyStatement[] = [
       writeObjects("StoreRawSnapshots", args.rawBucketArn, [RAW_PREFIX]),
+      readObjects("SeeWhoStoredRawSnapshots", args.rawBucketArn, RAW_PREFIX),
+      listPrefixes("TellMissingRawFromForbidden", args.rawBucketArn, [RAW_PREFIX]),
       recordExecutions(args.trackingTableArn),
       PUBLISH_PIPELINE_METRICS,
     ];

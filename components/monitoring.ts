@@ -1,13 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { ENVIRONMENT_DIMENSION, METRICS_NAMESPACE, type StageName } from "../contract/dataLayout";
-import { METRIC } from "../contract/metricNames";
+import { METRIC, SIDE_SERVICE_FAILURE_EVENT } from "../contract/metricNames";
 import { awsContext } from "./awsContext";
 
 export interface MonitoringArgs {
   /** The stack name: the Environment dimension the handlers put on every metric. */
   environment: string;
   functionNames: Record<StageName, pulumi.Input<string>>;
+  /** Where each function logs: side-service failures are counted from these. */
+  logGroupNames: Record<StageName, pulumi.Input<string>>;
   topicArn?: pulumi.Input<string>;
   /** Alarm when the quality score falls below this fraction. */
   qualityThreshold: number;
@@ -19,7 +21,8 @@ export interface MonitoringArgs {
 
 /**
  * What an operator looks at: a dashboard of the three functions and of the pipeline's own metrics,
- * and the business alarms (quality below the threshold; the feed gone stale).
+ * and the business alarms (quality below the threshold; the feed gone stale; a side service such as
+ * CloudWatch metrics failing while the data was kept).
  */
 export class Monitoring extends pulumi.ComponentResource {
   readonly dashboardName?: pulumi.Output<string>;
@@ -36,6 +39,26 @@ export class Monitoring extends pulumi.ComponentResource {
     const parent = { parent: this };
     const ctx = awsContext(this);
     const dimensions = { [ENVIRONMENT_DIMENSION]: args.environment };
+
+    // The handlers cannot count these themselves: the failing side service may be CloudWatch.
+    // Every handler log line carries the stack as `environment`, which becomes the dimension.
+    for (const [stage, logGroupName] of Object.entries(args.logGroupNames)) {
+      new aws.cloudwatch.LogMetricFilter(
+        `${name}-${stage}-side-service-failures`,
+        {
+          logGroupName,
+          pattern: `{ $.event = "${SIDE_SERVICE_FAILURE_EVENT}" }`,
+          metricTransformation: {
+            name: METRIC.sideServiceFailures,
+            namespace: METRICS_NAMESPACE,
+            value: "1",
+            unit: "Count",
+            dimensions: { [ENVIRONMENT_DIMENSION]: "$.environment" },
+          },
+        },
+        parent,
+      );
+    }
 
     if (args.createAlarms) {
       const actions = args.topicArn ? [args.topicArn] : [];
@@ -73,6 +96,26 @@ export class Monitoring extends pulumi.ComponentResource {
           threshold: 1,
           comparisonOperator: "LessThanThreshold",
           treatMissingData: "breaching",
+          alarmActions: actions,
+          okActions: actions,
+        },
+        parent,
+      );
+      new aws.cloudwatch.MetricAlarm(
+        `${name}-side-service-failures`,
+        {
+          name: `${name}-side-service-failures`,
+          alarmDescription:
+            "A side service failed while the data was kept: snapshot metrics could not be published (CloudWatch), so dashboards and quality alarms miss data points. The function logs name the snapshot.",
+          namespace: METRICS_NAMESPACE,
+          metricName: METRIC.sideServiceFailures,
+          dimensions,
+          statistic: "Sum",
+          period: 300,
+          evaluationPeriods: 1,
+          threshold: 0,
+          comparisonOperator: "GreaterThanThreshold",
+          treatMissingData: "notBreaching",
           alarmActions: actions,
           okActions: actions,
         },
@@ -153,6 +196,8 @@ function dashboardBody(region: string, environment: string, functions: Record<st
         [
           [METRIC.emergencySquawks, "emergency squawks"],
           [METRIC.quarantinedRows, "quarantined rows"],
+          [METRIC.rejectedSnapshots, "refused OpenSky answers"],
+          [METRIC.sideServiceFailures, "side-service failures"],
         ],
         "Sum",
       ),

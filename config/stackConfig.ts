@@ -374,6 +374,22 @@ function checkCrossKeyRules(config: StackConfig, r: ConfigReader): void {
       `must be later than dataLake.rawTransitionDays (${lake.rawTransitionDays}): S3 rejects an expiration before the transition`,
     );
   }
+  const existing = lake.existingBuckets;
+  if (existing !== undefined && existing.raw.name !== "" && existing.raw.name === existing.processed.name) {
+    r.fail(
+      "dataLake.existingBuckets.processed.name",
+      existing.processed.name,
+      "must differ from dataLake.existingBuckets.raw.name: S3 keeps one notification configuration per bucket, so with one bucket " +
+        "the raw snapshots' notification (processing) and the Parquet files' notification (validation) would replace each other",
+    );
+  }
+  if (existing !== undefined && existing.athenaResults.name !== "" && [existing.raw.name, existing.processed.name].includes(existing.athenaResults.name)) {
+    r.fail(
+      "dataLake.existingBuckets.athenaResults.name",
+      existing.athenaResults.name,
+      "must differ from dataLake.existingBuckets.raw.name and dataLake.existingBuckets.processed.name: the Athena results expire on their own schedule",
+    );
+  }
   if (config.errorNotificationEmail && !config.createErrorNotificationTopic) {
     r.fail("errorNotificationEmail", config.errorNotificationEmail, "needs createErrorNotificationTopic: true");
   }

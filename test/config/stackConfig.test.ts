@@ -84,6 +84,8 @@ describe("stack configuration", () => {
     ["raw data expiring before its transition", { dataLake: { rawTransitionDays: 60, rawExpirationDays: 45 } }, "dataLake.rawExpirationDays", /later than dataLake.rawTransitionDays \(60\)/],
     ["an infrequent-access transition S3 refuses", { dataLake: { rawTransitionDays: 10 } }, "dataLake.rawTransitionDays", /from 30 to 3650/],
     ["an existing bucket with the wrong ARN", { dataLake: { existingBuckets: { raw: { name: "my-raw", arn: "arn:aws:s3:::other" }, processed: { name: "my-processed" }, athenaResults: { name: "my-results" } } } }, "dataLake.existingBuckets.raw.arn", /arn:aws:s3:::my-raw/],
+    ["one bucket for raw and processed data", { dataLake: { existingBuckets: { raw: { name: "my-lake" }, processed: { name: "my-lake" }, athenaResults: { name: "my-results" } } } }, "dataLake.existingBuckets.processed.name", /must differ from dataLake.existingBuckets.raw.name: S3 keeps one notification configuration per bucket/],
+    ["Athena results in the processed bucket", { dataLake: { existingBuckets: { raw: { name: "my-raw" }, processed: { name: "my-lake" }, athenaResults: { name: "my-lake" } } } }, "dataLake.existingBuckets.athenaResults.name", /must differ from/],
     ["a VPC with no subnets", { vpcConfig: { subnetIds: [], securityGroupIds: ["sg-0123abcd"] } }, "vpcConfig.subnetIds", /at least one subnet/],
     ["a subnet id that is not one", { vpcConfig: { subnetIds: ["subnet-xyz"], securityGroupIds: ["sg-0123abcd"] } }, "vpcConfig.subnetIds[0]", /subnet id/],
     ["an alert email that is not one", { errorNotificationEmail: "ops" }, "errorNotificationEmail", /email address/],

@@ -5,7 +5,9 @@
 import { expect } from "chai";
 import { buildMockedProgram } from "../../harness/mockedProgram";
 import { ENV } from "../../contract/environment";
+import { createLogger } from "../../handlers/shared/logger";
 import { PARQUET_COLUMNS } from "../../handlers/shared/stateVector";
+import { sideServiceFailed } from "../../handlers/shared/trackedStage";
 import { actions, ProgramQueries, resources, statements } from "./programQueries";
 
 const STAGES = ["ingestion", "processing", "validation"];
@@ -181,6 +183,7 @@ describe("the program under mocks", function () {
       };
       const ingestion = grants("ingestion");
       expect(ingestion["s3:PutObject"]).to.deep.equal([`${raw}/raw/*`]);
+      expect(ingestion["s3:GetObject"], "to tell its own write from another run's after a 412").to.deep.equal([`${raw}/raw/*`]);
       expect(ingestion["dynamodb:PutItem"]).to.deep.equal([table]);
       expect(ingestion).to.not.have.property("sns:Publish");
       const processing = grants("processing");
@@ -266,6 +269,26 @@ describe("the program under mocks", function () {
         expect(charted).to.contain(metric);
       }
       expect(prod.one("aws:sns/topicSubscription:TopicSubscription").inputs).to.include({ protocol: "email", endpoint: "flight-data-alerts@example.com" });
+    });
+
+    it("counts side-service failures from every function's log lines, and alarms on them", () => {
+      const lines: Record<string, unknown>[] = [];
+      const logger = createLogger({ level: "INFO", fields: { stage: "processing", environment: "prod" }, write: (line) => lines.push(JSON.parse(line)) });
+      sideServiceFailed(logger, "cloudwatch", "could not publish", new Error("ServiceUnavailable"));
+      const filters = prod.ofType("aws:cloudwatch/logMetricFilter:LogMetricFilter");
+      expect(filters.map((filter) => filter.inputs.logGroupName).sort()).to.deep.equal(STAGES.map((stage) => `/aws/lambda/${prod.fn(stage).state.name}`).sort());
+      for (const filter of filters) {
+        // The filters use the one JSON pattern form `{ $.field = "value" }`: checked against the line the handlers write.
+        const match = /^\{ \$\.(\w+) = "([^"]+)" \}$/.exec(filter.inputs.pattern);
+        expect(match, filter.inputs.pattern).to.not.equal(null);
+        expect(lines[0]?.[match![1]!]).to.equal(match![2]);
+        expect(filter.inputs.metricTransformation).to.deep.include({ name: "SideServiceFailures", namespace: "FlightDataPipeline", value: "1" });
+        const dimensionField = /^\$\.(\w+)$/.exec(filter.inputs.metricTransformation.dimensions.Environment)![1]!;
+        expect(lines[0]?.[dimensionField], "the Environment dimension comes from the line").to.equal("prod");
+      }
+      const alarm = prod.one("aws:cloudwatch/metricAlarm:MetricAlarm", "side-service-failures").inputs;
+      expect(alarm).to.include({ namespace: "FlightDataPipeline", metricName: "SideServiceFailures", threshold: 0, comparisonOperator: "GreaterThanThreshold" });
+      expect(alarm.dimensions).to.deep.equal({ Environment: "prod" });
     });
 
     it("works without the alert topic: alarms with no actions, quality alerts logged only", async () => {
