@@ -112,7 +112,9 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 
-const RUNTIMES: readonly LambdaRuntime[] = ["nodejs22.x", "nodejs24.x"];
+/** The Node.js runtimes Lambda supports and the policy pack allows; nodejs22.x until its 2027 deprecation. */
+export const LAMBDA_RUNTIMES: readonly LambdaRuntime[] = ["nodejs24.x", "nodejs22.x"];
+export const DEFAULT_LAMBDA_RUNTIME: LambdaRuntime = "nodejs24.x";
 const ARCHITECTURES: readonly LambdaArchitecture[] = ["x86_64", "arm64"];
 const LOG_LEVELS: readonly LogLevel[] = ["DEBUG", "INFO", "WARN", "ERROR"];
 const CODECS: readonly ParquetCodec[] = ["snappy", "gzip", "zstd", "uncompressed"];
@@ -167,7 +169,7 @@ export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
 
   const config: StackConfig = {
     lambda,
-    lambdaRuntime: r.oneOf("lambdaRuntime", RUNTIMES, "nodejs22.x"),
+    lambdaRuntime: r.oneOf("lambdaRuntime", LAMBDA_RUNTIMES, DEFAULT_LAMBDA_RUNTIME),
     lambdaArchitecture: r.oneOf("lambdaArchitecture", ARCHITECTURES, "x86_64"),
     logLevel: r.oneOf("logLevel", LOG_LEVELS, "INFO"),
     logRetentionDays: r.integerAmong("logRetentionDays", 30, LOG_RETENTION_DAYS),

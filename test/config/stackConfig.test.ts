@@ -3,7 +3,16 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../../config/configReader";
-import { callsPerDay, creditsPerCall, FUNCTION_DEFAULTS, parseStackConfig, scheduleExpressionProblem } from "../../config/stackConfig";
+import {
+  callsPerDay,
+  creditsPerCall,
+  DEFAULT_LAMBDA_RUNTIME,
+  FUNCTION_DEFAULTS,
+  LAMBDA_RUNTIMES,
+  parseStackConfig,
+  scheduleExpressionProblem,
+} from "../../config/stackConfig";
+import { functionSupportedRuntime } from "../../policies/rules/lambdaFunctions";
 import { stackConfiguration } from "../../harness/mockedProgram";
 
 const PROJECT_DIR = path.resolve(__dirname, "../..");
@@ -31,7 +40,7 @@ describe("stack configuration", () => {
     expect(problems({})).to.have.length(1);
     const config = parseStackConfig({ ingestionScheduleExpression: "rate(15 minutes)" });
     expect(config.lambda).to.deep.equal(FUNCTION_DEFAULTS);
-    expect(config.lambdaRuntime).to.equal("nodejs22.x");
+    expect(config.lambdaRuntime).to.equal("nodejs24.x");
     expect(config.lambdaArchitecture).to.equal("x86_64");
     expect(config.logRetentionDays).to.equal(30);
     expect(parseStackConfig({ opensky: { clientId: "me" }, openskyClientSecret: "s" }).ingestionScheduleExpression).to.equal("rate(5 minutes)");
@@ -69,7 +78,7 @@ describe("stack configuration", () => {
     ["a schedule that is neither", { ingestionScheduleExpression: "every 5 minutes" }, "ingestionScheduleExpression", /must be rate/],
     ["a threshold above 1", { dataQualityConfig: { qualityThreshold: 80 } }, "dataQualityConfig.qualityThreshold", /80: must be a fraction from 0 to 1/],
     ["a negative error rate", { dataQualityConfig: { maxErrorRate: -0.1 } }, "dataQualityConfig.maxErrorRate", /fraction from 0 to 1/],
-    ["an unknown runtime", { lambdaRuntime: "nodejs20.x" }, "lambdaRuntime", /one of nodejs22.x, nodejs24.x/],
+    ["an unknown runtime", { lambdaRuntime: "nodejs20.x" }, "lambdaRuntime", /one of nodejs24.x, nodejs22.x/],
     ["an unknown architecture", { lambdaArchitecture: "arm" }, "lambdaArchitecture", /one of x86_64, arm64/],
     ["a DLQ retention over 14 days", { dlqRetentionSeconds: 1209601 }, "dlqRetentionSeconds", /from 60 to 1209600 seconds/],
     ["a misspelt key", { logRetentionDay: 7 }, "logRetentionDay", /not a setting of this project/],
@@ -115,6 +124,12 @@ describe("stack configuration", () => {
   it("never prints the OpenSky client secret", () => {
     const found = problems({ enableScheduledIngestion: false, openskyClientSecret: "s3cr3t-value", logRetentionDays: 8 });
     expect(found.join("\n")).to.not.contain("s3cr3t-value");
+  });
+
+  it("offers exactly the runtimes the policy pack allows, defaulting to the newest", () => {
+    const allowed = (functionSupportedRuntime.configSchema?.properties?.allowedRuntimes as { default: string[] }).default;
+    expect([...LAMBDA_RUNTIMES].sort()).to.deep.equal([...allowed].sort());
+    expect(DEFAULT_LAMBDA_RUNTIME).to.equal("nodejs24.x");
   });
 
   it("checks schedule expressions the way EventBridge does", () => {

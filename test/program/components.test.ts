@@ -129,7 +129,7 @@ describe("the program under mocks", function () {
       for (const stage of STAGES) {
         const fn = prod.fn(stage).inputs;
         expect([fn.memorySize, fn.timeout, fn.reservedConcurrentExecutions]).to.deep.equal(expected[stage]);
-        expect(fn.runtime).to.equal("nodejs22.x");
+        expect(fn.runtime).to.equal("nodejs24.x");
         expect(fn.tracingConfig).to.deep.equal({ mode: "Active" });
         expect(fn.handler).to.equal("__index.handler");
         expect(fn.publish).to.equal(true);
