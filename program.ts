@@ -4,7 +4,11 @@ import type { StageName } from "./contract/dataLayout";
 import { FlightDataPipeline } from "./components/flightDataPipeline";
 import type { StageHandler } from "./components/stageFunction";
 import { lambdaInsightsLayerArn } from "./components/lambdaInsights";
+import { accountConcurrencyPrerequisite } from "./config/accountConcurrency";
+import { awsProviderArgs } from "./config/awsProviderSettings";
+import { ConfigError } from "./config/configReader";
 import { loadStackConfig } from "./config/loadStackConfig";
+import { physicalNameCheck } from "./config/physicalNames";
 import { ingestionHandlerFromEnvironment } from "./handlers/ingestion";
 import { processingHandlerFromEnvironment } from "./handlers/processing";
 import { validationHandlerFromEnvironment } from "./handlers/validation";
@@ -25,20 +29,16 @@ export function createPipeline(handlers: Record<StageName, StageHandler> = PIPEL
   const { stack, config, openskyClientSecret } = loadStackConfig();
   const project = pulumi.getProject();
   const name = `${project}-${stack}`;
-  // One provider for the whole pipeline so that every taggable resource carries the tags; it
-  // takes the stack's region, profile and allowed accounts as the default provider would.
-  const awsConfig = new pulumi.Config("aws");
-  const region = awsConfig.require("region");
+  // One provider for the whole pipeline so that every taggable resource carries the tags. An
+  // explicit provider reads none of the stack's aws:* settings by itself: all of them are passed on.
+  const providerArgs = awsProviderArgs(pulumi.runtime.allConfig(), { project, environment: stack, "managed-by": "pulumi", ...config.tags });
+  const region = providerArgs.region as string;
   // Resolved here, where the region is known before anything runs, so that a region without a
   // known layer fails the preview at once with the key to set.
   const insightsLayerArn =
     config.enableLambdaInsights ? (config.lambdaInsightsLayerArn ?? lambdaInsightsLayerArn(region, config.lambdaArchitecture)) : undefined;
-  const provider = new aws.Provider(`${name}-aws`, {
-    region: region as aws.Region,
-    profile: awsConfig.get("profile"),
-    allowedAccountIds: awsConfig.getObject<string[]>("allowedAccountIds"),
-    defaultTags: { tags: { project, environment: stack, "managed-by": "pulumi", ...config.tags } },
-  });
+  const provider = new aws.Provider(`${name}-aws`, providerArgs);
+  const nameProblems: string[] = [];
   const pipeline = new FlightDataPipeline(
     name,
     {
@@ -48,8 +48,10 @@ export function createPipeline(handlers: Record<StageName, StageHandler> = PIPEL
       catalogColumns: PARQUET_COLUMNS.map(({ name: column, type }) => ({ name: column, type })),
       openskyClientSecret,
     },
-    { providers: { aws: provider } },
+    { providers: { aws: provider }, transformations: [physicalNameCheck(name, nameProblems)] },
   );
+  if (nameProblems.length > 0) throw new ConfigError(nameProblems);
+  pulumi.log.warn(accountConcurrencyPrerequisite(config, region).message);
   const fn = pipeline.functions;
   return {
     rawBucket: pipeline.lake.raw.name,

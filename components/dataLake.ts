@@ -93,7 +93,7 @@ export class DataLake extends pulumi.ComponentResource {
           {
             id: "processed-to-infrequent-access",
             status: "Enabled",
-            filter: {},
+            filter: WHOLE_BUCKET,
             transitions: [{ days: args.processedTransitionDays, storageClass: "STANDARD_IA" }],
             noncurrentVersionExpiration: noncurrent,
             abortIncompleteMultipartUpload: abortUploads,
@@ -105,7 +105,7 @@ export class DataLake extends pulumi.ComponentResource {
           {
             id: "query-results-expire",
             status: "Enabled",
-            filter: {},
+            filter: WHOLE_BUCKET,
             expiration: { days: args.athenaResultsExpirationDays },
             noncurrentVersionExpiration: { noncurrentDays: 1 },
             abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
@@ -133,6 +133,12 @@ export class DataLake extends pulumi.ComponentResource {
     return { name: bucket.name, arn: bucket.arn };
   }
 }
+
+/**
+ * A lifecycle filter for every object: an empty prefix. An empty filter ({}) means the same to S3,
+ * but the provider warns that it will become an error.
+ */
+const WHOLE_BUCKET = { prefix: "" };
 
 function given(ref: BucketRef): LakeBucket {
   return { name: pulumi.output(ref.name), arn: pulumi.output(ref.arn) };

@@ -47,13 +47,16 @@ export function pipelineKeyPolicy(ctx: AwsContext): PolicyStatement[] {
       Resource: "*",
       Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
     },
+    // The form EventBridge documents for an encrypted SQS target, without a condition: EventBridge
+    // does not supply aws:SourceAccount for encrypted SNS targets and documents nothing for SQS, and
+    // a condition it does not meet would drop every undelivered event silently. The queue's policy
+    // already admits only the schedule rule (aws:SourceArn), and the key alone grants no access.
     {
       Sid: "EventBridgeSendsToEncryptedDeadLetterQueue",
       Effect: "Allow",
       Principal: { Service: servicePrincipal("events") },
       Action: ["kms:Decrypt", "kms:GenerateDataKey"],
       Resource: "*",
-      Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
     },
   ];
 }

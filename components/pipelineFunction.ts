@@ -254,6 +254,9 @@ export class PipelineFunction extends pulumi.ComponentResource {
 
     if (args.alarms) {
       this.createAlarms(name, args, deadLetterQueue.name, args.alarms.topicArn);
+      if (this.alias && args.versioning?.gradualDeploymentWeight !== undefined) {
+        this.createCanaryAlarms(name, args, this.alias, args.alarms.topicArn);
+      }
     }
 
     this.functionName = this.function.name;
@@ -330,6 +333,49 @@ export class PipelineFunction extends pulumi.ComponentResource {
         topicArn,
       },
       this,
+    );
+  }
+
+  /**
+   * Alarms on the version this deployment published, as the live alias runs it: Lambda reports an
+   * alias's invocations per executed version (dimensions FunctionName, Resource "<function>:<alias>"
+   * and ExecutedVersion), so the canary's errors are not diluted by the stable version's traffic.
+   * Watch these before promoting.
+   */
+  private createCanaryAlarms(name: string, args: PipelineFunctionArgs, alias: aws.lambda.Alias, topicArn: pulumi.Input<string> | undefined): void {
+    const actions = topicArn ? [topicArn] : [];
+    const dimensions = {
+      FunctionName: this.function.name,
+      Resource: pulumi.interpolate`${this.function.name}:${alias.name}`,
+      ExecutedVersion: this.function.version,
+    };
+    const canary = (suffix: string, description: pulumi.Input<string>, props: Partial<aws.cloudwatch.MetricAlarmArgs>) =>
+      new aws.cloudwatch.MetricAlarm(
+        `${name}-${suffix}`,
+        {
+          name: `${args.functionName}-${suffix}`,
+          alarmDescription: description,
+          namespace: "AWS/Lambda",
+          dimensions,
+          comparisonOperator: "GreaterThanThreshold",
+          evaluationPeriods: 1,
+          period: 300,
+          treatMissingData: "notBreaching",
+          alarmActions: actions,
+          okActions: actions,
+          ...props,
+        } as aws.cloudwatch.MetricAlarmArgs,
+        { parent: this },
+      );
+    canary("canary-errors", pulumi.interpolate`Version ${this.function.version} of ${args.functionName} failed through the live alias: do not promote it`, {
+      metricName: "Errors",
+      statistic: "Sum",
+      threshold: 0,
+    });
+    canary(
+      "canary-duration",
+      pulumi.interpolate`Version ${this.function.version} of ${args.functionName} ran longer than 80% of its ${args.timeout} s timeout through the live alias`,
+      { metricName: "Duration", statistic: "Maximum", threshold: Math.round(args.timeout * 1000 * 0.8) },
     );
   }
 }

@@ -20,7 +20,7 @@ export function loadStackConfig(): LoadedStackConfig {
   for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
     if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = value;
   }
-  const config = parseStackConfig(raw);
+  const config = parseStackConfig(raw, { stack });
   const secret = new pulumi.Config(CONFIG_NAMESPACE).getSecret("openskyClientSecret");
   return { stack, config, openskyClientSecret: secret };
 }

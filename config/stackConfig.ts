@@ -6,6 +6,7 @@
 import { STAGES, type StageName } from "../contract/dataLayout";
 import { ENV } from "../contract/environment";
 import { ConfigReader } from "./configReader";
+import { alertEmailProblem, openskyClientIdProblem, REQUIRED_SETTING_COMMANDS } from "./placeholderValues";
 
 export const CONFIG_NAMESPACE = "flight-data-pipeline";
 
@@ -112,7 +113,9 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 
-const RUNTIMES: readonly LambdaRuntime[] = ["nodejs22.x", "nodejs24.x"];
+/** The Node.js runtimes Lambda supports and the policy pack allows; nodejs22.x until its 2027 deprecation. */
+export const LAMBDA_RUNTIMES: readonly LambdaRuntime[] = ["nodejs24.x", "nodejs22.x"];
+export const DEFAULT_LAMBDA_RUNTIME: LambdaRuntime = "nodejs24.x";
 const ARCHITECTURES: readonly LambdaArchitecture[] = ["x86_64", "arm64"];
 const LOG_LEVELS: readonly LogLevel[] = ["DEBUG", "INFO", "WARN", "ERROR"];
 const CODECS: readonly ParquetCodec[] = ["snappy", "gzip", "zstd", "uncompressed"];
@@ -140,13 +143,20 @@ export function scheduleExpressionProblem(expression: string): string | undefine
   return "must be rate(<n> <minute(s)|hour(s)|day(s)>) or cron(<6 fields>)";
 }
 
+/** The stack the configuration belongs to: named in the `pulumi config set` commands problems suggest. */
+export interface StackContext {
+  stack?: string;
+}
+
 /**
  * Builds the typed configuration from raw values keyed by top-level config key (strings the way
  * the CLI stores them, JSON text for objects, or already-parsed values). Every problem is
  * collected and thrown together as a ConfigError naming each key, its value and what is allowed.
  */
-export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
+export function parseStackConfig(raw: Record<string, unknown>, context: StackContext = {}): StackConfig {
   const r = new ConfigReader(CONFIG_NAMESPACE, raw);
+  const stackFlag = context.stack === undefined ? "" : ` --stack ${context.stack}`;
+  const withCommand = (setting: string, problem: string | undefined) => problem && `${problem}; set it with: ${REQUIRED_SETTING_COMMANDS[setting](stackFlag)}`;
 
   const lambda = {} as Record<StageName, FunctionSettings>;
   for (const stage of STAGES) {
@@ -167,7 +177,7 @@ export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
 
   const config: StackConfig = {
     lambda,
-    lambdaRuntime: r.oneOf("lambdaRuntime", RUNTIMES, "nodejs22.x"),
+    lambdaRuntime: r.oneOf("lambdaRuntime", LAMBDA_RUNTIMES, DEFAULT_LAMBDA_RUNTIME),
     lambdaArchitecture: r.oneOf("lambdaArchitecture", ARCHITECTURES, "x86_64"),
     logLevel: r.oneOf("logLevel", LOG_LEVELS, "INFO"),
     logRetentionDays: r.integerAmong("logRetentionDays", 30, LOG_RETENTION_DAYS),
@@ -184,9 +194,7 @@ export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
     maximumRetryAttempts: r.integer("maximumRetryAttempts", 2, 0, 2),
     maximumEventAgeSeconds: r.integer("maximumEventAgeSeconds", 21600, 60, 21600, "seconds"),
     createErrorNotificationTopic: r.boolean("createErrorNotificationTopic", true),
-    errorNotificationEmail: r.optionalString("errorNotificationEmail", (v) =>
-      /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v) ? undefined : "must be an email address",
-    ),
+    errorNotificationEmail: r.optionalString("errorNotificationEmail", (v) => withCommand("errorNotificationEmail", alertEmailProblem(v))),
     dataQuality: {
       qualityThreshold: r.fraction("dataQualityConfig.qualityThreshold", DATA_QUALITY_DEFAULTS.qualityThreshold),
       minCompletenessScore: r.fraction("dataQualityConfig.minCompletenessScore", DATA_QUALITY_DEFAULTS.minCompletenessScore),
@@ -207,7 +215,9 @@ export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
         "https://auth.opensky-network.org/auth/realms/opensky-network/protocol/openid-connect/token",
         httpsUrlProblem,
       ),
-      clientId: r.optionalString("opensky.clientId"),
+      clientId: r.optionalString("opensky.clientId", (v) =>
+        withCommand("opensky.clientId", openskyClientIdProblem(v, CONFIG_NAMESPACE, context.stack)),
+      ),
       boundingBox: readBoundingBox(r),
       extended: r.boolean("opensky.extended", false),
       requestTimeoutMs: r.integer("opensky.requestTimeoutMs", 10000, 100, 60000, "ms"),
@@ -230,9 +240,20 @@ export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
     tags: r.stringMap("tags"),
   };
 
-  checkCrossKeyRules(config, r);
+  const required = r.stringList(
+    "requiredSettings",
+    new RegExp(`^(${Object.keys(REQUIRED_SETTING_COMMANDS).join("|").replace(/\./g, "\\.")})$`),
+    `must be one of ${Object.keys(REQUIRED_SETTING_COMMANDS).join(", ")}`,
+  );
+  for (const setting of required) {
+    if (!r.has(setting)) {
+      r.fail(setting, undefined, `is required on this stack (requiredSettings) and not set; set it with: ${REQUIRED_SETTING_COMMANDS[setting](stackFlag)}`);
+    }
+  }
+  // A client id that was given (even one refused above) means the stack meant to use credentials.
+  checkCrossKeyRules(config, r, { credentialsIntended: r.has("opensky.clientId") || required.includes("opensky.clientId") });
   if (config.opensky.clientId !== undefined && !r.has("openskyClientSecret")) {
-    r.fail("openskyClientSecret", undefined, "is required with opensky.clientId: pulumi config set --secret openskyClientSecret <secret>");
+    r.fail("openskyClientSecret", undefined, `is required with opensky.clientId: pulumi config set --secret openskyClientSecret${stackFlag} (prompts for it)`);
   }
   r.get("openskyClientSecret");
   r.finish();
@@ -335,10 +356,23 @@ function readVpc(r: ConfigReader): VpcSettings | undefined {
   return { kind: "existing", subnetIds, securityGroupIds };
 }
 
+/**
+ * Why provisioned concurrency and gradual deployment exclude each other: AWS refuses to change
+ * provisioned concurrency on an alias that carries a routing weight, and the alias carries one
+ * for the whole of a release.
+ */
+const PROVISIONED_WITH_ROUTING =
+  "cannot be combined with enableGradualDeployment: true. A release is promoted in two steps (pulumi up publishes the " +
+  "new version at gradualDeploymentWeight; after watching its canary alarms, gradualDeploymentWeight: 1 and pulumi up " +
+  "promote it), and between them the live alias carries a routing weight, on which AWS refuses every change to " +
+  'provisioned concurrency ("Alias with weights can not be used with Provisioned Concurrency"): a pulumi up that ' +
+  "changes code and provisioned concurrency together, or a pulumi destroy during a release, fails half-way. Set it to 0 " +
+  "(or enableProvisionedConcurrency: false) to keep gradual deployment, or set enableGradualDeployment: false";
+
 /** Names the program sets itself, and the prefix Lambda reserves. */
 const RESERVED_ENVIRONMENT = new Set<string>(Object.values(ENV));
 
-function checkCrossKeyRules(config: StackConfig, r: ConfigReader): void {
+function checkCrossKeyRules(config: StackConfig, r: ConfigReader, intent: { credentialsIntended: boolean }): void {
   for (const stage of STAGES) {
     const f = config.lambda[stage];
     for (const variable of Object.keys(f.environmentVariables)) {
@@ -358,13 +392,19 @@ function checkCrossKeyRules(config: StackConfig, r: ConfigReader): void {
       r.fail(key, f.provisionedConcurrency, "needs enableProvisionedConcurrency: true");
     }
   }
+  if (config.enableGradualDeployment && config.enableProvisionedConcurrency) {
+    for (const stage of STAGES) {
+      const provisioned = config.lambda[stage].provisionedConcurrency;
+      if (provisioned > 0) r.fail(`lambdaConfig.${stage}.provisionedConcurrency`, provisioned, PROVISIONED_WITH_ROUTING);
+    }
+  }
   if (config.enableProvisionedConcurrency && !config.enableLambdaVersioning) {
     r.fail("enableProvisionedConcurrency", true, "needs enableLambdaVersioning: true (provisioned concurrency targets the live alias, never $LATEST)");
   }
   if (config.enableGradualDeployment && !config.enableLambdaVersioning) {
     r.fail("enableGradualDeployment", true, "needs enableLambdaVersioning: true (weighted routing lives on the live alias)");
   }
-  const credits = anonymousCreditProblem(config);
+  const credits = intent.credentialsIntended ? undefined : anonymousCreditProblem(config);
   if (credits) r.fail("ingestionScheduleExpression", config.ingestionScheduleExpression, credits);
   const lake = config.dataLake;
   if (lake.rawExpirationDays <= lake.rawTransitionDays) {

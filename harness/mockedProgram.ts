@@ -39,6 +39,8 @@ export interface MockedProgram {
   outputs: Record<string, unknown>;
   /** Each function's package keyed by physical function name. */
   functionPackages: Record<string, FunctionPackage>;
+  /** Warnings the program logged (pulumi.log.warn), which `pulumi preview` would print. */
+  warnings: string[];
 }
 
 export interface MockedProgramOptions {
@@ -63,6 +65,16 @@ const PROJECT_DIR = path.resolve(__dirname, "..");
  */
 export const MOCKED_SECRETS: Record<string, string> = { openskyClientSecret: "mocked-opensky-client-secret" };
 
+/**
+ * What a user sets for the keys a stack lists in `requiredSettings` (the committed stack file
+ * leaves them to each user). Mocked builds supply these where the stack has none, so prod builds
+ * as a configured prod would; they pass the same validation a real value must.
+ */
+export const MOCKED_REQUIRED_SETTINGS: Record<string, string> = {
+  errorNotificationEmail: "pipeline-oncall@flightdata-ops.net",
+  "opensky.clientId": "local-run-api-client",
+};
+
 /** The stack's configuration as the CLI would hand it to the program. */
 export function stackConfiguration(stack: string, projectDir = PROJECT_DIR, overrides: Record<string, unknown> = {}) {
   const project = readYaml(path.join(projectDir, "Pulumi.yaml"));
@@ -79,6 +91,7 @@ export function stackConfiguration(stack: string, projectDir = PROJECT_DIR, over
   Object.assign(values, readYaml(stackFile).config ?? {});
   for (const [key, value] of Object.entries(MOCKED_SECRETS)) values[qualify(key)] ??= value;
   for (const [key, value] of Object.entries(overrides)) values[qualify(key)] = value;
+  supplyRequiredSettings(values, qualify);
 
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
@@ -91,6 +104,28 @@ export function stackConfiguration(stack: string, projectDir = PROJECT_DIR, over
     if (key.endsWith("Secret")) secretKeys.push(key);
   }
   return { projectName, config, secretKeys };
+}
+
+/** Sets each of the stack's `requiredSettings` that it leaves unset to its mocked value. */
+function supplyRequiredSettings(values: Record<string, unknown>, qualify: (key: string) => string): void {
+  const listed = values[qualify("requiredSettings")];
+  const required = typeof listed === "string" ? (JSON.parse(listed) as unknown) : listed;
+  if (!Array.isArray(required)) return;
+  for (const setting of required) {
+    const mocked = MOCKED_REQUIRED_SETTINGS[setting as string];
+    if (mocked === undefined) continue;
+    const [top, ...rest] = String(setting).split(".");
+    if (rest.length === 0) {
+      values[qualify(top)] ??= mocked;
+      continue;
+    }
+    const current = values[qualify(top)];
+    const parent = (typeof current === "string" ? JSON.parse(current) : (current ?? {})) as Record<string, unknown>;
+    let node = parent;
+    for (const segment of rest.slice(0, -1)) node = (node[segment] ??= {}) as Record<string, unknown>;
+    node[rest[rest.length - 1]] ??= mocked;
+    values[qualify(top)] = parent;
+  }
 }
 
 export async function buildMockedProgram(options: MockedProgramOptions): Promise<MockedProgram> {
@@ -130,9 +165,23 @@ export async function buildMockedProgram(options: MockedProgramOptions): Promise
     onRejection = reject;
   });
   process.on("unhandledRejection", onRejection);
+  // Without an engine, pulumi.log writes to the console; the build keeps what the preview would show.
+  const warnings: string[] = [];
+  const consoleWarn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    const logged = /^warning: \[runtime\] ([\s\S]*)$/.exec(args.map(String).join(" "));
+    if (logged) warnings.push(logged[1]);
+    else consoleWarn(...args);
+  };
   try {
     return await Promise.race([failed, build()]);
+  } catch (error) {
+    // A program that fails after declaring resources (a check over everything it declared) leaves
+    // their registrations in flight; they must land here, not in the next build's mocks.
+    await Promise.race([waitForRegistrations().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+    throw error;
   } finally {
+    console.warn = consoleWarn;
     process.off("unhandledRejection", onRejection);
     process.chdir(cwd);
   }
@@ -150,7 +199,7 @@ export async function buildMockedProgram(options: MockedProgramOptions): Promise
         functionPackages[resource.inputs.name ?? resource.name] = await functionPackageFromArchive(resource.inputs.code, resource.inputs);
       }
     }
-    return { stack: options.stack, project: projectName, region, resources, outputs, functionPackages };
+    return { stack: options.stack, project: projectName, region, resources, outputs, functionPackages, warnings };
   }
 }
 

@@ -78,7 +78,8 @@ export function prepareSdkModulePath(localDir: string): string {
   for (const name of closure) {
     const link = path.join(staging, "node_modules", ...name.split("/"));
     fs.mkdirSync(path.dirname(link), { recursive: true });
-    fs.symlinkSync(path.join(ROOT_MODULES, ...name.split("/")), link, "dir");
+    // A junction on Windows needs no administrator or developer mode; elsewhere the type is ignored.
+    fs.symlinkSync(path.join(ROOT_MODULES, ...name.split("/")), link, "junction");
   }
   fs.writeFileSync(path.join(staging, "closure.json"), wanted);
   fs.rmSync(target, { recursive: true, force: true });

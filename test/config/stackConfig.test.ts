@@ -3,8 +3,17 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../../config/configReader";
-import { callsPerDay, creditsPerCall, FUNCTION_DEFAULTS, parseStackConfig, scheduleExpressionProblem } from "../../config/stackConfig";
-import { stackConfiguration } from "../../harness/mockedProgram";
+import {
+  callsPerDay,
+  creditsPerCall,
+  DEFAULT_LAMBDA_RUNTIME,
+  FUNCTION_DEFAULTS,
+  LAMBDA_RUNTIMES,
+  parseStackConfig,
+  scheduleExpressionProblem,
+} from "../../config/stackConfig";
+import { functionSupportedRuntime } from "../../policies/rules/lambdaFunctions";
+import { MOCKED_REQUIRED_SETTINGS, stackConfiguration } from "../../harness/mockedProgram";
 
 const PROJECT_DIR = path.resolve(__dirname, "../..");
 
@@ -31,7 +40,7 @@ describe("stack configuration", () => {
     expect(problems({})).to.have.length(1);
     const config = parseStackConfig({ ingestionScheduleExpression: "rate(15 minutes)" });
     expect(config.lambda).to.deep.equal(FUNCTION_DEFAULTS);
-    expect(config.lambdaRuntime).to.equal("nodejs22.x");
+    expect(config.lambdaRuntime).to.equal("nodejs24.x");
     expect(config.lambdaArchitecture).to.equal("x86_64");
     expect(config.logRetentionDays).to.equal(30);
     expect(parseStackConfig({ opensky: { clientId: "me" }, openskyClientSecret: "s" }).ingestionScheduleExpression).to.equal("rate(5 minutes)");
@@ -69,7 +78,7 @@ describe("stack configuration", () => {
     ["a schedule that is neither", { ingestionScheduleExpression: "every 5 minutes" }, "ingestionScheduleExpression", /must be rate/],
     ["a threshold above 1", { dataQualityConfig: { qualityThreshold: 80 } }, "dataQualityConfig.qualityThreshold", /80: must be a fraction from 0 to 1/],
     ["a negative error rate", { dataQualityConfig: { maxErrorRate: -0.1 } }, "dataQualityConfig.maxErrorRate", /fraction from 0 to 1/],
-    ["an unknown runtime", { lambdaRuntime: "nodejs20.x" }, "lambdaRuntime", /one of nodejs22.x, nodejs24.x/],
+    ["an unknown runtime", { lambdaRuntime: "nodejs20.x" }, "lambdaRuntime", /one of nodejs24.x, nodejs22.x/],
     ["an unknown architecture", { lambdaArchitecture: "arm" }, "lambdaArchitecture", /one of x86_64, arm64/],
     ["a DLQ retention over 14 days", { dlqRetentionSeconds: 1209601 }, "dlqRetentionSeconds", /from 60 to 1209600 seconds/],
     ["a misspelt key", { logRetentionDay: 7 }, "logRetentionDay", /not a setting of this project/],
@@ -89,10 +98,12 @@ describe("stack configuration", () => {
     ["a VPC with no subnets", { vpcConfig: { subnetIds: [], securityGroupIds: ["sg-0123abcd"] } }, "vpcConfig.subnetIds", /at least one subnet/],
     ["a subnet id that is not one", { vpcConfig: { subnetIds: ["subnet-xyz"], securityGroupIds: ["sg-0123abcd"] } }, "vpcConfig.subnetIds[0]", /subnet id/],
     ["an alert email that is not one", { errorNotificationEmail: "ops" }, "errorNotificationEmail", /email address/],
-    ["an alert email with no topic", { errorNotificationEmail: "ops@example.com", createErrorNotificationTopic: false }, "errorNotificationEmail", /needs createErrorNotificationTopic/],
+    ["an alert email with no topic", { errorNotificationEmail: "ops@flightdata-ops.net", createErrorNotificationTopic: false }, "errorNotificationEmail", /needs createErrorNotificationTopic/],
     ["a gradual-deployment weight of 0", { gradualDeploymentWeight: 0 }, "gradualDeploymentWeight", /from 0.01 to 1/],
     ["an anonymous global schedule OpenSky would rate-limit", { ingestionScheduleExpression: "rate(5 minutes)" }, "ingestionScheduleExpression", /288 anonymous OpenSky calls a day at 4 credit\(s\) each \(1152 credits\).*set opensky.clientId/],
     ["an unknown Parquet codec", { parquet: { codec: "lz4" } }, "parquet.codec", /snappy, gzip, zstd, uncompressed/],
+    ["provisioned concurrency under gradual deployment", { enableLambdaVersioning: true, enableProvisionedConcurrency: true, enableGradualDeployment: true, lambdaConfig: { ingestion: { provisionedConcurrency: 2 } } }, "lambdaConfig.ingestion.provisionedConcurrency", /cannot be combined with enableGradualDeployment: true\. A release is promoted in two steps .*Alias with weights can not be used with Provisioned Concurrency.*fails half-way/],
+    ["a requiredSettings entry the project cannot ask for", { requiredSettings: ["logLevel"] }, "requiredSettings[0]", /must be one of errorNotificationEmail, opensky.clientId/],
     ["a layer override that is no layer ARN", { lambdaInsightsLayerArn: "LambdaInsightsExtension:38" }, "lambdaInsightsLayerArn", /layer version ARN/],
   ];
   for (const [what, raw, key, allowed] of cases) {
@@ -119,6 +130,111 @@ describe("stack configuration", () => {
     expect(found.join("\n")).to.not.contain("s3cr3t-value");
   });
 
+  it("offers exactly the runtimes the policy pack allows, defaulting to the newest", () => {
+    const allowed = (functionSupportedRuntime.configSchema?.properties?.allowedRuntimes as { default: string[] }).default;
+    expect([...LAMBDA_RUNTIMES].sort()).to.deep.equal([...allowed].sort());
+    expect(DEFAULT_LAMBDA_RUNTIME).to.equal("nodejs24.x");
+  });
+
+  describe("values that would deploy but never work", () => {
+    const withTopic = (address: string) => problems({ enableScheduledIngestion: false, errorNotificationEmail: address });
+
+    it("refuses alert addresses at names reserved never to receive mail, naming the command to set a real one", () => {
+      for (const address of [
+        "flight-data-alerts@example.com",
+        "ops@alerts.example.org",
+        "ops@EXAMPLE.NET",
+        "team@corp.example",
+        "a@b.invalid",
+        "a@mail.test",
+        "root@localhost",
+        "ops@printer.local",
+        "ops@intranet.internal",
+        "ops@router.home.arpa",
+      ]) {
+        const [problem, ...rest] = withTopic(address);
+        expect(rest, address).to.deep.equal([]);
+        expect(problem, address).to.match(/^flight-data-pipeline:errorNotificationEmail = .*: uses .*reserved so that it never receives mail/);
+        expect(problem).to.contain("set it with: pulumi config set errorNotificationEmail <address that receives the alarms>");
+      }
+      expect(withTopic("ops@[192.0.2.1]")[0]).to.match(/not an IP address/);
+      expect(withTopic("ops@intranet")[0]).to.match(/registered domain/);
+    });
+
+    it("accepts addresses at ordinary domains, including ones that merely contain a reserved word", () => {
+      for (const address of ["oncall@flightdata-ops.net", "alerts+prod@data.example-corp.com", "ops@testing.io", "a.b@sub.mail.co.uk"]) {
+        expect(withTopic(address), address).to.deep.equal([]);
+      }
+    });
+
+    const clientIdProblems = (clientId: string, stack = "prod") => {
+      try {
+        parseStackConfig({ opensky: { clientId }, openskyClientSecret: "s" }, { stack });
+        return [];
+      } catch (err) {
+        if (err instanceof ConfigError) return err.problems;
+        throw err;
+      }
+    };
+
+    it("refuses OpenSky client ids that were made up, not issued by OpenSky", () => {
+      const cases: [string, RegExp][] = [
+        ["flight-data-pipeline-prod", /made only of this project's and stack's names/],
+        ["flight-data-pipeline", /made only of this project's and stack's names/],
+        ["prod-opensky-client", /made only of this project's and stack's names/],
+        ["opensky-client-id", /made only of this project's and stack's names/],
+        ["your-client-id", /placeholder word "your"/],
+        ["my_opensky_client", /placeholder word "my"/],
+        ["CHANGEME", /placeholder word "changeme"/],
+        ["client-xxxx", /placeholder word "xxxx"/],
+        ["<client id>", /looks like a template/],
+        ["${OPENSKY_CLIENT_ID}", /looks like a template/],
+        ["client...", /looks like a template/],
+      ];
+      for (const [clientId, why] of cases) {
+        const [problem, ...rest] = clientIdProblems(clientId);
+        expect(rest, clientId).to.deep.equal([]);
+        expect(problem, clientId).to.match(why);
+        expect(problem).to.contain("pulumi config set --path opensky.clientId <client id from your OpenSky account> --stack prod");
+      }
+    });
+
+    it("accepts client ids that name someone's OpenSky account", () => {
+      for (const clientId of ["jdoe-api-client", "avgeek42-api-client", "flightdata-ops", "prod-metrics-jdoe"]) {
+        expect(clientIdProblems(clientId), clientId).to.deep.equal([]);
+      }
+      expect(clientIdProblems("flight-data-pipeline-prod", "staging")[0]).to.match(/made only of/);
+      expect(clientIdProblems("staging-data-client", "staging")[0]).to.match(/made only of/);
+    });
+
+    it("keeps the committed prod stack from deploying until its user sets the alert address and the OpenSky client", () => {
+      const project = parseYaml(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
+      const committed = parseYaml(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.prod.yaml"), "utf8")).config as Record<string, unknown>;
+      const raw: Record<string, unknown> = {};
+      for (const [key, declaration] of Object.entries<any>(project.config)) raw[key] = declaration.default;
+      for (const [key, value] of Object.entries(committed)) {
+        if (key.startsWith("flight-data-pipeline:")) raw[key.slice("flight-data-pipeline:".length)] = value;
+      }
+      let found: string[] = [];
+      try {
+        parseStackConfig(raw, { stack: "prod" });
+      } catch (err) {
+        found = (err as ConfigError).problems;
+      }
+      expect(found).to.have.length(2);
+      expect(found[0]).to.equal(
+        "flight-data-pipeline:errorNotificationEmail = undefined: is required on this stack (requiredSettings) and not set; " +
+          "set it with: pulumi config set errorNotificationEmail <address that receives the alarms> --stack prod",
+      );
+      expect(found[1]).to.contain("flight-data-pipeline:opensky.clientId = undefined: is required on this stack");
+      expect(found[1]).to.contain(
+        "pulumi config set --path opensky.clientId <client id from your OpenSky account> --stack prod && pulumi config set --secret openskyClientSecret --stack prod",
+      );
+      const mocked = { ...raw, errorNotificationEmail: MOCKED_REQUIRED_SETTINGS.errorNotificationEmail, opensky: { clientId: MOCKED_REQUIRED_SETTINGS["opensky.clientId"] }, openskyClientSecret: "s" };
+      expect(parseStackConfig(mocked, { stack: "prod" }).opensky.clientId).to.equal(MOCKED_REQUIRED_SETTINGS["opensky.clientId"]);
+    });
+  });
+
   it("checks schedule expressions the way EventBridge does", () => {
     expect(scheduleExpressionProblem("rate(1 minute)")).to.equal(undefined);
     expect(scheduleExpressionProblem("rate(1 minutes)")).to.match(/rate\(1 minute\)/);
@@ -128,7 +244,7 @@ describe("stack configuration", () => {
 
   it("declares in Pulumi.yaml the same defaults the loader applies", () => {
     const project = parseYaml(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
-    const withCredentials = { opensky: { clientId: "client" }, openskyClientSecret: "secret" };
+    const withCredentials = { opensky: { clientId: "jdoe-api-client" }, openskyClientSecret: "secret" };
     const defaults = parseStackConfig(withCredentials) as unknown as Record<string, unknown>;
     const declared = Object.entries<any>(project.config);
     expect(declared.length).to.be.greaterThan(10);
@@ -147,8 +263,10 @@ describe("stack configuration", () => {
       const parsed = parseStackConfig(raw);
       if (stack === "prod") {
         expect(parsed.enableLambdaVersioning).to.equal(true);
-        expect(parsed.lambda.ingestion.provisionedConcurrency).to.equal(2);
-        expect(parsed.errorNotificationEmail).to.be.a("string");
+        expect(parsed.enableGradualDeployment).to.equal(true);
+        expect(parsed.enableProvisionedConcurrency).to.equal(false);
+        expect(parsed.errorNotificationEmail).to.equal(MOCKED_REQUIRED_SETTINGS.errorNotificationEmail);
+        expect(parsed.opensky.clientId).to.equal(MOCKED_REQUIRED_SETTINGS["opensky.clientId"]);
       } else {
         expect(parsed.enableProvisionedConcurrency).to.equal(false);
         expect(parsed.enableGradualDeployment).to.equal(false);

@@ -9,7 +9,8 @@ import * as os from "os";
 import * as path from "path";
 import { prepareBootstrap } from "../../local/runtime/bootstrapScript";
 import { LocalFunction } from "../../local/runtime/localFunction";
-import { locateNodeRuntime } from "../../local/runtime/nodeRuntime";
+import { DEFAULT_LAMBDA_RUNTIME } from "../../config/stackConfig";
+import { locateNodeRuntime, nodeMajorOf } from "../../local/runtime/nodeRuntime";
 import { prepareSdkModulePath } from "../../local/runtime/sdkModulePath";
 import { removeScratch, scratchLocalRoot } from "./pipelineOutputs";
 
@@ -40,7 +41,7 @@ describe("local Lambda harness", function () {
     const taskRoot = path.join(taskParent, name);
     fs.mkdirSync(taskRoot);
     fs.writeFileSync(path.join(taskRoot, "__index.js"), indexJs);
-    const nodeBinary = locateNodeRuntime("nodejs22.x");
+    const nodeBinary = locateNodeRuntime(DEFAULT_LAMBDA_RUNTIME);
     const created = new LocalFunction({
       functionName: name,
       functionArn: `arn:aws:lambda:us-east-1:123456789012:function:${name}`,
@@ -68,7 +69,7 @@ describe("local Lambda harness", function () {
     const first = await fn.invoke({}, "request-1");
     const second = await fn.invoke({}, "request-2");
     expect(first.value).to.include({ invocations: 1, requestId: "request-1", sdk: "function" });
-    expect((first.value as { node: string }).node).to.match(/^v22\./);
+    expect((first.value as { node: string }).node).to.match(new RegExp(`^v${nodeMajorOf(DEFAULT_LAMBDA_RUNTIME)}\\.`));
     expect((first.value as { remainingMs: number }).remainingMs).to.be.within(1, 2_000);
     expect(first.initMs).to.be.greaterThan(0);
     expect(second.value).to.include({ invocations: 2, requestId: "request-2" });

@@ -3,9 +3,13 @@
  * Each item is asserted on the resource graph the program builds for a real stack.
  */
 import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { buildMockedProgram, MOCK_ACCOUNT_ID, type MockedProgram } from "../../harness/mockedProgram";
 import { aliasRouting } from "../../components/aliasRouting";
-import { lambdaInsightsLayerArn } from "../../components/lambdaInsights";
+import { INSIGHTS_TABLE_AS_OF, lambdaInsightsLayerArn, lambdaInsightsRegions } from "../../components/lambdaInsights";
+import { PHYSICAL_NAME_LIMITS } from "../../config/physicalNames";
 import { actions, ProgramQueries, resources, statements, type Statement } from "./programQueries";
 
 const T = {
@@ -29,7 +33,14 @@ const T = {
   invokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
   endpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
   vpc: "awsx:ec2:Vpc",
+  provider: "pulumi:providers:aws",
+  lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+  alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
 };
+
+const PROJECT_DIR = path.resolve(__dirname, "../..");
+/** The age past which the Lambda Insights table must be checked against AWS's list again. */
+const INSIGHTS_TABLE_MAX_AGE_DAYS = 180;
 const STAGES = ["ingestion", "processing", "validation"];
 
 function keyStatement(q: ProgramQueries, principal: string): Statement {
@@ -142,12 +153,23 @@ describe("deployability: what AWS rejects and mocks accept", function () {
     }
   });
 
-  it("6. provisioned concurrency targets the live alias, never $LATEST, within reserved concurrency", () => {
-    const [config] = prod.ofType(T.provisioned);
+  it("6. provisioned concurrency targets the live alias, never $LATEST, within reserved concurrency", async () => {
+    const q = new ProgramQueries(
+      await buildMockedProgram({
+        stack: "prod",
+        config: {
+          enableGradualDeployment: false,
+          enableProvisionedConcurrency: true,
+          lambdaConfig: { ingestion: { reservedConcurrency: 10, provisionedConcurrency: 2 }, processing: { timeout: 120 } },
+        },
+      }),
+    );
+    const [config] = q.ofType(T.provisioned);
     expect(config.inputs.qualifier).to.equal("live");
     expect(config.inputs.provisionedConcurrentExecutions).to.equal(2);
-    expect(config.inputs.functionName).to.equal(prod.fn("ingestion").state.name);
-    expect(prod.fn("ingestion").inputs.reservedConcurrentExecutions).to.be.at.least(2);
+    expect(config.inputs.functionName).to.equal(q.fn("ingestion").state.name);
+    expect(config.dependencies).to.include(q.one(T.alias, "ingestion").urn);
+    expect(q.fn("ingestion").inputs.reservedConcurrentExecutions).to.be.at.least(2);
     expect(dev.ofType(T.provisioned)).to.have.length(0);
   });
 
@@ -268,5 +290,170 @@ describe("deployability: what AWS rejects and mocks accept", function () {
       expect(buckets).to.have.length(3);
       for (const bucket of buckets) expect(bucket.inputs.bucket).to.equal(undefined);
     }
+  });
+  it("14. the AWS provider takes every aws:* setting of the stack (an assumed role, endpoints, …); an unknown one fails the preview", async () => {
+    const assumeRoles = [{ roleArn: "arn:aws:iam::210987654321:role/flight-data-deployer", sessionName: "pulumi-prod", externalId: "flight-data" }];
+    const endpoints = [{ s3: "https://s3.eu-central-1.amazonaws.com" }, { sts: "https://sts.eu-central-1.amazonaws.com" }];
+    const q = new ProgramQueries(
+      await buildMockedProgram({
+        stack: "prod",
+        config: {
+          "aws:assumeRoles": assumeRoles,
+          "aws:endpoints": endpoints,
+          "aws:skipMetadataApiCheck": "false",
+          "aws:profile": "flight-data-prod",
+          "aws:allowedAccountIds": ["210987654321"],
+          "aws:defaultTags": { tags: { owner: "data-platform" } },
+        },
+      }),
+    );
+    const provider = q.one(T.provider);
+    expect(JSON.parse(provider.inputs.assumeRoles)).to.deep.equal(assumeRoles);
+    expect(JSON.parse(provider.inputs.endpoints)).to.deep.equal(endpoints);
+    expect(provider.inputs.skipMetadataApiCheck).to.equal("false");
+    expect(provider.inputs.profile).to.equal("flight-data-prod");
+    expect(provider.inputs.region).to.equal("us-east-1");
+    expect(JSON.parse(provider.inputs.allowedAccountIds)).to.deep.equal(["210987654321"]);
+    expect(JSON.parse(provider.inputs.defaultTags).tags).to.deep.equal({
+      owner: "data-platform",
+      project: "flight-data-pipeline",
+      environment: "prod",
+      "managed-by": "pulumi",
+      "cost-center": "data-platform",
+    });
+    const awsResources = q.program.resources.filter((r) => r.custom && r.type.startsWith("aws:"));
+    expect(awsResources.length).to.be.greaterThan(50);
+    for (const resource of awsResources) expect(resource.provider?.startsWith(`${provider.urn}::`), resource.name).to.equal(true);
+    let misspelt: Error | undefined;
+    await buildMockedProgram({ stack: "dev", config: { "aws:asumeRoles": assumeRoles } }).catch((err) => (misspelt = err));
+    expect(misspelt?.message).to.match(/aws:asumeRoles = .*: is not a setting of the AWS provider/);
+  });
+
+  it("15. the key lets EventBridge use it in the form AWS documents for encrypted SQS targets; the queue policy restricts the sender to the rule", () => {
+    for (const q of [dev, prod]) {
+      expect(keyStatement(q, "events.amazonaws.com")).to.deep.equal({
+        Sid: "EventBridgeSendsToEncryptedDeadLetterQueue",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: "*",
+      });
+      const [allow] = statements(q.one(T.queuePolicy).inputs.policy);
+      expect(allow.Condition).to.deep.equal({ ArnEquals: { "aws:SourceArn": q.one(T.rule).state.arn } });
+    }
+  });
+
+  it("16. provisioned concurrency never sits on an alias that gradual deployment weights: the combination is refused", async () => {
+    expect(prod.ofType(T.provisioned)).to.have.length(0);
+    expect(prod.ofType(T.alias)).to.have.length(3);
+    let refused: Error | undefined;
+    await buildMockedProgram({
+      stack: "prod",
+      config: { enableProvisionedConcurrency: true, lambdaConfig: { ingestion: { provisionedConcurrency: 2 } } },
+    }).catch((err) => (refused = err));
+    expect(refused?.message).to.match(
+      /lambdaConfig\.ingestion\.provisionedConcurrency = 2: cannot be combined with enableGradualDeployment: true\. A release is promoted in two steps/,
+    );
+  });
+
+  it("17. every lifecycle rule filters on exactly one criterion, an empty prefix for the whole bucket; none is an empty filter", () => {
+    for (const q of [dev, prod]) {
+      const configurations = q.ofType(T.lifecycle);
+      expect(configurations).to.have.length(3);
+      for (const configuration of configurations) {
+        for (const rule of configuration.inputs.rules) {
+          const criteria = Object.keys(rule.filter ?? {}).filter((key) => rule.filter[key] !== undefined);
+          expect(criteria, `${configuration.name} ${rule.id}`).to.have.length(1);
+          expect(["prefix", "tag", "objectSizeGreaterThan", "objectSizeLessThan", "and"]).to.include(criteria[0]);
+          expect(rule.prefix, "the deprecated rule-level prefix").to.equal(undefined);
+        }
+      }
+      const wholeBucket = configurations.filter((c) => !c.name.includes("-raw-")).flatMap((c) => c.inputs.rules);
+      for (const rule of wholeBucket) expect(rule.filter).to.deep.equal({ prefix: "" });
+    }
+  });
+
+  it(`18. the Lambda Insights layer table is current: at most ${INSIGHTS_TABLE_MAX_AGE_DAYS} days old, every layer ARN well formed`, () => {
+    const ageDays = (Date.now() - Date.parse(INSIGHTS_TABLE_AS_OF)) / 86_400_000;
+    expect(
+      ageDays,
+      `components/lambdaInsights.ts holds AWS's list as of ${INSIGHTS_TABLE_AS_OF}: take the current versions from AWS's "Available versions of the Lambda Insights extension" pages and update INSIGHTS_TABLE_AS_OF`,
+    ).to.be.at.most(INSIGHTS_TABLE_MAX_AGE_DAYS);
+    expect(lambdaInsightsLayerArn("us-east-1", "x86_64")).to.equal("arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:60");
+    expect(lambdaInsightsLayerArn("us-east-1", "arm64")).to.equal("arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension-Arm64:25");
+    expect(lambdaInsightsLayerArn("cn-north-1", "x86_64")).to.match(/^arn:aws-cn:lambda:cn-north-1:/);
+    expect(lambdaInsightsRegions("x86_64").length).to.be.greaterThan(30);
+    for (const architecture of ["x86_64", "arm64"] as const) {
+      for (const region of lambdaInsightsRegions(architecture)) {
+        expect(lambdaInsightsLayerArn(region, architecture)).to.match(
+          new RegExp(`^arn:aws(-cn|-us-gov)?:lambda:${region}:\\d{12}:layer:LambdaInsightsExtension${architecture === "arm64" ? "-Arm64" : ""}:\\d+$`),
+        );
+      }
+    }
+  });
+
+  it("19. every physical name, with Pulumi's 8-character suffix where Pulumi names it, fits AWS's limit; a longer stack name fails the preview", async () => {
+    for (const q of [dev, prod]) {
+      let checked = 0;
+      for (const resource of q.program.resources) {
+        const limit = PHYSICAL_NAME_LIMITS[resource.type];
+        if (limit === undefined) continue;
+        // Where the mocked provider answers no name, the name Pulumi would generate: "<logical name>-" + 7 characters.
+        const physical: string = resource.inputs[limit.field] ?? resource.state[limit.field] ?? `${resource.name}-xxxxxxx`;
+        expect(physical, `${resource.type} ${resource.name}`).to.be.a("string");
+        expect(physical.length, `${resource.type} ${physical}`).to.be.at.most(limit.max);
+        checked += 1;
+      }
+      expect(checked).to.be.greaterThan(40);
+    }
+    // A stack name that keeps the pipeline's name within 40 characters still overflows a bucket and a rule.
+    const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "long-stack-"));
+    try {
+      fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(projectDir, "Pulumi.yaml"));
+      fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), path.join(projectDir, "Pulumi.production-eu-west.yaml"));
+      fs.symlinkSync(path.join(PROJECT_DIR, "package.json"), path.join(projectDir, "package.json"));
+      fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(projectDir, "node_modules"), "junction");
+      let refused: Error | undefined;
+      await buildMockedProgram({ stack: "production-eu-west", projectDir }).catch((err) => (refused = err));
+      const message = refused?.message ?? "";
+      expect(message).to.contain(
+        'aws:s3/bucket:Bucket flight-data-pipeline-production-eu-west-lake-athena-results: Pulumi generates "flight-data-pipeline-production-eu-west-lake-athena-results-xxxxxxx", 67 characters, and the S3 bucket name allows 63: shorten the project or stack name ("flight-data-pipeline-production-eu-west", 39 characters) by at least 4',
+      );
+      expect(message).to.match(/aws:cloudwatch\/eventRule:EventRule flight-data-pipeline-production-eu-west-ingestion-schedule: .*66 characters, and the EventBridge rule name allows 64: .* by at least 2/);
+    } finally {
+      fs.rmSync(projectDir, { recursive: true, force: true });
+    }
+  });
+
+  it("20. canary alarms watch the newly published version as the live alias runs it, apart from the stable version", async () => {
+    const canaryOf = (q: ProgramQueries, stage: string) =>
+      q.inStage(stage, T.alarm).filter((alarm) => alarm.inputs.dimensions.ExecutedVersion !== undefined);
+    const topicArn = prod.one(T.topic).state.arn;
+    for (const stage of STAGES) {
+      const fn = prod.fn(stage).state.name;
+      const canary = canaryOf(prod, stage);
+      expect(canary.map((alarm) => alarm.inputs.name).sort()).to.deep.equal([`${fn}-canary-duration`, `${fn}-canary-errors`]);
+      for (const alarm of canary) {
+        expect(alarm.inputs.dimensions).to.deep.equal({ FunctionName: fn, Resource: `${fn}:live`, ExecutedVersion: "1" });
+        expect(alarm.inputs.alarmActions).to.deep.equal([topicArn]);
+      }
+      expect(canary.find((alarm) => alarm.inputs.metricName === "Errors")?.inputs).to.include({ statistic: "Sum", threshold: 0 });
+      expect(canaryOf(dev, stage)).to.have.length(0);
+    }
+    const functionNames = STAGES.map((stage) => prod.fn(stage).state.name);
+    const release = new ProgramQueries(
+      await buildMockedProgram({ stack: "prod", publishedVersion: "7", liveAliasVersions: Object.fromEntries(functionNames.map((n) => [n, "6"])) }),
+    );
+    for (const stage of STAGES) {
+      expect(release.one(T.alias, `${stage}-live`).inputs.routingConfig).to.deep.equal({ additionalVersionWeights: { "7": 0.1 } });
+      for (const alarm of canaryOf(release, stage)) expect(alarm.inputs.dimensions.ExecutedVersion).to.equal("7");
+    }
+  });
+
+  it("21. the preview states the account concurrency the stack needs: its reserved concurrency plus the 100 Lambda keeps unreserved", () => {
+    expect(prod.program.warnings).to.have.length(1);
+    expect(prod.program.warnings[0]).to.match(/reserves 18 concurrent executions \(ingestion 10, processing 5, validation 3\).*at least 118/);
+    expect(prod.program.warnings[0]).to.contain("aws lambda get-account-settings --region us-east-1");
+    expect(dev.program.warnings[0]).to.match(/reserves 6 concurrent executions.*at least 106/);
   });
 });
