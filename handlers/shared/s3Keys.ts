@@ -21,10 +21,16 @@ export const KEY_KINDS = {
 } as const;
 export type KeyKind = keyof typeof KEY_KINDS;
 
-/** Snapshot times are whole unix seconds; anything else would not round-trip through a key. */
+/** 10000-01-01T00:00:00Z: from here on the year has five digits, which the key layout has no room for. */
+const FIRST_FIVE_DIGIT_YEAR = 253_402_300_800;
+
+/**
+ * Snapshot times are whole unix seconds with a four-digit year; anything else would not round-trip
+ * through a key. Ingestion refuses far more (see snapshotBody.ts); this keeps every key parsable.
+ */
 function checkSnapshotTime(time: number): void {
-  if (!Number.isSafeInteger(time) || time < 0) {
-    throw new Error(`snapshot time ${String(time)} is not a non-negative whole number of unix seconds`);
+  if (!Number.isSafeInteger(time) || time < 0 || time >= FIRST_FIVE_DIGIT_YEAR) {
+    throw new Error(`snapshot time ${String(time)} is not whole unix seconds from 1970 to the year 9999`);
   }
 }
 

@@ -114,7 +114,7 @@ describe("reliability: no secret leaves the function, whatever the token endpoin
   it("still says what went wrong, with the secrets blanked out", () => {
     const failures = results.tracking.filter((item) => item.stage === "ingestion" && item.status === "failed");
     const messages = [...failures.map((item) => String(item.errorMessage)), JSON.stringify(results.deadLetters)].join("\n");
-    expect(messages).to.match(/OpenSky token endpoint answered (400|401) for client flight-data-pipeline-prod/);
+    expect(messages).to.match(/OpenSky token endpoint answered (400|401) for client [\w.-]+ \(/);
     expect(messages).to.contain("[REDACTED]");
     expect(logLines.join("\n"), "the log says what was wrong with the answer").to.match(/expires_in is \\"soon\\"/);
   });

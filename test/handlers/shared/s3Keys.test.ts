@@ -42,8 +42,11 @@ describe("S3 key layout", () => {
     );
   });
 
-  it("refuses snapshot times that are not whole non-negative seconds", () => {
-    expect(() => rawKeyForSnapshot(1.5)).to.throw(/snapshot time 1.5 is not a non-negative whole number/);
+  it("refuses snapshot times that are not whole seconds of a four-digit year, so every key parses back", () => {
+    expect(() => rawKeyForSnapshot(1.5)).to.throw(/snapshot time 1.5 is not whole unix seconds from 1970 to the year 9999/);
+    expect(() => rawKeyForSnapshot(1_796_094_300_000)).to.throw(/1796094300000/);
+    expect(() => rawKeyForSnapshot(1e13)).to.throw(/10000000000000/);
+    expect(parseSnapshotKey(rawKeyForSnapshot(253_402_300_799)).snapshotTime).to.equal(253_402_300_799);
     expect(() => rawKeyForSnapshot(-1)).to.throw(/-1/);
     expect(() => snapshotIdForTime(Number.NaN)).to.throw(/NaN/);
     expect(snapshotIdForTime(time)).to.equal("1766888059");
