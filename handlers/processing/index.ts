@@ -20,8 +20,7 @@ import type { S3Event } from "aws-lambda";
 import { awsClientOptions, SDK_REQUEST_TIMEOUT_MS, withDeadline } from "../shared/invocationDeadline";
 import type { Logger } from "../shared/logger";
 import { parquetCompression } from "../shared/parquetCodecs";
-import { forcedReplay, invocationRequestId, runEachRecord } from "../shared/s3EventRecords";
-import { decodeS3EventKey } from "../shared/s3Keys";
+import { runEachObject } from "../shared/s3EventRecords";
 import { readProcessingSettings, type ProcessingSettings } from "../shared/settings";
 import { createStageRuntime } from "../shared/stageRuntime";
 import { deadlineBoundHandler, type InvocationContext } from "../shared/trackedStage";
@@ -65,19 +64,7 @@ export function createProcessingHandler(deps: ProcessingDependencies): Processin
     s3: withDeadline(deps.s3, runtime.deadline),
     clock,
   };
-  return deadlineBoundHandler(runtime, (event: S3Event, context) => {
-    const requestId = invocationRequestId(context);
-    const force = forcedReplay(event);
-    return runEachRecord(event, (record) =>
-      processRawObject(services, {
-        bucket: record.s3.bucket.name,
-        key: decodeS3EventKey(record.s3.object.key),
-        eTag: record.s3.object.eTag ?? "",
-        requestId,
-        ...(force ? { force } : {}),
-      }),
-    );
-  });
+  return deadlineBoundHandler(runtime, (event: S3Event, context) => runEachObject(event, context, (object) => processRawObject(services, object)));
 }
 
 /**

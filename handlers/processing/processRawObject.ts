@@ -13,6 +13,7 @@ import { METRIC } from "../../contract/metricNames";
 import { metricTimestamp } from "../shared/metricTimestamp";
 import { describeError } from "../shared/namedError";
 import type { ParquetCompression } from "../shared/parquetCodecs";
+import type { S3ObjectRef } from "../shared/s3EventRecords";
 import { readObjectBytes, writeObjectIfChanged } from "../shared/s3Objects";
 import { processedKeyForRawKey, snapshotIdForTime, snapshotTimeFromKey } from "../shared/s3Keys";
 import type { ProcessingSettings } from "../shared/settings";
@@ -28,17 +29,6 @@ export interface ProcessingServices {
   transform: SnapshotTransformer;
   s3: S3Client;
   clock: () => Date;
-}
-
-/** One raw object as the event names it. */
-export interface RawObjectRef {
-  bucket: string;
-  key: string;
-  /** The object's ETag from the event; "" when the event does not carry one. */
-  eTag: string;
-  requestId: string;
-  /** Process it again even if it was processed (a backfill after a fix). */
-  force?: boolean;
 }
 
 export interface ProcessedSnapshot {
@@ -71,7 +61,7 @@ function duplicateResult(rawKey: string, claim: Exclude<Claim, { kind: "acquired
   };
 }
 
-export async function processRawObject(services: ProcessingServices, object: RawObjectRef): Promise<ProcessedSnapshot> {
+export async function processRawObject(services: ProcessingServices, object: S3ObjectRef): Promise<ProcessedSnapshot> {
   const { settings, s3, runtime } = services;
   const rawKey = object.key;
   let snapshotTime: number;

@@ -15,8 +15,7 @@ import type { S3Event } from "aws-lambda";
 import { createAlertPublisher, createLoggedAlertPublisher } from "../shared/alerts";
 import { awsClientOptions, SDK_REQUEST_TIMEOUT_MS, withDeadline } from "../shared/invocationDeadline";
 import type { Logger } from "../shared/logger";
-import { forcedReplay, invocationRequestId, runEachRecord } from "../shared/s3EventRecords";
-import { decodeS3EventKey } from "../shared/s3Keys";
+import { runEachObject } from "../shared/s3EventRecords";
 import { readValidationSettings, type ValidationSettings } from "../shared/settings";
 import { createStageRuntime } from "../shared/stageRuntime";
 import { deadlineBoundHandler, type InvocationContext } from "../shared/trackedStage";
@@ -77,19 +76,7 @@ export function createValidationHandler(deps: ValidationDependencies): Validatio
       clock,
     }),
   };
-  return deadlineBoundHandler(runtime, (event: S3Event, context) => {
-    const requestId = invocationRequestId(context);
-    const force = forcedReplay(event);
-    return runEachRecord(event, (record) =>
-      validateSnapshot(services, {
-        bucket: record.s3.bucket.name,
-        key: decodeS3EventKey(record.s3.object.key),
-        eTag: record.s3.object.eTag ?? "",
-        requestId,
-        ...(force ? { force } : {}),
-      }),
-    );
-  });
+  return deadlineBoundHandler(runtime, (event: S3Event, context) => runEachObject(event, context, (object) => validateSnapshot(services, object)));
 }
 
 /**

@@ -17,6 +17,7 @@ import type { Alert, AlertPublisher } from "../shared/alerts";
 import type { TypedSnapshot } from "../shared/columns";
 import type { Logger } from "../shared/logger";
 import { describeError, namedError, type NamedError } from "../shared/namedError";
+import type { S3ObjectRef } from "../shared/s3EventRecords";
 import { readObjectBytes, writeObject } from "../shared/s3Objects";
 import { parseSnapshotKey, reportKeyForSnapshot, snapshotIdForTime } from "../shared/s3Keys";
 import type { ValidationSettings } from "../shared/settings";
@@ -43,15 +44,7 @@ export interface ValidationServices {
   sleep: (ms: number) => Promise<void>;
 }
 
-/** One processed object as the event names it. */
-export interface ProcessedObjectRef {
-  bucket: string;
-  key: string;
-  /** The object's ETag from the event; "" when the event does not carry one. A new ETag is a new input. */
-  eTag: string;
-  requestId: string;
-  force?: boolean;
-}
+
 
 export interface ValidatedSnapshot {
   processedKey: string;
@@ -175,7 +168,7 @@ function duplicateVerdict(processedKey: string, reportKey: string, claim: Exclud
     : { validated };
 }
 
-export async function validateSnapshot(services: ValidationServices, object: ProcessedObjectRef): Promise<ValidatedSnapshot> {
+export async function validateSnapshot(services: ValidationServices, object: S3ObjectRef): Promise<ValidatedSnapshot> {
   const { settings, runtime } = services;
   const processedKey = object.key;
   const snapshotTime = snapshotTimeOf(processedKey);
