@@ -1,0 +1,117 @@
+/**
+ * The compaction Lambda: merges each requested UTC day's processed snapshot files into one Parquet
+ * file under compacted/states/, sorted by icao24 then snapshot_time, and the day's validation
+ * reports into one JSON-lines file under compacted/quality/. The daily schedule asks for the day
+ * that just ended and the lookback days before it; a day whose inputs are unchanged since its file
+ * was made costs a listing and a HEAD. A backfill invokes it with {"days": [...]} or {"from", "to"}.
+ *
+ * Days are compacted one after another, so one day's rows are garbage before the next is read.
+ * A day that fails does not stop the others; the invocation then fails naming it, and Lambda's
+ * retry compacts only what is still to do. An invocation that runs short of time stops between
+ * days, with CompactionOutOfTimeError, for the retry to carry on.
+ *
+ * `compactionHandlerFromEnvironment` is the callbackFactory the component serializes: it runs once
+ * per container, reading the settings and building the clients and the encoder there.
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
+import { createLogger, type Logger } from "../shared/logger";
+import { namedError } from "../shared/namedError";
+import { parquetCompression } from "../shared/parquetCodecs";
+import type { UtcDay } from "../shared/s3Keys";
+import { compactDay, type CompactionServices, type DayOutcome } from "./compactDay";
+import { readCompactionSettings, type CompactionSettings } from "./compactionSettings";
+import { requestedDays } from "./compactionRequest";
+import { createCompactionTracking } from "./compactionTracking";
+import { createCompactedFileWriter } from "./compactedFile";
+import { createDayRows } from "./dayRows";
+import { createProcessedFileDecoder } from "./processedFileDecoder";
+
+export type { DayOutcome } from "./compactDay";
+
+/** A day is not started with less time than this left; a global day takes about 15 s on Lambda. */
+export const DAY_TIME_RESERVE_MS = 60_000;
+
+export interface CompactionDependencies {
+  settings: CompactionSettings;
+  s3: S3Client;
+  dynamodb: DynamoDBClient;
+  clock?: () => Date;
+  logger?: Logger;
+}
+
+export interface CompactionContext {
+  awsRequestId?: string;
+  getRemainingTimeInMillis?(): number;
+}
+
+export interface CompactionResult {
+  days: DayOutcome[];
+}
+
+export type CompactionHandler = (event: unknown, context?: CompactionContext) => Promise<CompactionResult>;
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+export function createCompactionHandler(deps: CompactionDependencies): CompactionHandler {
+  const { settings } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const logger = deps.logger ?? createLogger({ level: settings.logLevel, fields: { stage: "compaction" } });
+  const services: CompactionServices = {
+    settings,
+    s3: deps.s3,
+    // Resolved now, so a runtime without zstd fails at init rather than on every event.
+    compression: parquetCompression(settings.parquetCodec, settings.parquetGzipLevel),
+    newDayRows: createDayRows(),
+    decode: createProcessedFileDecoder(),
+    writeCompactedFile: createCompactedFileWriter(),
+    tracking: createCompactionTracking({ dynamodb: deps.dynamodb, tableName: settings.trackingTable, ttlDays: settings.trackingTtlDays, clock }),
+    logger,
+  };
+
+  return async (event, context) => {
+    const days = requestedDays(event, settings.lookbackDays, clock());
+    logger.info("compacting", { days });
+    const outcomes: DayOutcome[] = [];
+    const failures: { day: UtcDay; error: unknown }[] = [];
+    for (let index = 0; index < days.length; index++) {
+      const remaining = context?.getRemainingTimeInMillis?.();
+      if (index > 0 && remaining !== undefined && remaining < DAY_TIME_RESERVE_MS) {
+        const left = days.slice(index);
+        throw namedError(
+          "CompactionOutOfTimeError",
+          `${remaining} ms left before the timeout, too little to start ${left[0]}; not compacted: ${left.join(", ")}` +
+            (failures.length > 0 ? `; failed: ${failures.map((failure) => failure.day).join(", ")}` : ""),
+          { days: left },
+        );
+      }
+      try {
+        outcomes.push(await compactDay(services, days[index], context?.awsRequestId));
+      } catch (error) {
+        failures.push({ day: days[index], error });
+      }
+    }
+    logger.info("compaction finished", { outcomes: outcomes.map(({ day, status, rows }) => ({ day, status, rows })), failed: failures.map((failure) => failure.day) });
+    if (failures.length === 1) throw failures[0].error;
+    if (failures.length > 1) {
+      throw namedError(
+        "CompactionFailedError",
+        `${failures.length} days failed: ${failures.map((failure) => `${failure.day}: ${messageOf(failure.error)}`).join("; ")}`,
+        { days: failures.map((failure) => failure.day) },
+      );
+    }
+    return { days: outcomes };
+  };
+}
+
+/**
+ * The callbackFactory for `aws.lambda.CallbackFunction`: runs once per container. The SDK clients
+ * take region, credentials and any AWS_ENDPOINT_URL_<SERVICE> override from the environment.
+ */
+export function compactionHandlerFromEnvironment(): CompactionHandler {
+  return createCompactionHandler({
+    settings: readCompactionSettings(process.env),
+    s3: new S3Client({}),
+    dynamodb: new DynamoDBClient({}),
+  });
+}
