@@ -114,7 +114,9 @@ export async function writeCompactedObject(s3: S3Client, bucket: string, object:
         new CopyObjectCommand({
           Bucket: bucket,
           Key: object.key,
-          CopySource: `${bucket}/${object.key.split("/").map(encodeURIComponent).join("/")}`,
+          // The pipeline's keys hold only characters encodeURI leaves as they are or escapes the
+          // way S3 expects; "=" stays readable to stand-ins that decode the source with decodeURI.
+          CopySource: encodeURI(`${bucket}/${object.key}`),
           MetadataDirective: "REPLACE",
           ContentType: object.contentType,
           Metadata: metadata,
