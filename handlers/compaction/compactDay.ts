@@ -9,14 +9,11 @@
  * snapshots arrived as well the day fails with CompactionInputsMissingError rather than lose rows.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { parquetMetadata } from "hyparquet";
 import type { Logger } from "../shared/logger";
 import { namedError } from "../shared/namedError";
 import type { ParquetCompression } from "../shared/parquetCodecs";
 import { readObjectBytes } from "../shared/s3Objects";
 import { compactedQualityKey, compactedStatesKey, type UtcDay } from "../shared/s3Keys";
-import { METADATA_KEYS } from "../shared/snapshotMetadata";
-import { readSnapshotParquet } from "../validation/parquetReader";
 import { checkRowBudget } from "./compactionBudget";
 import type { CompactionSettings } from "./compactionSettings";
 import {
@@ -31,8 +28,9 @@ import {
 import type { CompactionTracking } from "./compactionTracking";
 import { COMPACTED_METADATA_KEYS, type CompactedFileWriter } from "./compactedFile";
 import { listDayInputs, type DayInputs, type DayObject } from "./dayInputs";
-import type { DayRows, DayRowsFactory } from "./dayRows";
+import type { DayRowsFactory } from "./dayRows";
 import type { ProcessedFileDecoder } from "./processedFileDecoder";
+import { addProcessedFile } from "./processedFileReader";
 import { qualityRollup } from "./qualityRollup";
 
 /** S3 requests in flight at once for one day. */
@@ -106,33 +104,6 @@ async function readInOrder(services: CompactionServices, files: readonly DayObje
   }
 }
 
-/** One processed file into the day's rows: the decoder's way, or hyparquet's for a file it declines. */
-async function addFile(services: CompactionServices, rows: DayRows, file: DayObject, bytes: Uint8Array): Promise<void> {
-  const problem = (reason: string) =>
-    namedError("UnreadableProcessedFileError", `processed file ${file.key} cannot be compacted: ${reason}`, { key: file.key });
-  let metadata;
-  try {
-    metadata = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
-  } catch (error) {
-    throw problem(messageOf(error));
-  }
-  const recordedTime = metadata.key_value_metadata?.find((entry) => entry.key === METADATA_KEYS.snapshotTime)?.value;
-  if (recordedTime !== String(file.snapshotTime)) {
-    throw problem(`its metadata gives snapshot time ${JSON.stringify(recordedTime)}, its key ${file.snapshotTime}`);
-  }
-  const decoded = services.decode(bytes, metadata, rows.interners);
-  if (decoded !== undefined) {
-    rows.addDecoded(decoded);
-    return;
-  }
-  services.logger.warn("reading a processed file with hyparquet: its layout is not the one processing writes", { key: file.key });
-  try {
-    rows.add((await readSnapshotParquet(bytes)).snapshot);
-  } catch (error) {
-    throw problem(messageOf(error));
-  }
-}
-
 async function readReports(services: CompactionServices, reports: readonly DayObject[]): Promise<{ key: string; text: string }[]> {
   const { s3, settings } = services;
   return mapConcurrently(reports, CONCURRENT_REQUESTS, async (report) => ({
@@ -149,7 +120,10 @@ async function compact(services: CompactionServices, inputs: DayInputs, statesKe
   checkRowBudget(day, rowCount, processed.length, settings.memorySizeMb);
 
   const rows = services.newDayRows(rowCount);
-  await readInOrder(services, processed, (file, bytes) => addFile(services, rows, file, bytes));
+  await readInOrder(services, processed, async (file, bytes) => {
+    const path = await addProcessedFile(rows, services.decode, bytes, file.key, file.snapshotTime);
+    if (path === "hyparquet") logger.warn("read a processed file with hyparquet: its layout is not the one processing writes", { key: file.key });
+  });
   const file = services.writeCompactedFile({
     day,
     rows,

@@ -11,9 +11,13 @@
  * nulls, decoding 3.7 million strings and collecting their garbage.
  */
 import type { ColumnChunk, CompressionCodec, FileMetaData } from "hyparquet";
-import { parquetHeader } from "hyparquet/src/column.js";
-import { decompressPage } from "hyparquet/src/datapage.js";
-import { readRleBitPackedHybrid } from "hyparquet/src/encoding.js";
+// Named, not destructured: Pulumi's serializer declares each captured module once, by the name
+// the compiled code gives it, and TypeScript would call these `datapage_js_1` and `encoding_js_1`,
+// as it calls hyparquet-writer's modules of the same file names that the encoder uses. The first
+// one captured would then stand for both.
+import hyparquetColumn = require("hyparquet/src/column.js");
+import hyparquetPages = require("hyparquet/src/datapage.js");
+import hyparquetRuns = require("hyparquet/src/encoding.js");
 import { PARQUET_DECOMPRESSORS } from "../shared/parquetCodecs";
 import { PARQUET_SCHEMA } from "../shared/parquetSchema";
 import { PARQUET_COLUMNS, type StateVectorField } from "../shared/stateVector";
@@ -110,7 +114,7 @@ export function createProcessedFileDecoder(): ProcessedFileDecoder {
 
   function indexesOf(page: Uint8Array, count: number): Int32Array {
     const indexes = new Int32Array(count);
-    if (count > 0) readRleBitPackedHybrid({ view: viewOf(page), offset: 1 }, page[0], indexes, page.length - 1);
+    if (count > 0) hyparquetRuns.readRleBitPackedHybrid({ view: viewOf(page), offset: 1 }, page[0], indexes, page.length - 1);
     return indexes;
   }
 
@@ -135,13 +139,13 @@ export function createProcessedFileDecoder(): ProcessedFileDecoder {
       let dictionary: Float64Array | Int32Array | undefined;
       while (row < groupEnd) {
         const reader = { view: viewOf(bytes), offset };
-        const header = parquetHeader(reader);
+        const header = hyparquetColumn.parquetHeader(reader);
         const pageStart = reader.offset;
         offset = pageStart + header.compressed_page_size;
         const pageBytes = bytes.subarray(pageStart, offset);
         if (header.type === "DICTIONARY_PAGE") {
           const count = header.dictionary_page_header?.num_values ?? 0;
-          dictionary = dictionaryOf(decompressPage(pageBytes, header.uncompressed_page_size, codec, decompressors), count, type, interner);
+          dictionary = dictionaryOf(hyparquetPages.decompressPage(pageBytes, header.uncompressed_page_size, codec, decompressors), count, type, interner);
           continue;
         }
         const page = header.data_page_header_v2;
@@ -151,16 +155,16 @@ export function createProcessedFileDecoder(): ProcessedFileDecoder {
         const levelsLength = page.definition_levels_byte_length;
         if (present !== undefined) {
           const target = present.subarray(row, row + pageRows);
-          if (levelsLength > 0) readRleBitPackedHybrid({ view: viewOf(pageBytes), offset: 0 }, 1, target, levelsLength);
+          if (levelsLength > 0) hyparquetRuns.readRleBitPackedHybrid({ view: viewOf(pageBytes), offset: 0 }, 1, target, levelsLength);
           else if (page.num_nulls === 0) target.fill(1);
           else decline("nulls without definition levels");
         } else if (levelsLength > 0 || page.num_nulls > 0) decline(`nulls in required column ${field.name}`);
         const compressed = pageBytes.subarray(levelsLength);
-        const values = page.is_compressed ? decompressPage(compressed, header.uncompressed_page_size - levelsLength, codec, decompressors) : compressed;
+        const values = page.is_compressed ? hyparquetPages.decompressPage(compressed, header.uncompressed_page_size - levelsLength, codec, decompressors) : compressed;
 
         if (booleans !== undefined) {
           const target = booleans.subarray(row, row + pageRows);
-          if (page.encoding === "RLE") readRleBitPackedHybrid({ view: viewOf(values), offset: 0 }, 1, target);
+          if (page.encoding === "RLE") hyparquetRuns.readRleBitPackedHybrid({ view: viewOf(values), offset: 0 }, 1, target);
           else if (page.encoding === "PLAIN") for (let i = 0; i < pageRows; i++) target[i] = (values[i >> 3] >> (i & 7)) & 1;
           else decline(`boolean encoding ${page.encoding}`);
         } else if (page.encoding === "PLAIN") {

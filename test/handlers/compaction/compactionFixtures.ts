@@ -7,6 +7,7 @@ import { parquetMetadata, parquetReadObjects } from "hyparquet";
 import { createCompactedFileWriter, type CompactedFile } from "../../../handlers/compaction/compactedFile";
 import { createDayRows } from "../../../handlers/compaction/dayRows";
 import { createProcessedFileDecoder } from "../../../handlers/compaction/processedFileDecoder";
+import { addProcessedFile } from "../../../handlers/compaction/processedFileReader";
 import { transformSnapshot } from "../../../handlers/processing/transformSnapshot";
 import { parquetCompression, PARQUET_DECOMPRESSORS } from "../../../handlers/shared/parquetCodecs";
 import { rawKeyForSnapshot } from "../../../handlers/shared/s3Keys";
@@ -58,14 +59,10 @@ export async function compactFiles(files: readonly Uint8Array[], options: Compac
   const times: number[] = [];
   let decoded = 0;
   for (let index = 0; index < files.length; index++) {
-    const file = options.hyparquetOnly ? undefined : decode(files[index], metadata[index], rows.interners);
-    if (file !== undefined) {
-      rows.addDecoded(file);
-      decoded++;
-    } else {
-      rows.add((await readSnapshotParquet(files[index])).snapshot);
-    }
-    times.push(Number(metadata[index].key_value_metadata?.find((entry) => entry.key === "flightdata.snapshot_time")?.value));
+    const time = Number(metadata[index].key_value_metadata?.find((entry) => entry.key === "flightdata.snapshot_time")?.value);
+    if (options.hyparquetOnly) rows.add((await readSnapshotParquet(files[index])).snapshot);
+    else if ((await addProcessedFile(rows, decode, files[index], `processed file ${index}`, time)) === "decoder") decoded++;
+    times.push(time);
   }
   const written = createCompactedFileWriter()({
     day: "2026-11-26",
