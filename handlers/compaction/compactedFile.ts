@@ -1,8 +1,8 @@
 /**
  * A day's rows → the daily Parquet file, written by processing's own file writer and column
- * encoder: the same schema, codec and encodings as the per-snapshot files, row groups of the
- * configured size, each declaring its sort order (icao24, then snapshot_time), and statistics per
- * column chunk that let a query for one aircraft skip every other row group. The bytes depend only
+ * encoder: the same schema and codec as the per-snapshot files, row groups of the configured size,
+ * each declaring its sort order (icao24, then snapshot_time), and statistics per column chunk that
+ * let a query for one aircraft skip every other row group. The bytes depend only
  * on the rows and the day, so compacting the same files again writes the same object.
  */
 import type { ParquetCompression } from "../shared/parquetCodecs";
@@ -65,6 +65,9 @@ export function createCompactedFileWriter(): CompactedFileWriter {
       createdBy: COMPACTED_CREATED_BY,
       initialBytes: rows.rowCount * INITIAL_BYTES_PER_ROW,
       sortingColumns,
+      // A day's chunks repeat values (speeds, squawks, aircraft) a sample of a thousand sees as
+      // distinct: weighing every whole dictionary made the files a fifth smaller, no slower.
+      sampleDictionaries: false,
     });
     return { bytes, rowGroups: sorted.groups };
   };

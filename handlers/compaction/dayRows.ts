@@ -115,7 +115,7 @@ export function createDayRows(): DayRowsFactory {
   function storeDecodedNumbers(numbers: Float64Array, column: DecodedColumn & { kind: "number" }, slot: number, at: number, rows: number): void {
     const { present, values } = column;
     let position = at * numberWidth + slot;
-    if (present === undefined) {
+    if (present == null) {
       for (let i = 0; i < rows; i++, position += numberWidth) numbers[position] = values[i];
       return;
     }
@@ -126,8 +126,14 @@ export function createDayRows(): DayRowsFactory {
   function storeDecodedStrings(ids: Int32Array, column: DecodedColumn & { kind: "string" }, slot: number, at: number, rows: number): void {
     const { present, ids: values } = column;
     let position = at * stringWidth + slot;
+    // Tested once, outside the loop: `undefined` is a global, looked up through the serialized
+    // code's with() scope on every use.
+    if (present == null) {
+      for (let i = 0; i < rows; i++, position += stringWidth) ids[position] = values[i];
+      return;
+    }
     let next = 0;
-    for (let i = 0; i < rows; i++, position += stringWidth) ids[position] = present === undefined || present[i] === 1 ? values[next++] : -1;
+    for (let i = 0; i < rows; i++, position += stringWidth) ids[position] = present[i] === 1 ? values[next++] : -1;
   }
 
   /**

@@ -47,6 +47,8 @@ export interface ParquetFileSettings extends ParquetCompression {
   initialBytes: number;
   /** Declared on every row group when its rows are sorted (RowGroup.sorting_columns). */
   sortingColumns?: NonNullable<RowGroup["sorting_columns"]>;
+  /** False weighs every column's whole dictionary rather than rejecting it on a sample first; default true. */
+  sampleDictionaries?: boolean;
 }
 
 /** Row group `index` as column sources, in file order; called once per group, in order. */
@@ -73,7 +75,12 @@ export function createParquetFileWriter(): ParquetFileWriter {
   };
 
   return (groups, columnsOf, settings) => {
-    const chunkSettings = { codec: settings.codec, compress: compressorFor(settings.codec, settings.compressors), pageSize: PAGE_SIZE };
+    const chunkSettings = {
+      codec: settings.codec,
+      compress: compressorFor(settings.codec, settings.compressors),
+      pageSize: PAGE_SIZE,
+      sampleDictionaries: settings.sampleDictionaries ?? true,
+    };
     const writer = new ByteWriter(Math.max(1024, settings.initialBytes));
     writer.appendUint32(MAGIC);
 
