@@ -71,13 +71,28 @@ export function createDictionaryBuilders(): DictionaryBuilders {
   }
 
   /**
-   * An open-addressing table of the column's distinct numbers (the dictionary in first-appearance
-   * order, and per row its position), abandoned as soon as the dictionary can no longer halve the
-   * PLAIN bytes: with more entries than half the non-null values its own bytes already exceed that.
-   * A Map keyed by doubles would box every distinct value; this keeps them in typed arrays.
+   * The most entries a dictionary of `nonNull` values of `size` bytes can have and still win: with
+   * more, its entries and bit-packed indexes together exceed half the PLAIN bytes (dictionaryWins).
    */
-  function buildNumberDictionary(values: Float64Array, nonNull: number): Dictionary<number> | undefined {
-    const maxEntries = Math.floor(nonNull / 2);
+  function maxWinningEntries(nonNull: number, size: number): number {
+    let most = 0;
+    for (let bitWidth = 0; bitWidth <= 31; bitWidth++) {
+      const indexBytes = Math.ceil((nonNull * bitWidth) / 8);
+      const fitting = Math.min(Math.floor((nonNull * size - 2 * indexBytes) / (2 * size)), 2 ** bitWidth);
+      const fewest = bitWidth === 0 ? 1 : 2 ** (bitWidth - 1) + 1;
+      if (fitting >= fewest) most = fitting;
+    }
+    return most;
+  }
+
+  /**
+   * An open-addressing table of the column's distinct numbers (the dictionary in first-appearance
+   * order, and per row its position), abandoned as soon as the dictionary can no longer win, so a
+   * column of nearly unique values (positions) stops after a fraction of its rows. A Map keyed by
+   * doubles would box every distinct value; this keeps them in typed arrays.
+   */
+  function buildNumberDictionary(values: Float64Array, nonNull: number, valueBytes: number): Dictionary<number> | undefined {
+    const maxEntries = maxWinningEntries(nonNull, valueBytes);
     let capacity = 16;
     while (capacity < 2 * (maxEntries + 1)) capacity *= 2;
     const mask = capacity - 1;
@@ -123,7 +138,7 @@ export function createDictionaryBuilders(): DictionaryBuilders {
       sampled.add(value);
     }
     if (sample && sampleRejects(sampled.size * size, sampledBytes)) return undefined;
-    const dictionary = buildNumberDictionary(values, nonNull);
+    const dictionary = buildNumberDictionary(values, nonNull, size);
     if (dictionary === undefined) return undefined;
     const entries = dictionary.values.length;
     return dictionaryWins(entries, entries * size, nonNull, nonNull * size, 0) ? dictionary : undefined;
