@@ -94,6 +94,7 @@ describe("the program under mocks", function () {
       expect(table.inputs.storageDescriptor.columns.find((c: { name: string }) => c.name === "last_contact").type).to.equal("timestamp");
       expect(table.inputs.partitionKeys.map((k: { name: string }) => k.name)).to.deep.equal(["year", "month", "day", "hour"]);
       expect(table.inputs.parameters["projection.enabled"]).to.equal("true");
+      expect(table.inputs.parameters["projection.year.range"], "the default catalog.firstYear to the current year").to.equal("2016,NOW");
       expect(table.inputs.parameters["storage.location.template"]).to.equal(
         `s3://${processed}/processed/year=\${year}/month=\${month}/day=\${day}/hour=\${hour}/`,
       );

@@ -263,7 +263,7 @@ describe("deployability: what AWS rejects and mocks accept", function () {
         expect(role.inputs.managedPolicyArns ?? []).to.deep.equal([]);
         roleArns.add(role.state.arn);
       }
-      expect(roleArns.size).to.equal(3);
+      expect(roleArns.size).to.equal(STAGES.length);
     }
   });
 
