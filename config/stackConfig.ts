@@ -120,7 +120,7 @@ export const FUNCTION_DEFAULTS: Record<StageName, FunctionSettings> = {
   ingestion: { memorySize: 512, timeout: 60, reservedConcurrency: 10, provisionedConcurrency: 0, environmentVariables: {} },
   processing: { memorySize: 1024, timeout: 120, reservedConcurrency: 5, provisionedConcurrency: 0, environmentVariables: {} },
   validation: { memorySize: 512, timeout: 60, reservedConcurrency: 3, provisionedConcurrency: 0, environmentVariables: {} },
-  // A global day (1.9 million rows) peaks near 800 MB and takes about 10 s; 3008 MB also buys
+  // A global day (1.9 million rows) peaked under 900 MB and took 9–11 s in the benchmark; 3008 MB also buys
   // close to two vCPUs. One at a time: two runs over the same day would only write the same bytes.
   compaction: { memorySize: 3008, timeout: 900, reservedConcurrency: 1, provisionedConcurrency: 0, environmentVariables: {} },
 };

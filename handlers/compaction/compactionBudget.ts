@@ -4,10 +4,11 @@
  * that names it, rather than with the out-of-memory kill Lambda would give halfway through.
  *
  * The figures come from the benchmark (README, Performance): a global day of 1.87 million rows
- * peaked at about 800 MB in a process of its own, Node itself about 60 of it; the rows cost about
- * 113 bytes each where they are kept, plus a row group's gathered columns, the file being written
- * and the garbage of reading. 400 bytes a row and 250 MB for the runtime, the SDK and the code
- * leave room on both.
+ * peaked under 900 MB in a process of its own, which also held the day's 91 MiB of files and
+ * Node's own 60 MB or so: about 400 bytes a row. A row costs 113 bytes where it is kept; the rest is
+ * a row group's gathered columns, the file being written (and the copy when its buffer grows) and
+ * the garbage of reading. The budget counts 400 bytes a row plus 250 MB for the runtime, the SDK
+ * and the code, within 80% of the function's memory.
  */
 import { namedError, type NamedError } from "../shared/namedError";
 import type { UtcDay } from "../shared/s3Keys";
