@@ -9,16 +9,20 @@ import { awsProviderArgs } from "./config/awsProviderSettings";
 import { ConfigError } from "./config/configReader";
 import { loadStackConfig } from "./config/loadStackConfig";
 import { physicalNameCheck } from "./config/physicalNames";
+import { compactionHandlerFromEnvironment } from "./handlers/compaction";
+import { QUALITY_ROLLUP_COLUMNS } from "./handlers/compaction/qualityRollup";
 import { ingestionHandlerFromEnvironment } from "./handlers/ingestion";
 import { processingHandlerFromEnvironment } from "./handlers/processing";
 import { validationHandlerFromEnvironment } from "./handlers/validation";
 import { PARQUET_COLUMNS } from "./handlers/shared/stateVector";
+import { savedQueries } from "./queries/savedQueries";
 
 /** The real handlers, each with the npm packages its code loads in Lambda. */
 export const PIPELINE_HANDLERS: Record<StageName, StageHandler> = {
   ingestion: { callbackFactory: ingestionHandlerFromEnvironment, runtimePackages: ["p-retry"] },
   processing: { callbackFactory: processingHandlerFromEnvironment, runtimePackages: ["hyparquet-writer"] },
   validation: { callbackFactory: validationHandlerFromEnvironment, runtimePackages: ["hyparquet"] },
+  compaction: { callbackFactory: compactionHandlerFromEnvironment, runtimePackages: ["hyparquet-writer"] },
 };
 
 /**
@@ -46,6 +50,8 @@ export function createPipeline(handlers: Record<StageName, StageHandler> = PIPEL
       config: { ...config, lambdaInsightsLayerArn: insightsLayerArn },
       handlers,
       catalogColumns: PARQUET_COLUMNS.map(({ name: column, type }) => ({ name: column, type })),
+      qualityColumns: QUALITY_ROLLUP_COLUMNS.map(({ name: column, type }) => ({ name: column, type })),
+      catalogQueries: savedQueries().map(({ name: query, description, sql }) => ({ name: query, description, sql })),
       openskyClientSecret,
     },
     { providers: { aws: provider }, transformations: [physicalNameCheck(name, nameProblems)] },
@@ -62,16 +68,35 @@ export function createPipeline(handlers: Record<StageName, StageHandler> = PIPEL
     alertTopicArn: pipeline.alertTopic?.topicArn,
     glueDatabase: pipeline.catalog.databaseName,
     glueTable: pipeline.catalog.tableName,
+    glueDailyTable: pipeline.catalog.dailyTableName,
+    glueQualityTable: pipeline.catalog.qualityTableName,
     athenaWorkgroup: pipeline.catalog.workgroupName,
     dashboardUrl: pipeline.monitoring.dashboardUrl,
-    functionNames: { ingestion: fn.ingestion.functionName, processing: fn.processing.functionName, validation: fn.validation.functionName },
-    invokeArns: { ingestion: fn.ingestion.invokeTarget.arn, processing: fn.processing.invokeTarget.arn, validation: fn.validation.invokeTarget.arn },
+    functionNames: {
+      ingestion: fn.ingestion.functionName,
+      processing: fn.processing.functionName,
+      validation: fn.validation.functionName,
+      compaction: fn.compaction.functionName,
+    },
+    invokeArns: {
+      ingestion: fn.ingestion.invokeTarget.arn,
+      processing: fn.processing.invokeTarget.arn,
+      validation: fn.validation.invokeTarget.arn,
+      compaction: fn.compaction.invokeTarget.arn,
+    },
     deadLetterQueueUrls: {
       ingestion: fn.ingestion.deadLetterQueueUrl,
       processing: fn.processing.deadLetterQueueUrl,
       validation: fn.validation.deadLetterQueueUrl,
+      compaction: fn.compaction.deadLetterQueueUrl,
     },
     scheduleDeadLetterQueueUrl: pipeline.ingestion.scheduleDeadLetterQueueUrl,
-    packageSizes: { ingestion: fn.ingestion.packageSize, processing: fn.processing.packageSize, validation: fn.validation.packageSize },
+    compactionScheduleDeadLetterQueueUrl: pipeline.compaction.scheduleDeadLetterQueueUrl,
+    packageSizes: {
+      ingestion: fn.ingestion.packageSize,
+      processing: fn.processing.packageSize,
+      validation: fn.validation.packageSize,
+      compaction: fn.compaction.packageSize,
+    },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The processing and validation stages as Lambda runs them. aws.lambda.CallbackFunction does not
+ * The processing, validation and compaction stages as Lambda runs them. aws.lambda.CallbackFunction does not
  * upload the handlers' modules: Pulumi serializes the functions they reach into one file, where
  * each module-level function is rebuilt on every call inside a `with` scope. The same code can run
  * many times slower there than from its module, so the bench times the serialized form: each stage
@@ -9,6 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { genericCompactionStage, pipelineCompactionStage } from "./compaction/compactionStages";
 import { genericWriterProcessingStage } from "./converters/genericWriter";
 import { pipelineProcessingStage } from "./converters/pipeline";
 import { validationStage } from "./validationRun";
@@ -17,6 +18,8 @@ export interface DeployedStages {
   processing: string;
   genericProcessing: string;
   validation: string;
+  compaction: string;
+  genericCompaction: string;
 }
 
 /**
@@ -38,6 +41,8 @@ export async function serializeDeployedStages(): Promise<DeployedStages> {
     processing: await writeStage("processing", pipelineProcessingStage),
     genericProcessing: await writeStage("generic-processing", genericWriterProcessingStage),
     validation: await writeStage("validation", validationStage),
+    compaction: await writeStage("compaction", pipelineCompactionStage),
+    genericCompaction: await writeStage("generic-compaction", genericCompactionStage),
   };
 }
 

@@ -3,19 +3,19 @@
  * validation durations from here, so the field names are a contract with cost/.
  */
 
-export type Stage = "processing" | "validation";
+export type Stage = "processing" | "validation" | "compaction";
 export type Tool = "pipeline" | "hyparquet-writer" | "duckdb" | "parquetjs" | "parquet-wasm";
 
 export interface CaseResult {
   stage: Stage;
-  /** Which data: a generated row count ("generated-6500") or a real snapshot's file name. */
+  /** Which data: a generated row count ("generated-6500"), a real snapshot's file name, or a generated day ("generated-day-288x6500"). */
   dataset: string;
   rows: number;
   tool: Tool;
   /** Median of the warm runs, milliseconds per snapshot. */
   ms_median: number;
   rows_per_s: number;
-  /** Parquet bytes written (processing); the file read (validation). */
+  /** Parquet bytes written (processing, compaction); the file read (validation). */
   bytes: number;
   /** Peak resident set of the case's own process, which ran nothing else. */
   peak_rss_mb: number;
@@ -40,6 +40,8 @@ export interface ColdStartResult {
 
 export interface BenchResults {
   generated_at: string;
+  /** When the compaction rows were last run on their own (npm run bench -- --only compaction). */
+  compaction_generated_at?: string;
   machine: { cpu: string; cores: number; memory_gb: number; os: string };
   /** Node.js binary the cases ran on. */
   node: string;

@@ -28,6 +28,7 @@ export function formatResults(results: BenchResults): string {
   const header = ["data", "tool", "rows", "ms (median)", "rows/s", "first call ms", "bytes", "peak RSS MB"];
   const processing = results.cases.filter((result) => result.stage === "processing").map(caseRow);
   const validation = results.cases.filter((result) => result.stage === "validation").map(caseRow);
+  const compaction = results.cases.filter((result) => result.stage === "compaction").map(caseRow);
   const coldStarts = results.cold_starts.map((start) => [
     start.function,
     start.outcome.startsWith("ok") ? "ok" : start.outcome.slice(0, 70),
@@ -45,6 +46,7 @@ export function formatResults(results: BenchResults): string {
     "Validation (Parquet → typed columns → every quality check → report):",
     table(header, validation),
     "",
+    ...(compaction.length > 0 ? ["Compaction (a day's processed Parquet files → one file sorted by icao24, snapshot_time):", table(header, compaction), ""] : []),
     "Cold start (fresh process per function; first invocation: a real run against the loopback emulators):",
     table(["function", "first invocation", "zip bytes", "init ms", "first invoke ms", "total ms"], coldStarts),
     "",

@@ -1,9 +1,12 @@
 /**
  * npm run bench: the processing stage against DuckDB, @dsnp/parquetjs and parquet-wasm on the same
- * snapshots, the validation stage, and each function's cold start; writes bench/results.json and
+ * snapshots, the validation stage, the compaction of a generated global day against DuckDB and
+ * hyparquet-writer's generic writer, and each function's cold start; writes bench/results.json and
  * prints the tables. Every case runs in a fresh process of its own.
  *
- *   npm run bench [-- --stack prod] [-- --rows 6500,50000]
+ *   npm run bench [-- --stack prod] [-- --rows 6500,50000] [-- --only compaction]
+ *
+ * --only compaction runs the compaction rows alone and keeps the other rows of results.json.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -14,24 +17,30 @@ import type { CaseSpec } from "./caseProcess";
 import { runChild } from "./childProcess";
 import { measureColdStarts } from "./coldStart";
 import { serializeDeployedStages } from "./deployedStages";
+import type { CompactionCaseSpec } from "./compaction/compactionCase";
+import { prepareCompactionDay } from "./compaction/dayFiles";
 import { GENERATED_ROW_COUNTS, prepareDatasets, REAL_SNAPSHOT_DIR } from "./datasets";
 import type { BenchResults, CaseResult, Tool } from "./results";
 import { formatResults } from "./resultsTable";
 import { runtimeNode } from "./runtimeNode";
 
 const TOOLS: readonly Tool[] = ["pipeline", "hyparquet-writer", "duckdb", "parquet-wasm", "parquetjs"];
+const COMPACTION_TOOLS: readonly Tool[] = ["pipeline", "hyparquet-writer", "duckdb"];
+/** A day's compaction reads 1.9 million rows three ways; each case may take a few minutes. */
+const COMPACTION_CASE_TIMEOUT_MS = 900_000;
 const RESULTS_PATH = path.join(__dirname, "results.json");
 
 interface Options {
   stack: string;
   rows: number[];
+  compactionOnly: boolean;
 }
 
-const USAGE = "usage: npm run bench [-- --stack <dev|prod>] [-- --rows 6500,50000,500000]";
+const USAGE = "usage: npm run bench [-- --stack <dev|prod>] [-- --rows 6500,50000,500000] [-- --only compaction]";
 
 function parseOptions(args: readonly string[]): Options {
   for (let i = 0; i < args.length; i += 2) {
-    if (args[i] !== "--stack" && args[i] !== "--rows") throw new Error(`unknown option ${args[i]}\n${USAGE}`);
+    if (args[i] !== "--stack" && args[i] !== "--rows" && args[i] !== "--only") throw new Error(`unknown option ${args[i]}\n${USAGE}`);
     if (args[i + 1] === undefined) throw new Error(`${args[i]} needs a value\n${USAGE}`);
   }
   const value = (flag: string): string | undefined => {
@@ -40,7 +49,30 @@ function parseOptions(args: readonly string[]): Options {
   };
   const rows = value("--rows")?.split(",").map(Number) ?? [...GENERATED_ROW_COUNTS];
   if (rows.some((count) => !Number.isSafeInteger(count) || count < 1)) throw new Error(`--rows takes positive integers, got ${value("--rows")}`);
-  return { stack: value("--stack") ?? "prod", rows };
+  const only = value("--only");
+  if (only !== undefined && only !== "compaction") throw new Error(`--only takes compaction, got ${only}\n${USAGE}`);
+  return { stack: value("--stack") ?? "prod", rows, compactionOnly: only === "compaction" };
+}
+
+async function compactionCases(workDir: string, stages: { compaction: string; genericCompaction: string }): Promise<CaseResult[]> {
+  console.log("preparing a generated global day: 288 processed snapshots of 6,500 states…");
+  const day = prepareCompactionDay(workDir);
+  console.log(`${day.files.length} files, ${day.rows.toLocaleString("en-US")} rows, ${(day.bytes / 2 ** 20).toFixed(1)} MiB`);
+  const deployed: Partial<Record<Tool, string>> = { pipeline: stages.compaction, "hyparquet-writer": stages.genericCompaction };
+  const cases: CaseResult[] = [];
+  for (const tool of COMPACTION_TOOLS) {
+    const spec: CompactionCaseSpec = { tool, dataset: day.name, rows: day.rows, dayDir: day.dir, files: day.files, deployedStage: deployed[tool] };
+    const result = await runChild<CaseResult>("compaction/compactionCase.ts", spec, { timeoutMs: COMPACTION_CASE_TIMEOUT_MS });
+    console.log(`compaction ${day.name} ${tool}: ${result.ms_median} ms, ${result.bytes} bytes, peak ${result.peak_rss_mb} MB`);
+    cases.push(result);
+  }
+  return cases;
+}
+
+/** The earlier run's results, for --only compaction to keep its other rows. */
+function earlierResults(): BenchResults {
+  if (!fs.existsSync(RESULTS_PATH)) throw new Error(`--only compaction keeps the other rows of ${RESULTS_PATH}, which does not exist: run the whole bench once`);
+  return JSON.parse(fs.readFileSync(RESULTS_PATH, "utf8")) as BenchResults;
 }
 
 const childNodeVersion = (): string => execFileSync(runtimeNode(), ["--version"], { encoding: "utf8" }).trim();
@@ -50,6 +82,20 @@ async function main(): Promise<void> {
   ensureBenchDependencies();
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "flight-bench-"));
   try {
+    if (options.compactionOnly) {
+      const earlier = earlierResults();
+      console.log("serializing the stages as CallbackFunction does…");
+      const stages = await serializeDeployedStages();
+      const compaction = await compactionCases(workDir, stages);
+      const results: BenchResults = {
+        ...earlier,
+        compaction_generated_at: new Date().toISOString(),
+        cases: [...earlier.cases.filter((result) => result.stage !== "compaction"), ...compaction],
+      };
+      fs.writeFileSync(RESULTS_PATH, `${JSON.stringify(results, null, 2)}\n`);
+      console.log(`\n${formatResults(results)}\n\nwritten to ${path.relative(process.cwd(), RESULTS_PATH)}`);
+      return;
+    }
     console.log("preparing snapshots…");
     const datasets = prepareDatasets(workDir, options.rows);
     console.log("serializing the stages as CallbackFunction does…");
@@ -66,6 +112,7 @@ async function main(): Promise<void> {
       const validation: CaseSpec = { ...base, stage: "validation", tool: "pipeline", inputPath: dataset.parquetPath, deployedStage: stages.validation };
       cases.push(await runChild<CaseResult>("caseProcess.ts", validation));
     }
+    cases.push(...(await compactionCases(workDir, stages)));
     console.log(`cold starts of the ${options.stack} stack's packages…`);
     const coldStarts = await measureColdStarts(options.stack, workDir);
     const { duckDbThreads } = await import("./converters/duckdb");
@@ -84,6 +131,7 @@ async function main(): Promise<void> {
         "ms (median): warm runs in the case's own process; first call: the first conversion there, after loading the tool.",
         "pipeline and hyparquet-writer (processing before its own encoder), and validation, run as Lambda runs them: serialized by Pulumi's serializeFunction, as aws.lambda.CallbackFunction does, and loaded from that file.",
         "Every tool writes snappy pages, 100,000-row groups and the pipeline's 18 columns. The JavaScript tools start from the object's bytes in memory (as the handler gets them from S3) and decode them; DuckDB reads the JSON file itself, from the page cache.",
+        "Compaction: one generated global day, 288 processed files of 6,500 rows, merged into one file sorted by icao24 then snapshot_time, snappy, 1,000,000-row groups. The JavaScript tools start from the files' bytes in memory (held for the whole case, which the handler does not do) and run as Lambda runs them (serialized); DuckDB reads the files itself with read_parquet and writes with COPY … ORDER BY icao24, snapshot_time. Median of three warm runs.",
         "DuckDB runs with its default thread count (all cores); the JavaScript tools use one thread.",
         "Peak RSS is the case process's own high-water mark (VmHWM), Node and ts-node included.",
         "Cold start: the package is loaded (init: the serialized callbackFactory builds the SDK clients) and invoked once in a fresh process with only the AWS SDK on NODE_PATH, as Lambda's runtime provides it.",

@@ -25,6 +25,8 @@ export interface DataLakeArgs {
   keyDeletionWindowDays?: number;
   /** Buckets that already exist; the lake then creates only the key. */
   existingBuckets?: { raw: BucketRef; processed: BucketRef; athenaResults: BucketRef };
+  /** Further rules for the processed bucket, per prefix (retentionRules.ts). */
+  processedRetentionRules?: aws.types.input.s3.BucketLifecycleConfigurationRule[];
 }
 
 /** Bucket name and ARN as outputs, whether the bucket was created here or given. */
@@ -98,6 +100,7 @@ export class DataLake extends pulumi.ComponentResource {
             noncurrentVersionExpiration: noncurrent,
             abortIncompleteMultipartUpload: abortUploads,
           },
+          ...(args.processedRetentionRules ?? []),
         ]);
     this.athenaResults = buckets
       ? given(buckets.athenaResults)

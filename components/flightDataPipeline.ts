@@ -3,7 +3,8 @@ import { STAGES, type StageName } from "../contract/dataLayout";
 import { ENV } from "../contract/environment";
 import type { StackConfig } from "../config/stackConfig";
 import { AlertTopic } from "./alertTopic";
-import { AnalyticsCatalog, type CatalogColumn } from "./analyticsCatalog";
+import { AnalyticsCatalog, type CatalogColumn, type CatalogQuery } from "./analyticsCatalog";
+import { CompactionStage } from "./compactionStage";
 import { DataLake } from "./dataLake";
 import { ExecutionTracking } from "./executionTracking";
 import { IngestionStage } from "./ingestionStage";
@@ -11,6 +12,7 @@ import { Monitoring } from "./monitoring";
 import { Network } from "./network";
 import type { PipelineFunction } from "./pipelineFunction";
 import { ProcessingStage } from "./processingStage";
+import { processedBucketRetentionRules } from "./retentionRules";
 import { SharedDependenciesLayer } from "./sharedDependenciesLayer";
 import type { StageFunctionArgs, StageHandler } from "./stageFunction";
 import { ValidationStage } from "./validationStage";
@@ -21,15 +23,19 @@ export interface FlightDataPipelineArgs {
   config: StackConfig;
   /** Each stage's code; index.ts passes the real handlers, tests may pass their own. */
   handlers: Record<StageName, StageHandler>;
-  /** The Parquet files' columns, for the Glue table. */
+  /** The Parquet files' columns, for the Glue tables. */
   catalogColumns: CatalogColumn[];
+  /** The daily quality lines' columns. */
+  qualityColumns: CatalogColumn[];
+  /** Saved as Athena named queries. */
+  catalogQueries: CatalogQuery[];
   openskyClientSecret?: pulumi.Input<string>;
 }
 
 /**
  * The whole pipeline, in the order data flows: the lake and its key, the catalog over it, the
- * tracking table, the alert topic, the network, then ingestion → processing → validation, and the
- * monitoring over all of them.
+ * tracking table, the alert topic, the network, then ingestion → processing → validation, the
+ * daily compaction, and the monitoring over all of them.
  */
 export class FlightDataPipeline extends pulumi.ComponentResource {
   readonly lake: DataLake;
@@ -39,6 +45,7 @@ export class FlightDataPipeline extends pulumi.ComponentResource {
   readonly ingestion: IngestionStage;
   readonly processing: ProcessingStage;
   readonly validation: ValidationStage;
+  readonly compaction: CompactionStage;
   readonly monitoring: Monitoring;
   readonly functions: Record<StageName, PipelineFunction>;
 
@@ -60,6 +67,7 @@ export class FlightDataPipeline extends pulumi.ComponentResource {
         forceDestroy: c.dataLake.forceDestroy,
         keyDeletionWindowDays: c.dataLake.forceDestroy ? 7 : 30,
         existingBuckets: c.dataLake.existingBuckets,
+        processedRetentionRules: processedBucketRetentionRules(c.dataLake),
       },
       parent,
     );
@@ -72,6 +80,9 @@ export class FlightDataPipeline extends pulumi.ComponentResource {
         athenaResultsBucketName: this.lake.athenaResults.name,
         kmsKeyArn: keyArn,
         columns: args.catalogColumns,
+        qualityColumns: args.qualityColumns,
+        firstYear: c.catalog.firstYear,
+        queries: args.catalogQueries,
       },
       parent,
     );
@@ -183,10 +194,26 @@ export class FlightDataPipeline extends pulumi.ComponentResource {
       },
       parent,
     );
+    this.compaction = new CompactionStage(
+      `${name}-compaction`,
+      {
+        function: functionArgs("compaction"),
+        processedBucketName: this.lake.processed.name,
+        processedBucketArn: this.lake.processed.arn,
+        trackingTableArn: this.tracking.tableArn,
+        scheduleExpression: c.compaction.scheduleExpression,
+        lookbackDays: c.compaction.lookbackDays,
+        rowGroupSize: c.compaction.rowGroupSize,
+        parquet: c.parquet,
+        dlqRetentionSeconds: c.dlqRetentionSeconds,
+      },
+      parent,
+    );
     this.functions = {
       ingestion: this.ingestion.function,
       processing: this.processing.function,
       validation: this.validation.function,
+      compaction: this.compaction.function,
     };
 
     this.monitoring = new Monitoring(
@@ -197,11 +224,13 @@ export class FlightDataPipeline extends pulumi.ComponentResource {
           ingestion: this.ingestion.function.functionName,
           processing: this.processing.function.functionName,
           validation: this.validation.function.functionName,
+          compaction: this.compaction.function.functionName,
         },
         logGroupNames: {
           ingestion: this.ingestion.function.logGroupName,
           processing: this.processing.function.logGroupName,
           validation: this.validation.function.logGroupName,
+          compaction: this.compaction.function.logGroupName,
         },
         topicArn,
         qualityThreshold: c.dataQuality.qualityThreshold,

@@ -4,8 +4,8 @@ import { RAW_PREFIX } from "../contract/dataLayout";
 import { ENV } from "../contract/environment";
 import { awsContext } from "./awsContext";
 import { PipelineFunction } from "./pipelineFunction";
-import { queueBacklogAlarm } from "./queueBacklogAlarm";
-import { policyDocument, type PolicyStatement } from "./policyDocument";
+import type { PolicyStatement } from "./policyDocument";
+import { scheduleTrigger } from "./scheduleTrigger";
 import { listPrefixes, PUBLISH_PIPELINE_METRICS, readObjects, recordExecutions, writeObjects } from "./stagePermissions";
 import type { StageFunctionArgs } from "./stageFunction";
 
@@ -35,7 +35,7 @@ export interface IngestionStageArgs {
 /**
  * Fetches OpenSky state vectors on a schedule and stores each response in the raw bucket. The
  * schedule retries a failed delivery 3 times within an hour, then parks the event in its own
- * encrypted DLQ; the function's failures go to the function's DLQ.
+ * encrypted DLQ (scheduleTrigger.ts); the function's failures go to the function's DLQ.
  */
 export class IngestionStage extends pulumi.ComponentResource {
   readonly function: PipelineFunction;
@@ -106,73 +106,25 @@ export class IngestionStage extends pulumi.ComponentResource {
     );
 
     if (args.scheduleExpression !== undefined) {
-      const target = this.function.invokeTarget;
-      const rule = new aws.cloudwatch.EventRule(
-        `${name}-schedule`,
-        { description: "Starts an OpenSky ingestion", scheduleExpression: args.scheduleExpression },
-        parent,
-      );
-      const deadLetterQueue = new aws.sqs.Queue(
-        `${name}-schedule-dlq`,
+      const schedule = scheduleTrigger(
+        name,
         {
-          kmsMasterKeyId: args.function.kmsKeyArn,
-          kmsDataKeyReusePeriodSeconds: 300,
-          messageRetentionSeconds: args.dlqRetentionSeconds,
-        },
-        parent,
-      );
-      const queuePolicy = new aws.sqs.QueuePolicy(
-        `${name}-schedule-dlq-policy`,
-        {
-          queueUrl: deadLetterQueue.url,
-          policy: policyDocument([
-            {
-              Sid: "ScheduleRuleParksUndeliveredEvents",
-              Effect: "Allow",
-              Principal: { Service: pulumi.interpolate`events.${ctx.dnsSuffix}` },
-              Action: "sqs:SendMessage",
-              Resource: deadLetterQueue.arn,
-              Condition: { ArnEquals: { "aws:SourceArn": rule.arn } },
-            },
-          ]),
-        },
-        parent,
-      );
-      const permission = new aws.lambda.Permission(
-        `${name}-schedule-permission`,
-        {
-          action: "lambda:InvokeFunction",
-          function: target.functionName,
-          qualifier: target.qualifier,
-          principal: "events.amazonaws.com",
-          sourceArn: rule.arn,
-        },
-        parent,
-      );
-      new aws.cloudwatch.EventTarget(
-        `${name}-schedule-target`,
-        {
-          rule: rule.name,
-          arn: target.arn,
-          retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
-          deadLetterConfig: { arn: deadLetterQueue.arn },
-        },
-        { parent: this, dependsOn: [permission, queuePolicy] },
-      );
-      if (args.function.alarms) {
-        queueBacklogAlarm(
-          `${name}-schedule-dlq-messages`,
-          {
+          scheduleExpression: args.scheduleExpression,
+          description: "Starts an OpenSky ingestion",
+          target: this.function.invokeTarget,
+          kmsKeyArn: args.function.kmsKeyArn,
+          dlqRetentionSeconds: args.dlqRetentionSeconds,
+          alarm: args.function.alarms && {
             alarmName: `${args.function.functionName}-schedule-dlq-messages`,
             description: "Scheduled ingestions that EventBridge could not deliver within an hour are waiting in the schedule DLQ",
-            queueName: deadLetterQueue.name,
             topicArn: args.function.alarms.topicArn,
           },
-          this,
-        );
-      }
-      this.scheduleRuleName = rule.name;
-      this.scheduleDeadLetterQueueUrl = deadLetterQueue.url;
+          ctx,
+        },
+        this,
+      );
+      this.scheduleRuleName = schedule.ruleName;
+      this.scheduleDeadLetterQueueUrl = schedule.deadLetterQueueUrl;
     }
 
     this.registerOutputs({

@@ -21,6 +21,16 @@ export const REPORTS_PREFIX = "reports/";
 /** Rows that could not be typed, with the reason, in the processed bucket: quarantine/year=…/states_<time>.jsonl */
 export const QUARANTINE_PREFIX = "quarantine/";
 
+/**
+ * What the compaction stage makes of each UTC day, in the processed bucket. No notification
+ * watches it, so nothing is validated twice.
+ */
+export const COMPACTED_PREFIX = "compacted/";
+/** The day's rows in one Parquet file, sorted by icao24 then snapshot_time: compacted/states/year=…/day=DD/states_YYYY-MM-DD.parquet */
+export const COMPACTED_STATES_PREFIX = `${COMPACTED_PREFIX}states/`;
+/** The day's validation scores, one JSON line per snapshot: compacted/quality/year=…/day=DD/quality_YYYY-MM-DD.jsonl */
+export const COMPACTED_QUALITY_PREFIX = `${COMPACTED_PREFIX}quality/`;
+
 /** CloudWatch namespace of every metric the handlers publish. */
 export const METRICS_NAMESPACE = "FlightDataPipeline";
 
@@ -33,5 +43,5 @@ export const TRACKING_SORT_KEY = "stage";
 /** Epoch seconds after which DynamoDB's TTL removes an item. */
 export const TRACKING_TTL_ATTRIBUTE = "expiresAt";
 
-export const STAGES = ["ingestion", "processing", "validation"] as const;
+export const STAGES = ["ingestion", "processing", "validation", "compaction"] as const;
 export type StageName = (typeof STAGES)[number];

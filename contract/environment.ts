@@ -42,6 +42,11 @@ export const ENV = {
   strictMode: "STRICT_MODE",
   /** Consecutive failing snapshots that open the alert circuit breaker. */
   circuitBreakerThreshold: "CIRCUIT_BREAKER_THRESHOLD",
+
+  /** Days before the scheduled day that compaction checks for late snapshots (1 = only the day just ended). */
+  compactionLookbackDays: "COMPACTION_LOOKBACK_DAYS",
+  /** Rows per row group of the compacted daily file. */
+  compactionRowGroupSize: "COMPACTION_ROW_GROUP_SIZE",
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

@@ -28,7 +28,7 @@ type WriterValues = unknown[] | Float64Array | Int32Array;
  * numbers and holes keeps its doubles unboxed (V8's holey-double elements), where one holding null
  * boxes every double value in a heap number of its own.
  */
-function nullableNumbers(values: NumberColumn): (number | undefined)[] {
+export function nullableNumbers(values: NumberColumn): (number | undefined)[] {
   const converted = new Array<number | undefined>(values.length);
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
@@ -38,7 +38,7 @@ function nullableNumbers(values: NumberColumn): (number | undefined)[] {
 }
 
 /** INT64 milliseconds as the writer stores them; handing it numbers costs it a BigInt copy of the column. */
-function nullableMillis(seconds: NumberColumn): (bigint | null)[] {
+export function nullableMillis(seconds: NumberColumn): (bigint | null)[] {
   const converted = new Array<bigint | null>(seconds.length);
   for (let i = 0; i < seconds.length; i++) {
     const value = seconds[i];
@@ -53,7 +53,7 @@ function nullableMillis(seconds: NumberColumn): (bigint | null)[] {
  * other character sends the column down the per-value path. Buffer rather than a module-level
  * TextEncoder, which function serialization would copy without its internals.
  */
-function utf8Values(strings: StringColumn): (Uint8Array | null)[] {
+export function utf8Values(strings: StringColumn): (Uint8Array | null)[] {
   const joined = strings.join("");
   const bytes = Buffer.from(joined, "utf8");
   const ascii = bytes.length === joined.length;

@@ -12,7 +12,8 @@ import { type LocalPipeline, PROJECT_DIR, startLocalPipeline } from "./pipeline/
 import { PrerequisiteError } from "./prerequisiteError";
 import { clearRunOutputs, collectRunResults, exportRunResults } from "./pipeline/runResults";
 import { renderSummary } from "./pipeline/runSummary";
-import { generatedSnapshots, replayedSnapshots, type TickSnapshot } from "./pipeline/snapshotSource";
+import { generatedDay, generatedSnapshots, replayedSnapshots, type TickSnapshot } from "./pipeline/snapshotSource";
+import { addDays, utcDayOfTime } from "../handlers/shared/s3Keys";
 
 const LIVE_CREDENTIAL_VARIABLES = { clientId: "OPENSKY_CLIENT_ID", clientSecret: "OPENSKY_CLIENT_SECRET" } as const;
 const REACHABILITY_TIMEOUT_MS = 5_000;
@@ -23,11 +24,14 @@ async function main(): Promise<void> {
     console.log(RUN_USAGE);
     return;
   }
+  const yesterday = addDays(utcDayOfTime(Math.floor(Date.now() / 1000)), -1);
   const ticks: TickSnapshot[] | undefined = options.snapshotsDir
     ? replayedSnapshots(options.ticks, options.snapshotsDir)
     : options.live
       ? undefined
-      : generatedSnapshots(options.ticks, options.seed);
+      : options.compact
+        ? generatedDay(options.ticks, options.seed, yesterday)
+        : generatedSnapshots(options.ticks, options.seed);
 
   const stackDir = path.join(PROJECT_DIR, ".local", options.stack);
   const logDir = path.join(stackDir, "logs");
@@ -84,12 +88,21 @@ async function main(): Promise<void> {
       if (tick < options.ticks && options.intervalMs > 0) await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
     }
 
+    if (options.compact) {
+      const lastTime = ticks?.at(-1)?.snapshot.time ?? Math.floor(Date.now() / 1000);
+      // The schedule fires at 00:15 UTC and compacts the day that has just ended.
+      const firesAt = new Date(`${addDays(utcDayOfTime(lastTime), 1)}T00:15:00Z`);
+      console.log(`Compaction: the daily schedule's event for ${firesAt.toISOString()} → compaction of ${utcDayOfTime(lastTime)} and the days before it`);
+      pipeline.fireSchedule("compaction", firesAt);
+      await pipeline.idle();
+    }
+
     const results = await collectRunResults(pipeline);
     await exportRunResults(pipeline, results);
     console.log(`\n${renderSummary(pipeline.topology, pipeline.functions, results)}\n`);
     const relative = path.relative(process.cwd(), pipeline.stackDir) || ".";
-    console.log(`Outputs in ${relative}/: raw/, processed/ (Parquet), reports/, quarantine/, metrics.json, alerts.json, tracking.json, dead-letters.json, logs/, packages/`);
-    console.log(`Query the Parquet: duckdb -c "select count(*), count(distinct icao24) from '${relative}/processed/**/*.parquet'"`);
+    console.log(`Outputs in ${relative}/: raw/, processed/ (Parquet), reports/, quarantine/${options.compact ? ", compacted/ (daily files)" : ""}, metrics.json, alerts.json, tracking.json, dead-letters.json, logs/, packages/`);
+    console.log(`Query the Parquet: duckdb -c "select count(*), count(distinct icao24) from '${relative}/${options.compact ? "compacted/states" : "processed"}/**/*.parquet'"`);
 
     if (options.keep) {
       console.log("\n--keep: the stand-ins stay up until Ctrl-C; point the AWS CLI or an SDK at them with (dummy credentials):");

@@ -28,7 +28,7 @@ import type { Metric } from "../shared/metrics";
 import { isNamedError } from "../shared/namedError";
 import { rawKeyForSnapshot, snapshotIdForTime } from "../shared/s3Keys";
 import { type IngestionSettings, readIngestionSettings } from "../shared/settings";
-import { createStageRuntime } from "../shared/stageRuntime";
+import { createStageMetrics, createStageRuntime } from "../shared/stageRuntime";
 import { deadlineBoundHandler, failureRecorded, type InvocationContext, sideServiceFailed } from "../shared/trackedStage";
 import { createAccessTokenProvider } from "./accessToken";
 import { DEFAULT_RETRY_POLICY, fetchSnapshot, type RetryPolicy } from "./fetchSnapshot";
@@ -98,12 +98,12 @@ export function createIngestionHandler(deps: IngestionDependencies): IngestionHa
     stage: "ingestion",
     settings,
     dynamodb: deps.dynamodb,
-    cloudwatch: deps.cloudwatch,
     clock,
     reserveMs: deps.reserveMs ?? DEFAULT_RESERVE_MS,
     ...(deps.logger ? { logger: deps.logger } : {}),
   });
   const { tracking, redactor, deadline } = runtime;
+  const publisher = createStageMetrics(runtime, deps.cloudwatch, settings, clock);
   const s3 = withDeadline(deps.s3, deadline);
 
   const secretArn = settings.openskyCredentialsSecretArn;
@@ -134,7 +134,7 @@ export function createIngestionHandler(deps: IngestionDependencies): IngestionHa
     const publish = async (metrics: Metric[]): Promise<void> => {
       metrics.push({ name: INGESTION_METRICS.duration, value: clock().getTime() - startedAt.getTime(), unit: "Milliseconds" });
       try {
-        await runtime.metrics.publish(metrics);
+        await publisher.publish(metrics);
       } catch (error) {
         sideServiceFailed(logger, "cloudwatch", "could not publish the ingestion metrics; the snapshot is kept and they are not retried", error);
       }

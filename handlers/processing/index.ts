@@ -22,7 +22,7 @@ import type { Logger } from "../shared/logger";
 import { parquetCompression } from "../shared/parquetCodecs";
 import { runEachObject } from "../shared/s3EventRecords";
 import { readProcessingSettings, type ProcessingSettings } from "../shared/settings";
-import { createStageRuntime } from "../shared/stageRuntime";
+import { createStageMetrics, createStageRuntime } from "../shared/stageRuntime";
 import { deadlineBoundHandler, type InvocationContext } from "../shared/trackedStage";
 import { processRawObject, type ProcessedSnapshot, type ProcessingServices } from "./processRawObject";
 import { createParquetEncoder, createSnapshotTransformer } from "./transformSnapshot";
@@ -51,7 +51,6 @@ export function createProcessingHandler(deps: ProcessingDependencies): Processin
     stage: "processing",
     settings,
     dynamodb: deps.dynamodb,
-    cloudwatch: deps.cloudwatch,
     clock,
     ...(deps.logger ? { logger: deps.logger } : {}),
     ...(deps.reserveMs === undefined ? {} : { reserveMs: deps.reserveMs }),
@@ -62,6 +61,7 @@ export function createProcessingHandler(deps: ProcessingDependencies): Processin
     compression,
     transform: createSnapshotTransformer(createParquetEncoder({ ...compression, rowGroupSize: settings.parquetRowGroupSize })),
     s3: withDeadline(deps.s3, runtime.deadline),
+    metrics: createStageMetrics(runtime, deps.cloudwatch, settings, clock),
     clock,
   };
   return deadlineBoundHandler(runtime, (event: S3Event, context) => runEachObject(event, context, (object) => processRawObject(services, object)));

@@ -25,6 +25,8 @@ export interface ChunkSettings {
   compress: Compressor | undefined;
   /** A data page ends once its values reach this many bytes (estimated as below). */
   pageSize: number;
+  /** False weighs every column's whole dictionary instead of first rejecting it on a sample (parquetDictionary.ts). */
+  sampleDictionaries: boolean;
 }
 
 /** Where a page starts and ends, in rows of the chunk. */
@@ -84,13 +86,13 @@ export function createColumnChunkWriter(): ColumnChunkWriter {
     return count;
   }
 
-  function chooseEncoding(data: ColumnValues, nonNull: number): ValueEncoding {
+  function chooseEncoding(data: ColumnValues, nonNull: number, sample: boolean): ValueEncoding {
     if (data.kind === "boolean") return { encoding: data.values.length > 16 ? "RLE" : "PLAIN" };
     const dictionary =
       data.kind === "number"
-        ? numberDictionary(data.values, data.type, nonNull)
+        ? numberDictionary(data.values, data.type, nonNull, sample)
         : data.dictionary
-          ? stringDictionary(data.values)
+          ? stringDictionary(data.values, sample)
           : undefined;
     if (data.kind !== "string") return dictionary === undefined ? { encoding: "PLAIN" } : { encoding: "RLE_DICTIONARY", dictionary };
     if (dictionary === undefined) return { encoding: "PLAIN", utf8: utf8Lengths(data.values) };
@@ -210,7 +212,7 @@ export function createColumnChunkWriter(): ColumnChunkWriter {
     if (!column.nullable && nonNull < rows) {
       throw new Error(`column ${column.name} is required, but row ${present.indexOf(0)} of its row group is null`);
     }
-    const encoding = chooseEncoding(data, nonNull);
+    const encoding = chooseEncoding(data, nonNull, settings.sampleDictionaries);
     const statisticsOf = statisticsInput(data, encoding);
     const statistics = chunkStatistics(data, statisticsOf.values, rows - nonNull, statisticsOf.ascii);
     const compress = (bytes: Uint8Array): Uint8Array => (settings.compress === undefined ? bytes : settings.compress(bytes));

@@ -5,6 +5,9 @@
  * sampled bytes; otherwise the dictionary is built, and kept only when it plus the bit-packed indexes
  * at most halve the PLAIN bytes. Sizes are estimated as there: 8 or 4 bytes a number, a string's
  * length in UTF-16 units plus a 4-byte length prefix. Dictionary order is first appearance.
+ * A caller may skip the sample and always weigh the whole dictionary: the compaction stage does,
+ * because a day's chunk of a million rows repeats values (speeds, squawks, aircraft) that a sample
+ * of a thousand sees as distinct.
  */
 import type { StringColumn } from "../shared/columns";
 import type { NumericType } from "./parquetColumnSource";
@@ -19,9 +22,12 @@ export interface Dictionary<T> {
 }
 
 export interface DictionaryBuilders {
-  /** NaN is null. Keys are the numbers themselves, so 0 and -0 share an entry, the first one seen. */
-  numberDictionary(values: Float64Array, type: NumericType, nonNull: number): Dictionary<number> | undefined;
-  stringDictionary(values: StringColumn): Dictionary<string> | undefined;
+  /**
+   * NaN is null. Keys are the numbers themselves, so 0 and -0 share an entry, the first one seen.
+   * `sample` false skips the sample's rejection and weighs the whole dictionary.
+   */
+  numberDictionary(values: Float64Array, type: NumericType, nonNull: number, sample?: boolean): Dictionary<number> | undefined;
+  stringDictionary(values: StringColumn, sample?: boolean): Dictionary<string> | undefined;
 }
 
 /**
@@ -65,13 +71,28 @@ export function createDictionaryBuilders(): DictionaryBuilders {
   }
 
   /**
-   * An open-addressing table of the column's distinct numbers (the dictionary in first-appearance
-   * order, and per row its position), abandoned as soon as the dictionary can no longer halve the
-   * PLAIN bytes: with more entries than half the non-null values its own bytes already exceed that.
-   * A Map keyed by doubles would box every distinct value; this keeps them in typed arrays.
+   * The most entries a dictionary of `nonNull` values of `size` bytes can have and still win: with
+   * more, its entries and bit-packed indexes together exceed half the PLAIN bytes (dictionaryWins).
    */
-  function buildNumberDictionary(values: Float64Array, nonNull: number): Dictionary<number> | undefined {
-    const maxEntries = Math.floor(nonNull / 2);
+  function maxWinningEntries(nonNull: number, size: number): number {
+    let most = 0;
+    for (let bitWidth = 0; bitWidth <= 31; bitWidth++) {
+      const indexBytes = Math.ceil((nonNull * bitWidth) / 8);
+      const fitting = Math.min(Math.floor((nonNull * size - 2 * indexBytes) / (2 * size)), 2 ** bitWidth);
+      const fewest = bitWidth === 0 ? 1 : 2 ** (bitWidth - 1) + 1;
+      if (fitting >= fewest) most = fitting;
+    }
+    return most;
+  }
+
+  /**
+   * An open-addressing table of the column's distinct numbers (the dictionary in first-appearance
+   * order, and per row its position), abandoned as soon as the dictionary can no longer win, so a
+   * column of nearly unique values (positions) stops after a fraction of its rows. A Map keyed by
+   * doubles would box every distinct value; this keeps them in typed arrays.
+   */
+  function buildNumberDictionary(values: Float64Array, nonNull: number, valueBytes: number): Dictionary<number> | undefined {
+    const maxEntries = maxWinningEntries(nonNull, valueBytes);
     let capacity = 16;
     while (capacity < 2 * (maxEntries + 1)) capacity *= 2;
     const mask = capacity - 1;
@@ -105,9 +126,9 @@ export function createDictionaryBuilders(): DictionaryBuilders {
     return { values: Array.from(entries.subarray(0, size)), indexes };
   }
 
-  function numberDictionary(values: Float64Array, type: NumericType, nonNull: number): Dictionary<number> | undefined {
+  function numberDictionary(values: Float64Array, type: NumericType, nonNull: number, sample = true): Dictionary<number> | undefined {
     const size = type === "INT32" ? 4 : 8;
-    const sampleSize = Math.min(values.length, SAMPLE_SIZE);
+    const sampleSize = sample ? Math.min(values.length, SAMPLE_SIZE) : 0;
     const sampled = new Set<number>();
     let sampledBytes = 0;
     for (let i = 0; i < sampleSize; i++) {
@@ -116,15 +137,15 @@ export function createDictionaryBuilders(): DictionaryBuilders {
       sampledBytes += size;
       sampled.add(value);
     }
-    if (sampleRejects(sampled.size * size, sampledBytes)) return undefined;
-    const dictionary = buildNumberDictionary(values, nonNull);
+    if (sample && sampleRejects(sampled.size * size, sampledBytes)) return undefined;
+    const dictionary = buildNumberDictionary(values, nonNull, size);
     if (dictionary === undefined) return undefined;
     const entries = dictionary.values.length;
     return dictionaryWins(entries, entries * size, nonNull, nonNull * size, 0) ? dictionary : undefined;
   }
 
-  function stringDictionary(values: StringColumn): Dictionary<string> | undefined {
-    const sampleSize = Math.min(values.length, SAMPLE_SIZE);
+  function stringDictionary(values: StringColumn, sample = true): Dictionary<string> | undefined {
+    const sampleSize = sample ? Math.min(values.length, SAMPLE_SIZE) : 0;
     const sampled = new Set<string>();
     let sampledBytes = 0;
     let distinctSampledBytes = 0;
@@ -139,7 +160,7 @@ export function createDictionaryBuilders(): DictionaryBuilders {
         distinctSampledBytes += value.length + BYTE_ARRAY_PREFIX;
       }
     }
-    if (sampleRejects(distinctSampledBytes, sampledBytes)) return undefined;
+    if (sample && sampleRejects(distinctSampledBytes, sampledBytes)) return undefined;
 
     const positions = new Map<string, number>();
     const dictionary: string[] = [];

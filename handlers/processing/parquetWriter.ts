@@ -1,9 +1,9 @@
 /**
  * Typed snapshot columns → Parquet bytes. The column chunks are encoded here from the typed arrays
  * (parquetColumnChunk.ts) and Snappy-compressed into one reused buffer (snappyCompressor.ts); the
- * file framing, page index and footer are hyparquet-writer's. The
- * bytes depend only on the input: no clock, no random ids, so a repeated event writes an identical
- * object.
+ * file framing, page index and footer are hyparquet-writer's. The bytes depend only on the input:
+ * no clock, no random ids, so a repeated event writes an identical object. The file writer is
+ * shared with the compaction stage, which hands it its own row groups.
  */
 import type { CompressionCodec, FileMetaData, RowGroup } from "hyparquet";
 import { ByteWriter } from "hyparquet-writer";
@@ -15,7 +15,7 @@ import type { TypedSnapshot } from "../shared/columns";
 import type { ParquetCompression } from "../shared/parquetCodecs";
 import { PARQUET_SCHEMA } from "../shared/parquetSchema";
 import { createColumnChunkWriter, type Compressor } from "./parquetColumnChunk";
-import { createColumnSources } from "./parquetColumnSource";
+import { createColumnSources, type ColumnSource } from "./parquetColumnSource";
 import { createSnappyCompressor } from "./snappyCompressor";
 
 export interface ParquetWriteSettings extends ParquetCompression {
@@ -37,14 +37,32 @@ const INITIAL_BYTES_PER_ROW = 48;
 
 export type SnapshotParquetWriter = (snapshot: TypedSnapshot, settings: ParquetWriteSettings) => Uint8Array;
 
+/** What a Parquet file holds besides its row groups, and how its pages are compressed. */
+export interface ParquetFileSettings extends ParquetCompression {
+  rowCount: number;
+  /** Key-value metadata; entries are written in the order given. */
+  metadata: Readonly<Record<string, string>>;
+  createdBy: string;
+  /** Buffer bytes to start with: room for the whole file spares the copies of growing it. */
+  initialBytes: number;
+  /** Declared on every row group when its rows are sorted (RowGroup.sorting_columns). */
+  sortingColumns?: NonNullable<RowGroup["sorting_columns"]>;
+  /** False weighs every column's whole dictionary rather than rejecting it on a sample first; default true. */
+  sampleDictionaries?: boolean;
+}
+
+/** Row group `index` as column sources, in file order; called once per group, in order. */
+export type RowGroupColumns = (index: number) => ColumnSource[];
+
+/** Writes `groups` row groups, each read from `columnsOf` just before it is encoded. */
+export type ParquetFileWriter = (groups: number, columnsOf: RowGroupColumns, settings: ParquetFileSettings) => Uint8Array;
+
 /**
- * The writer, with every function its loops call built here once: processing builds one per
- * container, because in the code Lambda runs (Pulumi's serialization) a module-level function is
- * rebuilt on every call and its loops would start cold on every snapshot. One Snappy compressor is
- * kept, and its buffer reused, from snapshot to snapshot.
+ * The file writer: magic, row groups of column chunks, page indexes, footer. Built once per
+ * container, with every function its loops call, for the reason createSnapshotParquetWriter gives;
+ * the compaction stage writes its daily files with it too.
  */
-export function createSnapshotParquetWriter(): SnapshotParquetWriter {
-  const rowGroupColumns = createColumnSources();
+export function createParquetFileWriter(): ParquetFileWriter {
   const writeColumnChunk = createColumnChunkWriter();
   const snappy = createSnappyCompressor();
   const toBigInt = BigInt;
@@ -56,42 +74,78 @@ export function createSnapshotParquetWriter(): SnapshotParquetWriter {
     return compress;
   };
 
-  return (snapshot, settings) => {
-    if (!Number.isSafeInteger(settings.rowGroupSize) || settings.rowGroupSize < 1) {
-      throw new Error(`row group size ${settings.rowGroupSize} must be a positive integer`);
-    }
-    const chunkSettings = { codec: settings.codec, compress: compressorFor(settings.codec, settings.compressors), pageSize: PAGE_SIZE };
-    const writer = new ByteWriter(Math.max(1024, snapshot.rowCount * INITIAL_BYTES_PER_ROW));
+  return (groups, columnsOf, settings) => {
+    const chunkSettings = {
+      codec: settings.codec,
+      compress: compressorFor(settings.codec, settings.compressors),
+      pageSize: PAGE_SIZE,
+      sampleDictionaries: settings.sampleDictionaries ?? true,
+    };
+    const writer = new ByteWriter(Math.max(1024, settings.initialBytes));
     writer.appendUint32(MAGIC);
 
     const rowGroups: RowGroup[] = [];
     const pageIndexes: PageIndexes[] = [];
-    for (let start = 0; start < snapshot.rowCount; start += settings.rowGroupSize) {
-      const end = Math.min(snapshot.rowCount, start + settings.rowGroupSize);
+    for (let group = 0; group < groups; group++) {
+      const columns = columnsOf(group);
       const groupStart = writer.offset;
-      const chunks = rowGroupColumns(snapshot, start, end).map((column) => writeColumnChunk(writer, column, chunkSettings));
+      const chunks = columns.map((column) => writeColumnChunk(writer, column, chunkSettings));
       pageIndexes.push(...chunks);
-      rowGroups.push({
+      const rowGroup: RowGroup = {
         columns: chunks.map(({ chunk }) => chunk),
         total_byte_size: chunks.reduce((sum, { chunk }) => sum + (chunk.meta_data?.total_uncompressed_size ?? 0n), 0n),
-        num_rows: toBigInt(end - start),
+        num_rows: toBigInt(columns[0]?.rows ?? 0),
         total_compressed_size: toBigInt(writer.offset - groupStart),
-      });
+      };
+      if (settings.sortingColumns !== undefined) rowGroup.sorting_columns = settings.sortingColumns;
+      rowGroups.push(rowGroup);
     }
 
     writeIndexes(writer, pageIndexes);
     const kvMetadata: KeyValue[] = Object.entries(settings.metadata).map(([key, value]) => ({ key, value }));
     const footer: Omit<FileMetaData, "metadata_length"> = {
       version: 2,
-      created_by: CREATED_BY,
+      created_by: settings.createdBy,
       schema: [...PARQUET_SCHEMA],
-      num_rows: toBigInt(snapshot.rowCount),
+      num_rows: toBigInt(settings.rowCount),
       row_groups: rowGroups,
       key_value_metadata: kvMetadata,
     };
     writeMetadata(writer, footer as FileMetaData);
     writer.appendUint32(MAGIC);
     return writer.getBytes();
+  };
+}
+
+/**
+ * The writer, with every function its loops call built here once: processing builds one per
+ * container, because in the code Lambda runs (Pulumi's serialization) a module-level function is
+ * rebuilt on every call and its loops would start cold on every snapshot. One Snappy compressor is
+ * kept, and its buffer reused, from snapshot to snapshot.
+ */
+export function createSnapshotParquetWriter(): SnapshotParquetWriter {
+  const rowGroupColumns = createColumnSources();
+  const writeFile = createParquetFileWriter();
+  const ceil = Math.ceil;
+  const min = Math.min;
+
+  return (snapshot, settings) => {
+    if (!Number.isSafeInteger(settings.rowGroupSize) || settings.rowGroupSize < 1) {
+      throw new Error(`row group size ${settings.rowGroupSize} must be a positive integer`);
+    }
+    const size = settings.rowGroupSize;
+    return writeFile(
+      ceil(snapshot.rowCount / size),
+      (group) => rowGroupColumns(snapshot, group * size, min(snapshot.rowCount, (group + 1) * size)),
+      {
+        codec: settings.codec,
+        compressors: settings.compressors,
+        rowCount: snapshot.rowCount,
+        metadata: settings.metadata,
+        createdBy: CREATED_BY,
+        initialBytes: snapshot.rowCount * INITIAL_BYTES_PER_ROW,
+      },
+    );
   };
 }
 

@@ -11,6 +11,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { METRIC } from "../../contract/metricNames";
 import { metricTimestamp } from "../shared/metricTimestamp";
+import type { MetricsPublisher } from "../shared/metrics";
 import { describeError } from "../shared/namedError";
 import type { ParquetCompression } from "../shared/parquetCodecs";
 import type { S3ObjectRef } from "../shared/s3EventRecords";
@@ -28,6 +29,7 @@ export interface ProcessingServices {
   /** From createSnapshotTransformer, built once per container. */
   transform: SnapshotTransformer;
   s3: S3Client;
+  metrics: MetricsPublisher;
   clock: () => Date;
 }
 
@@ -88,7 +90,7 @@ export async function processRawObject(services: ProcessingServices, object: S3O
         const quarantinedRows = metadata.quarantinedRowShape + metadata.quarantinedFieldType;
         if (quarantine !== undefined) await writeObjectIfChanged(s3, settings.processedBucket, quarantine);
         const wroteParquet = await writeObjectIfChanged(s3, settings.processedBucket, parquet);
-        const metrics = await publishSnapshotMetrics(runtime, logger, run.claimMetrics, [
+        const metrics = await publishSnapshotMetrics(services.metrics, logger, run.claimMetrics, [
           {
             name: METRIC.quarantinedRows,
             value: quarantinedRows,

@@ -8,6 +8,7 @@
  * every `send`), and the SDK aborts the call when the phase ends. Work that does not go through a
  * client is raced against `workExpired()`.
  */
+import { setMaxListeners } from "events";
 import { namedError, type NamedError } from "./namedError";
 
 export type DeadlineExceededError = NamedError<"DeadlineExceededError", { phase: "work" | "reserve" }>;
@@ -60,6 +61,8 @@ export function createInvocationDeadline(options: DeadlineOptions): InvocationDe
     if (timer !== undefined) clearTimeout(timer);
     controller = new AbortController();
     const current = controller;
+    // Every call in flight listens to the one signal; a stage may have many at once (compaction reads 16 files in parallel).
+    setMaxListeners(0, current.signal);
     phaseExpired = false;
     let rejectExpiry: (error: Error) => void = () => undefined;
     expiry = new Promise<never>((_, reject) => {

@@ -4,6 +4,8 @@
  * find its neighbours' objects from the key it was handed.
  */
 import {
+  COMPACTED_QUALITY_PREFIX,
+  COMPACTED_STATES_PREFIX,
   PROCESSED_PREFIX,
   PROCESSED_SUFFIX,
   QUARANTINE_PREFIX,
@@ -38,16 +40,16 @@ function twoDigits(value: number): string {
   return String(value).padStart(2, "0");
 }
 
-/** year=YYYY/month=MM/day=DD/hour=HH in UTC: Hive-style partitions Athena and DuckDB recognise. */
-export function partitionPath(time: number): string {
+/** year=YYYY/month=MM/day=DD in UTC: the day's Hive-style partitions. */
+export function dayPartitionPath(time: number): string {
   checkSnapshotTime(time);
   const date = new Date(time * 1000);
-  return [
-    `year=${date.getUTCFullYear()}`,
-    `month=${twoDigits(date.getUTCMonth() + 1)}`,
-    `day=${twoDigits(date.getUTCDate())}`,
-    `hour=${twoDigits(date.getUTCHours())}`,
-  ].join("/");
+  return [`year=${date.getUTCFullYear()}`, `month=${twoDigits(date.getUTCMonth() + 1)}`, `day=${twoDigits(date.getUTCDate())}`].join("/");
+}
+
+/** year=YYYY/month=MM/day=DD/hour=HH in UTC: Hive-style partitions Athena and DuckDB recognise. */
+export function partitionPath(time: number): string {
+  return `${dayPartitionPath(time)}/hour=${twoDigits(new Date(time * 1000).getUTCHours())}`;
 }
 
 export function keyForSnapshot(kind: KeyKind, time: number): string {
@@ -126,4 +128,44 @@ export function decodeS3EventKey(encodedKey: string): string {
   } catch {
     throw new Error(`S3 event key ${JSON.stringify(encodedKey)} is not valid URL encoding`);
   }
+}
+
+/** A UTC calendar day, YYYY-MM-DD: the unit the compaction stage merges into one file. */
+export type UtcDay = string;
+
+const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Unix seconds of the day's first instant. Refuses what is not a real calendar day. */
+export function dayStartTime(day: UtcDay): number {
+  const match = DAY_PATTERN.exec(day);
+  const millis = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : Number.NaN;
+  if (!match || Number.isNaN(millis) || new Date(millis).toISOString().slice(0, 10) !== day || millis < 0) {
+    throw new Error(`${JSON.stringify(day)} is not a UTC day: expected YYYY-MM-DD, a real date from 1970-01-01 on`);
+  }
+  return millis / 1000;
+}
+
+export function utcDayOfTime(time: number): UtcDay {
+  checkSnapshotTime(time);
+  return new Date(time * 1000).toISOString().slice(0, 10);
+}
+
+/** The day `count` days after (or, negative, before) `day`. */
+export function addDays(day: UtcDay, count: number): UtcDay {
+  return utcDayOfTime(dayStartTime(day) + count * 86_400);
+}
+
+/** Where a day's objects of a kind start: e.g. processed/year=2026/month=11/day=26/ */
+export function dayPrefix(kind: KeyKind, day: UtcDay): string {
+  return `${KEY_KINDS[kind].prefix}${dayPartitionPath(dayStartTime(day))}/`;
+}
+
+/** The day's compacted Parquet: compacted/states/year=…/month=…/day=…/states_YYYY-MM-DD.parquet */
+export function compactedStatesKey(day: UtcDay): string {
+  return `${COMPACTED_STATES_PREFIX}${dayPartitionPath(dayStartTime(day))}/states_${day}.parquet`;
+}
+
+/** The day's validation scores: compacted/quality/year=…/month=…/day=…/quality_YYYY-MM-DD.jsonl */
+export function compactedQualityKey(day: UtcDay): string {
+  return `${COMPACTED_QUALITY_PREFIX}${dayPartitionPath(dayStartTime(day))}/quality_${day}.jsonl`;
 }

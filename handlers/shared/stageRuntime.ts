@@ -1,13 +1,14 @@
 /**
- * Builds a stage's StageRuntime once per container: the tracking ledger, the metrics publisher,
- * the redactor every log line passes through, and the invocation deadline every AWS call carries.
+ * Builds a stage's StageRuntime once per container: the tracking ledger, the redactor every log
+ * line passes through, and the invocation deadline every AWS call carries; and, for stages that
+ * publish metrics, their publisher, bound to the same deadline.
  */
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { StageName } from "../../contract/dataLayout";
 import { createInvocationDeadline, withDeadline } from "./invocationDeadline";
 import { createLogger, type Logger } from "./logger";
-import { createMetricsPublisher } from "./metrics";
+import { createMetricsPublisher, type MetricsPublisher } from "./metrics";
 import { createRedactor } from "./redaction";
 import type { CommonSettings } from "./settings";
 import { createTrackingStore } from "./tracking";
@@ -17,7 +18,6 @@ export interface StageRuntimeOptions {
   stage: StageName;
   settings: CommonSettings;
   dynamodb: DynamoDBClient;
-  cloudwatch: CloudWatchClient;
   clock: () => Date;
   /** Tests pass a logger that captures its lines; by default lines go to stdout, redacted. */
   logger?: Logger;
@@ -49,10 +49,10 @@ export function createStageRuntime(options: StageRuntimeOptions): StageRuntime {
       ttlDays: settings.trackingTtlDays,
       clock,
     }),
-    metrics: createMetricsPublisher({
-      cloudwatch: withDeadline(options.cloudwatch, deadline),
-      environment: settings.environment,
-      clock,
-    }),
   };
+}
+
+/** The stage's metrics publisher (namespace FlightDataPipeline, the stack as Environment). */
+export function createStageMetrics(runtime: StageRuntime, cloudwatch: CloudWatchClient, settings: CommonSettings, clock: () => Date): MetricsPublisher {
+  return createMetricsPublisher({ cloudwatch: withDeadline(cloudwatch, runtime.deadline), environment: settings.environment, clock });
 }

@@ -24,7 +24,6 @@ import { type Claim, LEASE_LOST_ERROR, type OutcomeInput, type TrackingRun, type
 export interface StageRuntime {
   stage: StageName;
   tracking: TrackingStore;
-  metrics: MetricsPublisher;
   logger: Logger;
   redactor: Redactor;
   deadline: InvocationDeadline;
@@ -153,7 +152,7 @@ export async function runClaimedStage<T>(runtime: StageRuntime, unit: SnapshotUn
  * publish is logged as a side-service failure and changes nothing else.
  */
 export async function publishSnapshotMetrics(
-  runtime: Pick<StageRuntime, "metrics">,
+  publisher: MetricsPublisher,
   logger: Logger,
   claimMetrics: () => Promise<boolean>,
   metrics: readonly Metric[],
@@ -163,7 +162,7 @@ export async function publishSnapshotMetrics(
       logger.info("metrics of this snapshot were claimed by an earlier attempt; not publishing them again");
       return "already-published";
     }
-    await runtime.metrics.publish(metrics);
+    await publisher.publish(metrics);
     return "published";
   } catch (error) {
     sideServiceFailed(logger, "cloudwatch", "could not publish the snapshot's metrics; the data is kept and they are not retried", error);

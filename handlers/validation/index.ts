@@ -17,7 +17,7 @@ import { awsClientOptions, SDK_REQUEST_TIMEOUT_MS, withDeadline } from "../share
 import type { Logger } from "../shared/logger";
 import { runEachObject } from "../shared/s3EventRecords";
 import { readValidationSettings, type ValidationSettings } from "../shared/settings";
-import { createStageRuntime } from "../shared/stageRuntime";
+import { createStageMetrics, createStageRuntime } from "../shared/stageRuntime";
 import { deadlineBoundHandler, type InvocationContext } from "../shared/trackedStage";
 import { createCircuitBreaker } from "./circuitBreaker";
 import { createQualityChecks } from "./qualityChecks";
@@ -53,7 +53,6 @@ export function createValidationHandler(deps: ValidationDependencies): Validatio
     stage: "validation",
     settings,
     dynamodb: deps.dynamodb,
-    cloudwatch: deps.cloudwatch,
     clock,
     ...(deps.logger ? { logger: deps.logger } : {}),
     ...(deps.reserveMs === undefined ? {} : { reserveMs: deps.reserveMs }),
@@ -63,6 +62,7 @@ export function createValidationHandler(deps: ValidationDependencies): Validatio
     checks: createQualityChecks(),
     settings,
     s3: withDeadline(deps.s3, runtime.deadline),
+    metrics: createStageMetrics(runtime, deps.cloudwatch, settings, clock),
     clock,
     sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     alerts:

@@ -16,6 +16,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { Alert, AlertPublisher } from "../shared/alerts";
 import type { TypedSnapshot } from "../shared/columns";
 import type { Logger } from "../shared/logger";
+import type { MetricsPublisher } from "../shared/metrics";
 import { describeError, namedError, type NamedError } from "../shared/namedError";
 import type { S3ObjectRef } from "../shared/s3EventRecords";
 import { readObjectBytes, writeObject } from "../shared/s3Objects";
@@ -36,6 +37,7 @@ export interface ValidationServices {
   runtime: StageRuntime;
   settings: ValidationSettings;
   s3: S3Client;
+  metrics: MetricsPublisher;
   alerts: AlertPublisher;
   breaker: CircuitBreaker;
   /** From createQualityChecks, built once per container. */
@@ -224,7 +226,7 @@ export async function validateSnapshot(services: ValidationServices, object: S3O
           }
         }
 
-        const metrics = await publishSnapshotMetrics(runtime, logger, run.claimMetrics, qualityMetrics(assessment, snapshotTime, services.clock()));
+        const metrics = await publishSnapshotMetrics(services.metrics, logger, run.claimMetrics, qualityMetrics(assessment, snapshotTime, services.clock()));
         const { scores } = assessment;
         const gateFailure =
           settings.strictMode && !assessment.passed

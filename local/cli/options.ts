@@ -17,6 +17,8 @@ export interface RunOptions {
   seed: number;
   snapshotsDir?: string;
   live: boolean;
+  /** Compact the ticks' day afterwards, as the daily schedule does once the day has ended. */
+  compact: boolean;
   keep: boolean;
   verbose: boolean;
   help: boolean;
@@ -35,11 +37,14 @@ function's deployment package on the Lambda runtime's Node, N scheduled ingestio
   --snapshots <dir>     replay OpenSky /api/states/all responses from the .json files in <dir>
   --live                call the real OpenSky API (OPENSKY_CLIENT_ID / OPENSKY_CLIENT_SECRET
                         from the environment, anonymous without them)
+  --compact             then run the daily compaction over the ticks' UTC day, as its schedule
+                        does at 00:15 the next day; generated ticks are placed at the end of
+                        yesterday (UTC), five minutes apart, aircraft staying from tick to tick
   --keep                leave the stand-ins running after the summary, until Ctrl-C
   --verbose             print the functions' log lines (always written to .local/<stack>/logs/)
   --help                this text`;
 
-export const INVOKE_USAGE = `Usage: npm run invoke -- <ingestion|processing|validation> --event <file> [--stack <name>]
+export const INVOKE_USAGE = `Usage: npm run invoke -- <${STAGES.join("|")}> --event <file> [--stack <name>]
 
 Runs one function's deployment package once with the event in <file>, against fresh stand-ins,
 and prints its result and log lines. Objects an S3 event names that are missing are seeded first.`;
@@ -75,6 +80,7 @@ export function parseRunOptions(args: string[], projectDir: string): RunOptions 
       seed: { type: "string", default: "1" },
       snapshots: { type: "string" },
       live: { type: "boolean", default: false },
+      compact: { type: "boolean", default: false },
       keep: { type: "boolean", default: false },
       verbose: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
@@ -87,6 +93,7 @@ export function parseRunOptions(args: string[], projectDir: string): RunOptions 
     intervalMs: values.fast ? 0 : positiveInteger("interval-ms", values["interval-ms"] as string, true),
     seed: positiveInteger("seed", values.seed as string, true),
     live: values.live as boolean,
+    compact: values.compact as boolean,
     keep: values.keep as boolean,
     verbose: values.verbose as boolean,
     help: values.help as boolean,

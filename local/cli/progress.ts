@@ -11,6 +11,11 @@ function describeValue(stage: StageName, value: unknown): string {
     if (result.duplicate) return `${result.key} already stored: nothing written`;
     return `stored ${result.key} (${result.states} states)`;
   }
+  if (stage === "compaction") {
+    return ((value as Described).days as Described[])
+      .map((day) => (day.status === "compacted" ? `${day.day}: ${day.inputFiles} files → ${day.statesKey} (${day.rows} rows, ${day.rowGroups} row group(s))` : `${day.day}: ${day.status}`))
+      .join("; ");
+  }
   const results = (Array.isArray(value) ? value : [value]) as Described[];
   if (stage === "processing") {
     return results

@@ -21,7 +21,7 @@ import { type AsyncTarget, AsyncInvoker, type AttemptReport } from "./asyncInvok
 import { routeS3Event } from "./eventRouter";
 import { lambdaEnvironment } from "./functionEnvironment";
 import { type ProvisionedCloud, provision } from "./provisioning";
-import { openSkyClientsOf, type PipelineTopology, topologyOf } from "./topology";
+import { type DeclaredSchedule, openSkyClientsOf, type PipelineTopology, topologyOf } from "./topology";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 export const DEFAULT_LOCAL_ROOT = path.join(PROJECT_DIR, ".local");
@@ -67,10 +67,27 @@ export interface LocalPipeline {
   invoker: AsyncInvoker;
   /** <localRoot>/<stack> */
   stackDir: string;
-  /** Fires the schedule's target with an EventBridge scheduled event, asynchronously. */
+  /** Fires the ingestion schedule's target with an EventBridge scheduled event, asynchronously. */
   fireScheduledEvent(time?: Date): void;
+  /** Fires the schedule that invokes `stage`'s function, as EventBridge would at `time`. */
+  fireSchedule(stage: StageName, time: Date): void;
   idle(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** The event EventBridge delivers for a schedule firing at `time`. */
+function scheduledEvent(topology: PipelineTopology, schedule: DeclaredSchedule, time: Date): Record<string, unknown> {
+  return {
+    version: "0",
+    id: randomUUID(),
+    "detail-type": "Scheduled Event",
+    source: "aws.events",
+    account: topology.accountId,
+    time: time.toISOString().replace(/\.\d{3}Z$/, "Z"),
+    region: topology.region,
+    resources: [schedule.ruleArn],
+    detail: {},
+  };
 }
 
 export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
@@ -181,17 +198,13 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       fireScheduledEvent(time = new Date()) {
         const schedule = topology.schedule;
         if (!schedule) throw new Error(`stack ${options.stack} declares no ingestion schedule (enableScheduledIngestion is off)`);
-        invoker.invoke(schedule.functionName, {
-          version: "0",
-          id: randomUUID(),
-          "detail-type": "Scheduled Event",
-          source: "aws.events",
-          account: topology.accountId,
-          time: time.toISOString().replace(/\.\d{3}Z$/, "Z"),
-          region: topology.region,
-          resources: [schedule.ruleArn],
-          detail: {},
-        });
+        invoker.invoke(schedule.functionName, scheduledEvent(topology, schedule, time));
+      },
+      fireSchedule(stage, time) {
+        const name = topology.functions[stage].name;
+        const schedule = topology.schedules.find((candidate) => candidate.functionName === name);
+        if (!schedule) throw new Error(`stack ${options.stack} declares no schedule for the ${stage} function`);
+        invoker.invoke(schedule.functionName, scheduledEvent(topology, schedule, time));
       },
       idle: () => invoker.idle(),
       stop: () => (stopping ??= stopAll()),

@@ -1,10 +1,10 @@
 /**
  * The summary a run ends with: one line per snapshot (records, Parquet bytes, quality score,
- * what each stage recorded), the alerts, the dead-letter queues' depth, and per function its
- * invocations, cold starts, init and invoke times, peak memory against its memory size, and
- * package size.
+ * what each stage recorded), one per compacted day (files and bytes in, the daily file out), the
+ * alerts, the dead-letter queues' depth, and per function its invocations, cold starts, init and
+ * invoke times, peak memory against its memory size, and package size.
  */
-import { STAGES, type StageName } from "../../contract/dataLayout";
+import { COMPACTED_STATES_PREFIX, PROCESSED_PREFIX, STAGES, type StageName } from "../../contract/dataLayout";
 import { textTable } from "../cli/textTable";
 import type { LocalFunction } from "../runtime/localFunction";
 import type { RunResults } from "./runResults";
@@ -22,6 +22,42 @@ export interface SnapshotOutcome {
 }
 
 const SNAPSHOT_FILE = /states_(\d+)\.(json|parquet)$/;
+/** The stages that run once per snapshot; compaction runs once per day. */
+const SNAPSHOT_STAGES = STAGES.filter((stage) => stage !== "compaction");
+
+export interface DayCompaction {
+  day: string;
+  status: string;
+  inputFiles: number;
+  inputBytes: number;
+  rows?: number;
+  rowGroups?: number;
+  compactedBytes?: number;
+  errorMessage?: string;
+}
+
+/** The compaction stage's tracking items, one per day, with the bytes of the files it merged. */
+export function dayCompactions(results: RunResults): DayCompaction[] {
+  const dayOf = (key: string) => /year=(\d{4})\/month=(\d{2})\/day=(\d{2})\//.exec(key)?.slice(1).join("-");
+  return results.tracking
+    .filter((item) => item.stage === "compaction")
+    .map((item) => {
+      const day = String(item.snapshotId);
+      const files = results.objects.filter((object) => object.key.startsWith(PROCESSED_PREFIX) && dayOf(object.key) === day);
+      const daily = results.objects.find((object) => object.key.startsWith(COMPACTED_STATES_PREFIX) && dayOf(object.key) === day);
+      const counts = (item.counts ?? {}) as Record<string, number>;
+      return {
+        day,
+        status: String(item.status),
+        inputFiles: counts.inputFiles ?? files.length,
+        inputBytes: files.reduce((sum, object) => sum + object.size, 0),
+        ...(counts.rows === undefined ? {} : { rows: counts.rows, rowGroups: counts.rowGroups }),
+        ...(daily === undefined ? {} : { compactedBytes: daily.size }),
+        ...(item.errorMessage === undefined ? {} : { errorMessage: String(item.errorMessage) }),
+      };
+    })
+    .sort((a, b) => a.day.localeCompare(b.day));
+}
 
 export function snapshotOutcomes(results: RunResults): SnapshotOutcome[] {
   const outcomes = new Map<string, SnapshotOutcome>();
@@ -65,7 +101,7 @@ const percentile = (values: number[], share: number) => {
 export function renderSummary(topology: PipelineTopology, functions: Record<StageName, LocalFunction>, results: RunResults): string {
   const snapshots = snapshotOutcomes(results);
   const snapshotTable = textTable(
-    ["snapshot", "time (UTC)", "records", "quarantined", "Parquet", "quality", "passed", "ingestion / processing / validation"],
+    ["snapshot", "time (UTC)", "records", "quarantined", "Parquet", "quality", "passed", SNAPSHOT_STAGES.join(" / ")],
     snapshots.map((outcome) => [
       outcome.snapshotId,
       outcome.time,
@@ -74,7 +110,21 @@ export function renderSummary(topology: PipelineTopology, functions: Record<Stag
       outcome.parquetBytes === undefined ? "-" : kib(outcome.parquetBytes),
       outcome.qualityScore === undefined ? "-" : `${(outcome.qualityScore * 100).toFixed(1)}%`,
       outcome.passed === undefined ? "-" : outcome.passed ? "yes" : "NO",
-      STAGES.map((stage) => outcome.stages[stage] ?? "-").join(" / "),
+      SNAPSHOT_STAGES.map((stage) => outcome.stages[stage] ?? "-").join(" / "),
+    ]),
+  );
+
+  const days = dayCompactions(results);
+  const dayTable = textTable(
+    ["compacted day", "status", "snapshot files", "their Parquet", "daily file", "rows", "row groups"],
+    days.map((day) => [
+      day.day,
+      day.status,
+      String(day.inputFiles),
+      kib(day.inputBytes),
+      day.compactedBytes === undefined ? "-" : kib(day.compactedBytes),
+      day.rows === undefined ? "-" : String(day.rows),
+      day.rowGroups === undefined ? "-" : String(day.rowGroups),
     ]),
   );
 
@@ -104,6 +154,7 @@ export function renderSummary(topology: PipelineTopology, functions: Record<Stag
     "",
     snapshotTable,
     "",
+    ...(days.length > 0 ? [dayTable, ...days.flatMap((day) => (day.errorMessage ? [`  ${day.day}: ${day.errorMessage}`] : [])), ""] : []),
     ...(results.alerts.length > 0 ? ["Alerts:", ...results.alerts.map((alert) => `  ${alert.subject ?? alert.message.slice(0, 120)}`), ""] : []),
     "Dead-letter queue depth:",
     ...Object.entries(results.deadLetters).map(([queue, records]) => `  ${queue}: ${records.length}`),

@@ -5,7 +5,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { generateDay } from "../../fixtures/dayGenerator";
 import { generateSnapshot } from "../../fixtures/snapshotGenerator";
+import { dayStartTime, type UtcDay } from "../../handlers/shared/s3Keys";
 import type { RawSnapshot } from "../../handlers/shared/stateVector";
 import { PrerequisiteError } from "../prerequisiteError";
 
@@ -40,6 +42,25 @@ export function generatedSnapshots(ticks: number, seed: number, now = new Date()
     const { snapshot } = generateSnapshot({ seed: seed + index, stateCount: GENERATED_STATE_COUNT, time, ...(bad ? { defects: BAD_SNAPSHOT_DEFECTS } : {}) });
     return { snapshot, label: bad ? `generated, seed ${seed + index}, defects injected on purpose` : `generated, seed ${seed + index}` };
   });
+}
+
+/** Snapshots a UTC day holds at the ingestion schedule's five minutes. */
+export const SNAPSHOTS_PER_DAY = 86_400 / TICK_SPACING_SECONDS;
+
+/**
+ * A short stretch at the end of a UTC day that has ended, for a run that compacts it: the ticks
+ * five minutes apart up to 23:55, aircraft staying in the feed from tick to tick as they do over a
+ * real day, the second snapshot bad on purpose as in generatedSnapshots.
+ */
+export function generatedDay(ticks: number, seed: number, day: UtcDay): TickSnapshot[] {
+  if (ticks > SNAPSHOTS_PER_DAY) throw new PrerequisiteError(`a day holds ${SNAPSHOTS_PER_DAY} snapshots five minutes apart, not ${ticks}`);
+  const firstTime = dayStartTime(day) + (SNAPSHOTS_PER_DAY - ticks) * TICK_SPACING_SECONDS;
+  const bad = badTickOf(ticks) - 1;
+  const snapshots = generateDay({ seed, firstTime, snapshots: ticks, statesPerSnapshot: GENERATED_STATE_COUNT, defects: { [bad]: BAD_SNAPSHOT_DEFECTS } });
+  return snapshots.map((snapshot, index) => ({
+    snapshot,
+    label: index === bad ? `generated day ${day}, seed ${seed}, defects injected on purpose` : `generated day ${day}, seed ${seed}`,
+  }));
 }
 
 /** Tick i replays file i (cycling), files in name order. */

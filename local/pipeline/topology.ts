@@ -1,7 +1,7 @@
 /**
  * What the Pulumi program declares that the local run recreates, read from the resources the
  * mocked build recorded: functions and their packages, buckets, the tracking table, queues,
- * topics, secrets, which function each bucket notifies, what the schedule invokes, and each
+ * topics, secrets, which function each bucket notifies, what each schedule invokes, and each
  * function's asynchronous-invoke configuration. Physical names and ARNs are the mocks' own.
  */
 import type { FunctionPackage } from "../../harness/functionPackage";
@@ -40,6 +40,13 @@ export interface DeclaredNamedArn {
   arn: string;
 }
 
+/** An EventBridge schedule and the function its target invokes. */
+export interface DeclaredSchedule {
+  ruleArn: string;
+  functionName: string;
+  expression: string;
+}
+
 export interface PipelineTopology {
   stack: string;
   region: string;
@@ -51,7 +58,10 @@ export interface PipelineTopology {
   topics: DeclaredNamedArn[];
   secrets: Array<DeclaredNamedArn & { secretString?: string }>;
   notifications: BucketNotificationRule[];
-  schedule?: { ruleArn: string; functionName: string };
+  /** Every schedule the program declares. */
+  schedules: DeclaredSchedule[];
+  /** The ingestion schedule, when the stack has it on. */
+  schedule?: DeclaredSchedule;
 }
 
 /** Lambda's default when a function has no FunctionEventInvokeConfig. */
@@ -94,8 +104,11 @@ export function topologyOf(program: MockedProgram): PipelineTopology {
 
   const namedArn = (resource: MockedResource): DeclaredNamedArn => ({ name: resource.state.name, arn: resource.state.arn });
   const secretVersions = ofType("aws:secretsmanager/secretVersion:SecretVersion");
-  const rule = ofType("aws:cloudwatch/eventRule:EventRule")[0];
-  const target = ofType("aws:cloudwatch/eventTarget:EventTarget")[0];
+  const schedules = ofType("aws:cloudwatch/eventRule:EventRule").flatMap((rule): DeclaredSchedule[] => {
+    const target = ofType("aws:cloudwatch/eventTarget:EventTarget").find((candidate) => candidate.inputs.rule === rule.state.name);
+    return target ? [{ ruleArn: rule.state.arn, functionName: functionNameOfArn(target.inputs.arn), expression: rule.inputs.scheduleExpression }] : [];
+  });
+  const ingestionSchedule = schedules.find((schedule) => schedule.functionName === functions.ingestion.name);
 
   return {
     stack: program.stack,
@@ -124,7 +137,8 @@ export function topologyOf(program: MockedProgram): PipelineTopology {
         filterSuffix: target.filterSuffix ?? "",
       })),
     ),
-    ...(rule && target ? { schedule: { ruleArn: rule.state.arn, functionName: functionNameOfArn(target.inputs.arn) } } : {}),
+    schedules,
+    ...(ingestionSchedule ? { schedule: ingestionSchedule } : {}),
   };
 }
 

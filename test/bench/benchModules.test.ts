@@ -33,5 +33,22 @@ describe("benchmark modules", () => {
     const parquet = processedParquet(JSON.stringify(snapshot), 1766888059);
     const reportSize: number = await validationStage()(parquet, 1766888059);
     expect(await loadDeployedStage(stages.validation)(parquet, 1766888059)).to.equal(reportSize);
+
+    const { prepareCompactionDay } = require("../../bench/compaction/dayFiles");
+    const { pipelineCompactionStage } = require("../../bench/compaction/compactionStages");
+    const fs = require("fs");
+    const os = require("os");
+    const path = require("path");
+    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-modules-"));
+    try {
+      const day = prepareCompactionDay(workDir, 6, 500);
+      const files = day.files.map((file: { path: string; key: string; snapshotTime: number }) => ({ ...file, bytes: new Uint8Array(fs.readFileSync(file.path)) }));
+      const compacted: number = await pipelineCompactionStage()(files);
+      expect(compacted).to.be.greaterThan(10_000);
+      expect(await loadDeployedStage(stages.compaction)(files), "the serialized compaction writes what its modules write").to.equal(compacted);
+      expect(await loadDeployedStage(stages.genericCompaction)(files)).to.be.greaterThan(10_000);
+    } finally {
+      fs.rmSync(workDir, { recursive: true, force: true });
+    }
   });
 });

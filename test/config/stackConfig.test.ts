@@ -105,6 +105,14 @@ describe("stack configuration", () => {
     ["provisioned concurrency under gradual deployment", { enableLambdaVersioning: true, enableProvisionedConcurrency: true, enableGradualDeployment: true, lambdaConfig: { ingestion: { provisionedConcurrency: 2 } } }, "lambdaConfig.ingestion.provisionedConcurrency", /cannot be combined with enableGradualDeployment: true\. A release is promoted in two steps .*Alias with weights can not be used with Provisioned Concurrency.*fails half-way/],
     ["a requiredSettings entry the project cannot ask for", { requiredSettings: ["logLevel"] }, "requiredSettings[0]", /must be one of errorNotificationEmail, opensky.clientId/],
     ["a layer override that is no layer ARN", { lambdaInsightsLayerArn: "LambdaInsightsExtension:38" }, "lambdaInsightsLayerArn", /layer version ARN/],
+    ["compaction memory beyond Lambda's maximum", { lambdaConfig: { compaction: { memorySize: 20480 } } }, "lambdaConfig.compaction.memorySize", /from 128 to 10240 MB/],
+    ["a compaction schedule EventBridge refuses", { compaction: { scheduleExpression: "cron(15 0 * * *)" } }, "compaction.scheduleExpression", /6 fields/],
+    ["a lookback longer than a month", { compaction: { lookbackDays: 45 } }, "compaction.lookbackDays", /from 1 to 30 days/],
+    ["row groups too small to read well", { compaction: { rowGroupSize: 500 } }, "compaction.rowGroupSize", /from 10000 to 10000000 rows/],
+    ["per-snapshot files expiring before compaction has done with them", { dataLake: { processedExpirationDays: 5 } }, "dataLake.processedExpirationDays", /more than compaction.lookbackDays \+ 1 \(8\)/],
+    ["daily files moved to an unknown storage class", { dataLake: { compactedStorageClass: "GLACIER" } }, "dataLake.compactedStorageClass", /STANDARD_IA, INTELLIGENT_TIERING, GLACIER_IR/],
+    ["daily files expiring before their transition", { dataLake: { compactedTransitionDays: 90, compactedExpirationDays: 30 } }, "dataLake.compactedExpirationDays", /later than dataLake.compactedTransitionDays \(90\)/],
+    ["a catalog starting in the future", { catalog: { firstYear: 2999 } }, "catalog.firstYear", /must be an integer from 1970 to \d{4}/],
   ];
   for (const [what, raw, key, allowed] of cases) {
     it(`rejects ${what}, naming ${key}`, () => rejects(raw, key, allowed));

@@ -10,7 +10,7 @@ import { PARQUET_COLUMNS } from "../../handlers/shared/stateVector";
 import { sideServiceFailed } from "../../handlers/shared/trackedStage";
 import { actions, ProgramQueries, resources, statements } from "./programQueries";
 
-const STAGES = ["ingestion", "processing", "validation"];
+const STAGES = ["ingestion", "processing", "validation", "compaction"];
 
 describe("the program under mocks", function () {
   let dev: ProgramQueries;
@@ -90,12 +90,13 @@ describe("the program under mocks", function () {
 
   describe("AnalyticsCatalog", () => {
     it("declares the Parquet columns with partition projection and an encrypted Athena workgroup", () => {
-      const table = prod.one("aws:glue/catalogTable:CatalogTable");
+      const table = prod.ofType("aws:glue/catalogTable:CatalogTable").find((candidate) => candidate.inputs.name === "states")!;
       const processed = prod.one("aws:s3/bucket:Bucket", "lake-processed").state.bucket;
       expect(table.inputs.storageDescriptor.columns.map((c: { name: string }) => c.name)).to.deep.equal(PARQUET_COLUMNS.map((c) => c.name));
       expect(table.inputs.storageDescriptor.columns.find((c: { name: string }) => c.name === "last_contact").type).to.equal("timestamp");
       expect(table.inputs.partitionKeys.map((k: { name: string }) => k.name)).to.deep.equal(["year", "month", "day", "hour"]);
       expect(table.inputs.parameters["projection.enabled"]).to.equal("true");
+      expect(table.inputs.parameters["projection.year.range"], "the default catalog.firstYear to the current year").to.equal("2016,NOW");
       expect(table.inputs.parameters["storage.location.template"]).to.equal(
         `s3://${processed}/processed/year=\${year}/month=\${month}/day=\${day}/hour=\${hour}/`,
       );
@@ -127,6 +128,7 @@ describe("the program under mocks", function () {
         ingestion: [512, 60, 10],
         processing: [1024, 120, 5],
         validation: [512, 60, 3],
+        compaction: [3008, 900, 1],
       };
       for (const stage of STAGES) {
         const fn = prod.fn(stage).inputs;
@@ -196,6 +198,14 @@ describe("the program under mocks", function () {
       expect(validation["s3:GetObject"]).to.deep.equal([`${processed}/processed/*`]);
       expect(validation["s3:PutObject"]).to.deep.equal([`${processed}/reports/*`]);
       expect(validation["sns:Publish"]).to.deep.equal([prod.one("aws:sns/topic:Topic").state.arn]);
+      const compaction = grants("compaction");
+      expect(compaction["s3:GetObject"]).to.deep.equal([`${processed}/processed/*`, `${processed}/reports/*`, `${processed}/compacted/*`]);
+      expect(compaction["s3:PutObject"]).to.deep.equal([`${processed}/compacted/*`]);
+      expect(compaction["s3:ListBucket"]).to.deep.equal([processed]);
+      expect(compaction["dynamodb:UpdateItem"]).to.deep.equal([table]);
+      expect(compaction).to.not.have.property("cloudwatch:PutMetricData");
+      expect(Object.keys(compaction).filter((action) => action.startsWith("s3:") && action.includes(raw))).to.deep.equal([]);
+      expect(JSON.stringify(compaction), "nothing of the raw bucket").to.not.contain(raw);
     });
 
     it("ships in each package only the packages its handler loads, and a handler export", () => {
@@ -203,6 +213,7 @@ describe("the program under mocks", function () {
         ingestion: ["is-network-error", "p-retry"],
         processing: ["hyparquet", "hyparquet-writer"],
         validation: ["hyparquet"],
+        compaction: ["hyparquet", "hyparquet-writer"],
       };
       for (const q of [dev, prod]) {
         for (const stage of STAGES) {
@@ -242,11 +253,11 @@ describe("the program under mocks", function () {
     });
 
     it("runs on the stack's schedule, or not at all when switched off", async () => {
-      expect(dev.one("aws:cloudwatch/eventRule:EventRule").inputs.scheduleExpression).to.equal("rate(15 minutes)");
-      expect(prod.one("aws:cloudwatch/eventRule:EventRule").inputs.scheduleExpression).to.equal("rate(5 minutes)");
+      expect(dev.one("aws:cloudwatch/eventRule:EventRule", "ingestion-schedule").inputs.scheduleExpression).to.equal("rate(15 minutes)");
+      expect(prod.one("aws:cloudwatch/eventRule:EventRule", "ingestion-schedule").inputs.scheduleExpression).to.equal("rate(5 minutes)");
       const off = new ProgramQueries(await buildMockedProgram({ stack: "dev", config: { enableScheduledIngestion: false } }));
-      expect(off.ofType("aws:cloudwatch/eventRule:EventRule")).to.have.length(0);
-      expect(off.ofType("aws:cloudwatch/eventTarget:EventTarget")).to.have.length(0);
+      expect(off.ofType("aws:cloudwatch/eventRule:EventRule").map((rule) => rule.name)).to.deep.equal(["flight-data-pipeline-dev-compaction-schedule"]);
+      expect(off.ofType("aws:cloudwatch/eventTarget:EventTarget").map((target) => target.name)).to.deep.equal(["flight-data-pipeline-dev-compaction-schedule-target"]);
     });
   });
 

@@ -41,7 +41,7 @@ const T = {
 const PROJECT_DIR = path.resolve(__dirname, "../..");
 /** The age past which the Lambda Insights table must be checked against AWS's list again. */
 const INSIGHTS_TABLE_MAX_AGE_DAYS = 180;
-const STAGES = ["ingestion", "processing", "validation"];
+const STAGES = ["ingestion", "processing", "validation", "compaction"];
 
 function keyStatement(q: ProgramQueries, principal: string): Statement {
   const found = statements(q.one(T.key).inputs.policy).filter((s) => s.Principal?.Service === principal);
@@ -89,23 +89,28 @@ describe("deployability: what AWS rejects and mocks accept", function () {
     for (const alarm of alarms) expect(alarm.inputs.alarmActions, alarm.name).to.deep.equal([topic.state.arn]);
   });
 
-  it("3. the schedule's DLQ accepts EventBridge only from its rule, and the key lets EventBridge use it", () => {
+  it("3. each schedule's DLQ accepts EventBridge only from its rule, and the key lets EventBridge use it", () => {
     for (const q of [dev, prod]) {
-      const rule = q.one(T.rule);
-      const queue = q.one(T.queue, "schedule-dlq");
-      const policy = q.one(T.queuePolicy);
-      expect(policy.inputs.queueUrl).to.equal(queue.state.url);
-      const [allow] = statements(policy.inputs.policy);
-      expect(allow.Principal).to.deep.equal({ Service: "events.amazonaws.com" });
-      expect(actions(allow)).to.deep.equal(["sqs:SendMessage"]);
-      expect(allow.Resource).to.equal(queue.state.arn);
-      expect(allow.Condition?.ArnEquals?.["aws:SourceArn"]).to.equal(rule.state.arn);
-      expect(queue.inputs.kmsMasterKeyId).to.equal(q.one(T.key).state.arn);
+      const rules = q.ofType(T.rule);
+      expect(rules.map((rule) => rule.name.replace(/^flight-data-pipeline-\w+-/, "")).sort()).to.deep.equal(["compaction-schedule", "ingestion-schedule"]);
+      for (const rule of rules) {
+        const stage = rule.name.replace(/-schedule$/, "");
+        const queue = q.one(T.queue, `${stage}-schedule-dlq`);
+        const policy = q.one(T.queuePolicy, `${stage}-schedule-dlq-policy`);
+        expect(policy.inputs.queueUrl).to.equal(queue.state.url);
+        const [allow] = statements(policy.inputs.policy);
+        expect(allow.Principal).to.deep.equal({ Service: "events.amazonaws.com" });
+        expect(actions(allow)).to.deep.equal(["sqs:SendMessage"]);
+        expect(allow.Resource).to.equal(queue.state.arn);
+        expect(allow.Condition?.ArnEquals?.["aws:SourceArn"]).to.equal(rule.state.arn);
+        expect(queue.inputs.kmsMasterKeyId).to.equal(q.one(T.key).state.arn);
+        const target = q.one(T.target, `${stage}-schedule-target`);
+        expect(target.inputs.rule).to.equal(rule.state.name);
+        expect(target.inputs.deadLetterConfig.arn).to.equal(queue.state.arn);
+        expect(target.inputs.retryPolicy).to.deep.equal({ maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 });
+        expect(target.dependencies).to.include(policy.urn);
+      }
       expect(actions(keyStatement(q, "events.amazonaws.com"))).to.include.members(["kms:Decrypt", "kms:GenerateDataKey"]);
-      const target = q.one(T.target);
-      expect(target.inputs.deadLetterConfig.arn).to.equal(queue.state.arn);
-      expect(target.inputs.retryPolicy).to.deep.equal({ maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 });
-      expect(target.dependencies).to.include(policy.urn);
     }
   });
 
@@ -280,7 +285,7 @@ describe("deployability: what AWS rejects and mocks accept", function () {
         expect(role.inputs.managedPolicyArns ?? []).to.deep.equal([]);
         roleArns.add(role.state.arn);
       }
-      expect(roleArns.size).to.equal(3);
+      expect(roleArns.size).to.equal(STAGES.length);
     }
   });
 
