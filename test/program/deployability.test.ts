@@ -343,14 +343,20 @@ describe("deployability: what AWS rejects and mocks accept", function () {
         Action: ["kms:Decrypt", "kms:GenerateDataKey"],
         Resource: "*",
       });
-      const [allow] = statements(q.one(T.queuePolicy).inputs.policy);
-      expect(allow.Condition).to.deep.equal({ ArnEquals: { "aws:SourceArn": q.one(T.rule).state.arn } });
+      // One schedule DLQ per schedule (ingestion, compaction), each accepting only its own rule.
+      const rules = q.ofType(T.rule).map((rule) => rule.state.arn).sort();
+      const senders = q.ofType(T.queuePolicy).map((policy) => {
+        const [allow] = statements(policy.inputs.policy);
+        expect(Object.keys(allow.Condition ?? {})).to.deep.equal(["ArnEquals"]);
+        return allow.Condition!.ArnEquals!["aws:SourceArn"] as string;
+      });
+      expect(senders.sort()).to.deep.equal(rules);
     }
   });
 
   it("16. provisioned concurrency never sits on an alias that gradual deployment weights: the combination is refused", async () => {
     expect(prod.ofType(T.provisioned)).to.have.length(0);
-    expect(prod.ofType(T.alias)).to.have.length(3);
+    expect(prod.ofType(T.alias)).to.have.length(STAGES.length);
     let refused: Error | undefined;
     await buildMockedProgram({
       stack: "prod",
@@ -373,8 +379,10 @@ describe("deployability: what AWS rejects and mocks accept", function () {
           expect(rule.prefix, "the deprecated rule-level prefix").to.equal(undefined);
         }
       }
-      const wholeBucket = configurations.filter((c) => !c.name.includes("-raw-")).flatMap((c) => c.inputs.rules);
-      for (const rule of wholeBucket) expect(rule.filter).to.deep.equal({ prefix: "" });
+      const athenaResults = configurations.filter((c) => c.name.includes("athena")).flatMap((c) => c.inputs.rules);
+      for (const rule of athenaResults) expect(rule.filter, "Athena results: the whole bucket").to.deep.equal({ prefix: "" });
+      const processed = configurations.filter((c) => c.name.includes("-processed-")).flatMap((c) => c.inputs.rules);
+      for (const rule of processed) expect(rule.filter.prefix, "processed data: one rule per prefix the pipeline writes").to.match(/^([a-z]+\/)+$|^$/);
     }
   });
 
@@ -457,8 +465,8 @@ describe("deployability: what AWS rejects and mocks accept", function () {
 
   it("21. the preview states the account concurrency the stack needs: its reserved concurrency plus the 100 Lambda keeps unreserved", () => {
     expect(prod.program.warnings).to.have.length(1);
-    expect(prod.program.warnings[0]).to.match(/reserves 18 concurrent executions \(ingestion 10, processing 5, validation 3\).*at least 118/);
+    expect(prod.program.warnings[0]).to.match(/reserves 19 concurrent executions \(ingestion 10, processing 5, validation 3, compaction 1\).*at least 119/);
     expect(prod.program.warnings[0]).to.contain("aws lambda get-account-settings --region us-east-1");
-    expect(dev.program.warnings[0]).to.match(/reserves 6 concurrent executions.*at least 106/);
+    expect(dev.program.warnings[0]).to.match(/reserves 7 concurrent executions.*at least 107/);
   });
 });
