@@ -61,6 +61,22 @@ export interface InvokeTarget {
 const INSIGHTS_LOG_GROUP = "/aws/lambda-insights";
 
 /**
+ * Statements every function's role may carry that the local run cannot exercise, and why: the
+ * Lambda service uses them with the role for features the local harness does not run. The IAM
+ * report (tools/iam) accepts them unused for these reasons; any other grant no call uses fails it.
+ */
+export const PLATFORM_GRANT_REASONS: Readonly<Record<string, string>> = {
+  WriteTraces:
+    "with active tracing, Lambda's X-Ray integration uploads the function's trace segments and telemetry with the execution role " +
+    "(the two actions AWS lists for it); the local harness runs no X-Ray daemon",
+  LambdaInsightsWritesPerformanceLogs:
+    "the Lambda Insights extension (a layer) writes one performance log event per invocation to /aws/lambda-insights with the " +
+    "execution role; the local harness runs no extensions",
+  ManageVpcNetworkInterfaces:
+    "Lambda creates and removes the network interfaces of a function attached to a VPC with the execution role; the local run has no VPC",
+};
+
+/**
  * One pipeline stage's Lambda function with everything it needs to run safely: its own role and
  * inline policy, a KMS-encrypted log group created before the function, an encrypted DLQ that
  * receives failed asynchronous invocations after the retries, X-Ray, Lambda Insights, optional VPC

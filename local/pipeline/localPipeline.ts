@@ -12,7 +12,7 @@ import * as path from "path";
 import { STAGES, type StageName } from "../../contract/dataLayout";
 import { type EmulatedService, type RunningEmulators, sqsClientFor, startEmulators } from "../../emulators";
 import { writeFunctionPackage } from "../../harness/functionPackage";
-import { buildMockedProgram } from "../../harness/mockedProgram";
+import { buildMockedProgram, type MockedProgram } from "../../harness/mockedProgram";
 import { prepareBootstrap } from "../runtime/bootstrapScript";
 import { LocalFunction } from "../runtime/localFunction";
 import { locateNodeRuntime } from "../runtime/nodeRuntime";
@@ -76,6 +76,8 @@ export function functionCredentials(functionName: string): FunctionCredentials {
 }
 
 export interface LocalPipeline {
+  /** The program as the mocked build declared it, which the topology was read from. */
+  program: MockedProgram;
   topology: PipelineTopology;
   emulators: PipelineEmulators;
   provisioned: ProvisionedCloud;
@@ -210,6 +212,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
 
     let stopping: Promise<void> | undefined;
     return {
+      program,
       topology,
       emulators,
       provisioned,

@@ -1,6 +1,6 @@
 /**
- * IAM policy documents in the shape the evaluator reads: every element a list, action names
- * lower-cased (IAM compares them case-insensitively), ARNs and condition values as written.
+ * IAM policy documents in the shape the evaluator reads: every element a list, everything as
+ * written (patterns.ts compares action names case-insensitively, as IAM does).
  *
  * The parser accepts what the stack's documents use and refuses, by name, what the evaluator does
  * not implement (policy variables, condition operators outside conditionOperators.ts), so a
@@ -97,8 +97,8 @@ function parseStatement(name: string, kind: DocumentKind, raw: unknown, index: n
     ...(sid === undefined ? {} : { sid }),
     index,
     effect,
-    ...(actions === undefined ? {} : { actions: actions.map((action) => action.toLowerCase()) }),
-    ...(notActions === undefined ? {} : { notActions: notActions.map((action) => action.toLowerCase()) }),
+    ...(actions === undefined ? {} : { actions }),
+    ...(notActions === undefined ? {} : { notActions }),
     ...(resources === undefined ? {} : { resources }),
     ...(notResources === undefined ? {} : { notResources }),
     ...(principal === undefined ? {} : { principal }),
