@@ -254,6 +254,14 @@ describe("IAM evaluation (tools/iam)", () => {
       expect(outcome(decrypt({ identity: [], key: keyed([rootStatement, deny], [grant]) }))).to.equal("explicit-deny");
     });
 
+    it("applies a grant with an encryption-context constraint only to requests with that context", () => {
+      const grant: KmsGrant = { keyArn: KEY, granteePrincipal: ROLE.roleArn, operations: ["Decrypt"], encryptionContextSubset: { "aws:lambda:FunctionArn": "arn:fn" }, description: "constrained" };
+      const withContext = evaluate(request("kms:Decrypt", KEY, { "kms:EncryptionContext:aws:lambda:FunctionArn": "arn:fn" }), { identity: [], key: keyed([rootStatement], [grant]) });
+      expect(outcome(withContext)).to.equal("allowed");
+      const otherContext = evaluate(request("kms:Decrypt", KEY, { "kms:EncryptionContext:aws:s3:arn": "arn:aws:s3:::b" }), { identity: [], key: keyed([rootStatement], [grant]) });
+      expect(outcome(otherContext)).to.equal("implicit-deny");
+    });
+
     it("needs a key policy for every KMS request", () => {
       expect(outcome(decrypt({ identity: [decryptThroughS3] }, "s3.us-east-1.amazonaws.com"))).to.equal("implicit-deny");
     });

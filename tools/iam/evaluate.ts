@@ -42,6 +42,8 @@ export interface KmsGrant {
   readonly granteePrincipal: string;
   /** KMS operation names: Decrypt, GenerateDataKey, … */
   readonly operations: readonly string[];
+  /** The grant applies only to requests whose encryption context holds these pairs (KMS's EncryptionContextSubset constraint). */
+  readonly encryptionContextSubset?: Readonly<Record<string, string>>;
   /** Who creates it and why, for the report. */
   readonly description: string;
 }
@@ -163,7 +165,10 @@ export function evaluate(request: AuthorizationRequest, policies: ApplicablePoli
       (grant) =>
         grant.keyArn === request.resource &&
         (grant.granteePrincipal === request.principal.roleArn || grant.granteePrincipal === request.principal.sessionArn) &&
-        grant.operations.some((candidate) => candidate.toLowerCase() === operation),
+        grant.operations.some((candidate) => candidate.toLowerCase() === operation) &&
+        Object.entries(grant.encryptionContextSubset ?? {}).every(
+          ([key, value]) => request.context[`kms:encryptioncontext:${key}`.toLowerCase()] === value,
+        ),
     );
     const byIam = throughIam.length > 0 ? identityAllows : [];
     if (direct.length > 0 || byIam.length > 0 || grants.length > 0) {

@@ -117,14 +117,17 @@ export function stackAccessOf(program: MockedProgram): StackAccess {
       layers: (resource.inputs.layers as string[] | undefined) ?? [],
       inVpc: ((resource.inputs.vpcConfig?.subnetIds as string[] | undefined) ?? []).length > 0,
     };
-    // Lambda decrypts a function's environment with a grant it creates for the execution role on
-    // the function's key when the function is created or its key changes (the deployer needs
-    // kms:CreateGrant); the role's own policies play no part in it.
+    // Lambda decrypts a function's environment through a grant it creates on the function's key
+    // with the deployer's permissions (kms:CreateGrant) when the function is created or its key
+    // changes; the execution role needs no KMS permission for it (Lambda Developer Guide,
+    // "Securing environment variables"). The grant is modelled for that use only: Decrypt with
+    // the encryption context Lambda gives environment variables.
     if (environmentKeyArn && variables.length > 0) {
       grants.push({
         keyArn: environmentKeyArn,
         granteePrincipal: role.state.arn,
         operations: ["Decrypt"],
+        encryptionContextSubset: { "aws:lambda:FunctionArn": functionArn },
         description: `Lambda's grant to the role of ${name}, for its encrypted environment`,
       });
     }
