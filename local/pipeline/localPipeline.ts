@@ -54,6 +54,8 @@ export interface LocalPipelineOptions {
    * same moment, as separate asynchronous invocations. 1 by default.
    */
   s3EventDeliveries?: number;
+  /** Called once the program is built: the mocked build is process-wide, so another may start from here. */
+  onBuilt?(): void;
   onLog?(functionName: string, line: string): void;
   onAttempt?(report: AttemptReport): void;
   onHarnessError?(error: Error): void;
@@ -97,6 +99,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   const localRoot = options.localRoot ?? DEFAULT_LOCAL_ROOT;
   const stackDir = path.join(localRoot, options.stack);
   const program = await buildMockedProgram({ stack: options.stack, ...(options.config ? { config: options.config } : {}) });
+  options.onBuilt?.();
   const topology = topologyOf(program);
   const nodeBinaries = Object.fromEntries(STAGES.map((stage) => [stage, locateNodeRuntime(topology.functions[stage].pkg.runtime)]));
   const sdkModulePath = prepareSdkModulePath(localRoot);

@@ -57,6 +57,8 @@ export interface FunctionReport {
 
 export interface StackReport {
   stack: string;
+  region: string;
+  account: string;
   scenarios: string[];
   authorizations: number;
   functions: FunctionReport[];
@@ -168,7 +170,7 @@ export function buildReport(access: StackAccess, calls: readonly ObservedCall[],
       ),
     });
   }
-  return { stack: access.stack, scenarios: [...scenarios], authorizations: calls.length, functions };
+  return { stack: access.stack, region: access.region, account: access.account, scenarios: [...scenarios], authorizations: calls.length, functions };
 }
 
 export function deniedCalls(report: StackReport): Array<{ functionName: string; call: DistinctCall }> {

@@ -1,9 +1,16 @@
 /**
- * The report as `npm run iam:report` prints it, and as Markdown for docs/security.md. The
- * Markdown leaves out counts, which vary from run to run (how many duplicate deliveries found
- * the work done or still busy), so that the document can be checked against a fresh run.
+ * The report as `npm run iam:report` prints it, and as Markdown for docs/security.md. ARNs are
+ * shortened to `<service>:<resource>`: every one is in the stack's own account and region, which
+ * the header names. The Markdown leaves out counts, which vary from run to run (how many duplicate
+ * deliveries found the work done or still busy), so that the document can be checked against a
+ * fresh run.
  */
 import { type DistinctCall, type FunctionReport, type StackReport, type StatementUse, statementLabel } from "./accessReport";
+
+/** arn:aws:kms:us-east-1:123456789012:key/k → kms:key/k; arn:aws:s3:::bucket/raw/* → s3:bucket/raw/*. */
+export function shortArns(text: string): string {
+  return text.replace(/arn:aws[\w-]*:([a-z0-9-]+):[a-z0-9-]*:\d*:/g, "$1:");
+}
 
 function table(rows: string[][], indent = "  "): string[] {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length))) ?? [];
@@ -11,6 +18,10 @@ function table(rows: string[][], indent = "  "): string[] {
 }
 
 function grantSummary(use: StatementUse): string {
+  return shortArns(fullGrantSummary(use));
+}
+
+function fullGrantSummary(use: StatementUse): string {
   const { statement } = use;
   const actions = statement.actions ?? [`NotAction ${(statement.notActions ?? []).join(", ")}`];
   const resources = statement.resources ?? [`NotResource ${(statement.notResources ?? []).join(", ")}`];
@@ -23,16 +34,16 @@ function functionText(fn: FunctionReport): string[] {
   for (const use of fn.statements) {
     lines.push(`  ${statementLabel(use.statement)}: ${grantSummary(use)}`);
     if (use.calls.size === 0) lines.push(`      used by no call${use.reason ? `: ${use.reason}` : ""}`);
-    const rows = [...use.calls].sort(([a], [b]) => a.localeCompare(b)).map(([shape, count]) => [`${count}×`, shape]);
+    const rows = [...use.calls].sort(([a], [b]) => a.localeCompare(b)).map(([shape, count]) => [`${count}×`, shortArns(shape)]);
     lines.push(...table(rows, "      "));
   }
   lines.push("", "  Calls, and what allowed each");
-  const rows = [["COUNT", "CALL", "ORIGIN", "ALLOWED BY"], ...fn.calls.map((call) => [String(call.count), call.shape, call.origin, call.explanation])];
+  const rows = [["COUNT", "CALL", "ORIGIN", "ALLOWED BY"], ...fn.calls.map((call) => [String(call.count), shortArns(call.shape), call.origin, call.explanation])];
   lines.push(...table(rows));
   lines.push("", "  Grants no call used");
   if (fn.unusedGrants.length === 0) lines.push("    none");
   for (const unused of fn.unusedGrants) {
-    lines.push(`    ${statementLabel(unused.grant.statement)}: ${unused.grant.text}`);
+    lines.push(`    ${statementLabel(unused.grant.statement)}: ${shortArns(unused.grant.text)}`);
     lines.push(`      ${unused.reason ? `why: ${unused.reason}` : "NO REASON GIVEN: drop it, or give the statement a reason in its component"}`);
   }
   return lines;
@@ -44,6 +55,7 @@ export function formatReport(report: StackReport): string {
   const lines = [
     `IAM report for stack ${report.stack}: ${report.authorizations} authorizations of ${report.functions.length} functions over ${report.scenarios.length} paths, ` +
       `evaluated against the stack's role, bucket, queue, topic and key policies`,
+    `ARNs are shortened to <service>:<resource>; all are in account ${report.account}, region ${report.region}.`,
     "",
     "Paths the local run took:",
     ...report.scenarios.map((scenario, index) => `  ${String(index + 1).padStart(2)}. ${scenario}`),
@@ -78,7 +90,7 @@ function markdownCalls(calls: ReadonlyMap<string, number> | undefined, fnCalls: 
   const origins = new Map(fnCalls.map((call) => [call.shape, call.origin]));
   return [...(calls ?? use.calls).keys()]
     .sort()
-    .map((shape) => `${code(shape)}${origins.get(shape) === "call" ? "" : ` (${origins.get(shape)})`}`)
+    .map((shape) => `${code(shortArns(shape))}${origins.get(shape) === "call" ? "" : ` (${origins.get(shape)})`}`)
     .join("<br>");
 }
 
@@ -91,7 +103,7 @@ export function markdownReport(report: StackReport): string {
       lines.push(`| ${code(statementLabel(use.statement))} | ${code(grantSummary(use))} | ${markdownCalls(undefined, fn.calls, use)} |`);
     }
     const platform = fn.calls.filter((call) => call.outcome === "allowed" && call.explanation.startsWith("grant:"));
-    for (const call of platform) lines.push(`| (KMS grant) | ${code(call.explanation.slice("grant: ".length))} | ${code(call.shape)} (${call.origin}) |`);
+    for (const call of platform) lines.push(`| (KMS grant) | ${call.explanation.slice("grant: ".length)} | ${code(shortArns(call.shape))} (${call.origin}) |`);
     lines.push("");
   }
   return lines.join("\n");

@@ -39,6 +39,8 @@ export interface ObserveOptions {
   /** Scratch folder for packages and outputs; a temporary one, removed afterwards, by default. */
   localRoot?: string;
   onProgress?(line: string): void;
+  /** Called once the stack's program is built (the mocked build is process-wide): another stack may start building. */
+  onBuilt?(): void;
 }
 
 const TICK_SECONDS = 300;
@@ -69,6 +71,7 @@ export async function observeStack(stack: string, options: ObserveOptions = {}):
     faultInjection: true,
     s3EventDeliveries: 2,
     onAttempt: (report) => attempts.push(report),
+    ...(options.onBuilt ? { onBuilt: options.onBuilt } : {}),
   });
   try {
     const model = stackAccessOf(pipeline.program);
