@@ -61,6 +61,9 @@ export interface LocalPipelineOptions {
   onHarnessError?(error: Error): void;
 }
 
+/** The user agent of the failure records the harness sends for Lambda, so an observer can tell them from a function's own calls. */
+export const FAILURE_DESTINATION_USER_AGENT = "local-lambda-on-failure-destination";
+
 /** An access key pair, as Lambda hands a function its role's credentials. */
 export interface FunctionCredentials {
   accessKeyId: string;
@@ -185,7 +188,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       let client = destinationClients.get(declared.name);
       if (client === undefined) {
         const endpoint = emulators.faults.snsSqs?.endpoint ?? emulators.snsSqs.endpoint;
-        client = sqsClientFor(endpoint, { credentials: credentials[declared.stage] });
+        client = sqsClientFor(endpoint, { credentials: credentials[declared.stage], customUserAgent: FAILURE_DESTINATION_USER_AGENT });
         destinationClients.set(declared.name, client);
       }
       return client;

@@ -59,7 +59,7 @@ describe("least privilege, proven by the local run (npm run iam:report)", functi
   it("took the paths that need the rarer grants: every DLQ, the 404s, the circuit breaker, the OpenSky secret", () => {
     for (const stack of STACKS) {
       const shapes = (stage: string) => new Set(observations[stack].calls.filter((call) => call.stage === stage).map((call) => `${call.origin} ${call.request.action}`));
-      for (const stage of ["ingestion", "processing", "validation"]) expect(shapes(stage), `${stack} ${stage}`).to.include("call sqs:SendMessage");
+      for (const stage of ["ingestion", "processing", "validation"]) expect(shapes(stage), `${stack} ${stage}`).to.include("platform sqs:SendMessage");
       for (const stage of ["ingestion", "processing", "validation"]) expect(shapes(stage), `${stack} ${stage}`).to.include("implied s3:ListBucket");
       expect(shapes("validation"), stack).to.include("call dynamodb:PutItem");
       expect(shapes("ingestion").has("call secretsmanager:GetSecretValue"), stack).to.equal(stack === "prod");

@@ -29,6 +29,7 @@
 import { gunzipSync } from "zlib";
 import type { StageName } from "../../contract/dataLayout";
 import type { ProxiedExchange, ProxiedService } from "../../emulators";
+import { FAILURE_DESTINATION_USER_AGENT } from "../../local/pipeline/localPipeline";
 import type { RequestContext } from "./conditionOperators";
 import type { AuthorizationRequest } from "./evaluate";
 import type { FunctionAccess, StackAccess } from "./stackAccess";
@@ -213,11 +214,16 @@ function snsSqsCalls(access: StackAccess, fn: FunctionAccess, exchange: ProxiedE
   if (operation === "SendMessage") {
     const queueArn = names.queueArnOfUrl(String(body.QueueUrl ?? ""));
     if (queueArn === undefined) throw new UnmodelledCallError(`SQS SendMessage to ${body.QueueUrl}, a queue the stack does not declare`);
-    const calls: ObservedCall[] = [{ stage: fn.stage, operation: "SQS SendMessage", origin: "call", request: { principal: fn.principal, action: "sqs:SendMessage", resource: queueArn, context } }];
+    // Lambda sends a failed event's record to the function's destination with the function's role.
+    const fromLambda = String(exchange.request.headers["user-agent"] ?? "").includes(FAILURE_DESTINATION_USER_AGENT);
+    const operation = fromLambda ? "Lambda on-failure destination: SQS SendMessage" : "SQS SendMessage";
+    const calls: ObservedCall[] = [
+      { stage: fn.stage, operation, origin: fromLambda ? "platform" : "call", request: { principal: fn.principal, action: "sqs:SendMessage", resource: queueArn, context } },
+    ];
     const encryption = access.encryption.get(queueArn);
     if (encryption !== undefined && ok(exchange)) {
       for (const action of ["kms:GenerateDataKey", "kms:Decrypt"] as const) {
-        calls.push(kmsOnBehalf(access, fn, action, encryption.keyArn, "sqs", { "aws:sqs:arn": queueArn }, "SQS SendMessage → KMS"));
+        calls.push(kmsOnBehalf(access, fn, action, encryption.keyArn, "sqs", { "aws:sqs:arn": queueArn }, `${operation} → KMS`));
       }
     }
     return calls;
