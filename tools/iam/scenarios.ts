@@ -54,13 +54,18 @@ function localNamesOf(pipeline: LocalPipeline): LocalNames {
 }
 
 export async function observeStack(stack: string, options: ObserveOptions = {}): Promise<StackObservation> {
-  const progress = options.onProgress ?? (() => undefined);
   const localRoot = options.localRoot ?? fs.mkdtempSync(path.join(os.tmpdir(), `iam-report-${stack}-`));
+  try {
+    return await observeIn(stack, localRoot, options);
+  } finally {
+    if (options.localRoot === undefined) fs.rmSync(localRoot, { recursive: true, force: true });
+  }
+}
+
+async function observeIn(stack: string, localRoot: string, options: ObserveOptions): Promise<StackObservation> {
   const calls: ObservedCall[] = [];
   const problems: string[] = [];
   const scenarios: string[] = [];
-  let access: StackAccess | undefined;
-  const coldStarts = new Map<string, number>();
   const attempts: AttemptReport[] = [];
 
   const pipeline = await startLocalPipeline({
@@ -73,6 +78,7 @@ export async function observeStack(stack: string, options: ObserveOptions = {}):
     onAttempt: (report) => attempts.push(report),
     ...(options.onBuilt ? { onBuilt: options.onBuilt } : {}),
   });
+  let access: StackAccess;
   try {
     const model = stackAccessOf(pipeline.program);
     access = model;
@@ -92,21 +98,19 @@ export async function observeStack(stack: string, options: ObserveOptions = {}):
         }
       });
     }
-
-    await runScenarios(pipeline, scenarios, progress);
-
-    for (const attempt of attempts) {
-      const cold = attempt.result.initMs !== undefined;
-      const containers = (coldStarts.get(attempt.functionName) ?? 0) + (cold ? 1 : 0);
-      coldStarts.set(attempt.functionName, containers);
-      calls.push(...platformCalls(model, attempt, containers));
-    }
+    await runScenarios(pipeline, scenarios, options.onProgress ?? (() => undefined));
   } finally {
     await pipeline.stop();
-    if (options.localRoot === undefined) fs.rmSync(localRoot, { recursive: true, force: true });
+  }
+
+  const containers = new Map<string, number>();
+  for (const attempt of attempts) {
+    const count = (containers.get(attempt.functionName) ?? 0) + (attempt.result.initMs !== undefined ? 1 : 0);
+    containers.set(attempt.functionName, count);
+    calls.push(...platformCalls(access, attempt, count));
   }
   if (problems.length > 0) throw new Error(`the local run of ${stack} made calls the IAM model cannot place:\n- ${[...new Set(problems)].join("\n- ")}`);
-  return { access: access as StackAccess, calls, scenarios };
+  return { access, calls, scenarios };
 }
 
 async function runScenarios(pipeline: LocalPipeline, scenarios: string[], progress: (line: string) => void): Promise<void> {
