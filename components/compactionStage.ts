@@ -4,7 +4,7 @@ import { ENV } from "../contract/environment";
 import { awsContext } from "./awsContext";
 import { PipelineFunction } from "./pipelineFunction";
 import { scheduleTrigger } from "./scheduleTrigger";
-import { listPrefixes, readObjects, recordExecutions, writeObjects } from "./stagePermissions";
+import { listPrefixes, readObjects, trackSnapshotItems, writeObjects } from "./stagePermissions";
 import type { StageFunctionArgs } from "./stageFunction";
 
 export interface CompactionStageArgs {
@@ -53,14 +53,14 @@ export class CompactionStage extends pulumi.ComponentResource {
         runtimePackages: handler.runtimePackages,
         statements: [
           listPrefixes("ListDayInputsAndDailyFiles", args.processedBucketArn, [PROCESSED_PREFIX, REPORTS_PREFIX, COMPACTED_PREFIX]),
-          readObjects("ReadParquetSnapshots", args.processedBucketArn, PROCESSED_PREFIX),
-          readObjects("ReadValidationReports", args.processedBucketArn, REPORTS_PREFIX),
-          // Its own daily files: the footer of one says which snapshots it holds, and replacing a
-          // file's metadata copies it onto itself.
-          readObjects("ReadDailyFiles", args.processedBucketArn, COMPACTED_PREFIX),
+          // Its own daily files too: the footer of one says which snapshots it holds, and replacing
+          // a file's metadata copies it onto itself.
+          readObjects("ReadSnapshotsReportsAndDailyFiles", args.processedBucketArn, [PROCESSED_PREFIX, REPORTS_PREFIX, COMPACTED_PREFIX]),
           writeObjects("WriteDailyFiles", args.processedBucketArn, [COMPACTED_PREFIX]),
-          recordExecutions(args.trackingTableArn),
+          // A day's item (its partition key is the day, YYYY-MM-DD): claimed, read after a refused claim, finished.
+          trackSnapshotItems(args.trackingTableArn, ["dynamodb:UpdateItem", "dynamodb:GetItem"]),
         ],
+        keyUse: { decrypt: ["s3", "dynamodb"], generateDataKeys: ["s3"] },
         environment: {
           ...args.function.environment,
           [ENV.processedBucket]: args.processedBucketName,

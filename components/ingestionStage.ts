@@ -3,10 +3,10 @@ import * as aws from "@pulumi/aws";
 import { RAW_PREFIX } from "../contract/dataLayout";
 import { ENV } from "../contract/environment";
 import { awsContext } from "./awsContext";
-import { PipelineFunction } from "./pipelineFunction";
+import { PipelineFunction, type KeyUse } from "./pipelineFunction";
 import type { PolicyStatement } from "./policyDocument";
 import { scheduleTrigger } from "./scheduleTrigger";
-import { listPrefixes, PUBLISH_PIPELINE_METRICS, readObjects, recordExecutions, writeObjects } from "./stagePermissions";
+import { listPrefixes, PUBLISH_PIPELINE_METRICS, readObjects, trackSnapshotItems, writeObjects } from "./stagePermissions";
 import type { StageFunctionArgs } from "./stageFunction";
 
 export interface OpenSkySettings {
@@ -54,14 +54,15 @@ export class IngestionStage extends pulumi.ComponentResource {
 
     // The raw snapshot is written with If-None-Match; when S3 refuses the write, HeadObject tells
     // this run's own write (its response lost) from another run's, and ListBucket makes a write
-    // still in flight answer 404 rather than 403.
+    // still in flight answer 404 rather than 403. Ingestion records its outcome in one UpdateItem.
     const statements: PolicyStatement[] = [
       writeObjects("StoreRawSnapshots", args.rawBucketArn, [RAW_PREFIX]),
-      readObjects("SeeWhoStoredRawSnapshots", args.rawBucketArn, RAW_PREFIX),
+      readObjects("SeeWhoStoredRawSnapshots", args.rawBucketArn, [RAW_PREFIX]),
       listPrefixes("TellMissingRawFromForbidden", args.rawBucketArn, [RAW_PREFIX]),
-      recordExecutions(args.trackingTableArn),
+      trackSnapshotItems(args.trackingTableArn, ["dynamodb:UpdateItem"]),
       PUBLISH_PIPELINE_METRICS,
     ];
+    const keyUse: KeyUse = { decrypt: ["dynamodb"], generateDataKeys: ["s3"] };
     const environment: Record<string, pulumi.Input<string>> = {
       ...args.function.environment,
       [ENV.rawBucket]: args.rawBucketName,
@@ -87,6 +88,7 @@ export class IngestionStage extends pulumi.ComponentResource {
         parent,
       );
       statements.push({ Sid: "ReadOpenSkyCredentials", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secret.arn });
+      keyUse.decrypt.push("secretsmanager");
       environment[ENV.openskyCredentialsSecretArn] = secret.arn;
       this.credentialsSecretArn = secret.arn;
     }
@@ -100,6 +102,7 @@ export class IngestionStage extends pulumi.ComponentResource {
         callbackFactory: handler.callbackFactory,
         runtimePackages: handler.runtimePackages,
         statements,
+        keyUse,
         environment,
       },
       parent,

@@ -9,6 +9,17 @@ import { packagesToExclude } from "./runtimePackages";
 
 export type LambdaArchitecture = "x86_64" | "arm64";
 
+/** AWS services that use the pipeline key for a function, with its role's permissions. */
+export type KeyUsingService = "s3" | "sqs" | "sns" | "dynamodb" | "secretsmanager";
+
+/** Which services ask KMS for which operation on the function's behalf. */
+export interface KeyUse {
+  /** Reading what the service keeps encrypted: S3 GetObject, DynamoDB items, a secret, SNS/SQS data keys. */
+  decrypt: KeyUsingService[];
+  /** Writing new encrypted data: S3 PutObject, SNS Publish, SQS SendMessage. */
+  generateDataKeys: KeyUsingService[];
+}
+
 export interface PipelineFunctionArgs {
   /** Physical function name; also names its log group `/aws/lambda/<functionName>`. */
   functionName: string;
@@ -22,6 +33,8 @@ export interface PipelineFunctionArgs {
   runtimePackages: string[];
   /** What the stage's code does with AWS, beyond logging, its DLQ, its key and tracing. */
   statements: PolicyStatement[];
+  /** The services that use the key for the stage's code; SQS (for the function's DLQ) is added here. */
+  keyUse: KeyUse;
   environment: Record<string, pulumi.Input<string>>;
   memorySize: number;
   timeout: number;
@@ -59,6 +72,22 @@ export interface InvokeTarget {
 }
 
 const INSIGHTS_LOG_GROUP = "/aws/lambda-insights";
+
+/**
+ * Statements every function's role may carry that the local run cannot exercise, and why: the
+ * Lambda service uses them with the role for features the local harness does not run. The IAM
+ * report (tools/iam) accepts them unused for these reasons; any other grant no call uses fails it.
+ */
+export const PLATFORM_GRANT_REASONS: Readonly<Record<string, string>> = {
+  WriteTraces:
+    "with active tracing, Lambda's X-Ray integration uploads the function's trace segments and telemetry with the execution role " +
+    "(the two actions AWS lists for it); the local harness runs no X-Ray daemon",
+  LambdaInsightsWritesPerformanceLogs:
+    "the Lambda Insights extension (a layer) writes one performance log event per invocation to /aws/lambda-insights with the " +
+    "execution role; the local harness runs no extensions",
+  ManageVpcNetworkInterfaces:
+    "Lambda creates and removes the network interfaces of a function attached to a VPC with the execution role; the local run has no VPC",
+};
 
 /**
  * One pipeline stage's Lambda function with everything it needs to run safely: its own role and
@@ -103,6 +132,14 @@ export class PipelineFunction extends pulumi.ComponentResource {
     );
 
     const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: LAMBDA_TRUST_POLICY }, parent);
+    const keyThroughServices = (sid: string, action: string, services: KeyUsingService[]): PolicyStatement => ({
+      Sid: sid,
+      Effect: "Allow",
+      Action: action,
+      Resource: args.kmsKeyArn,
+      // KMS names services with the amazonaws.com suffix in every partition.
+      Condition: { StringEquals: { "kms:ViaService": [...new Set<KeyUsingService>(["sqs", ...services])].sort().map((service) => pulumi.interpolate`${service}.${ctx.region}.amazonaws.com`) } },
+    });
     const logArn = (group: pulumi.Input<string>) =>
       pulumi.interpolate`arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:${group}`;
     const baseStatements: PolicyStatement[] = [
@@ -118,12 +155,12 @@ export class PipelineFunction extends pulumi.ComponentResource {
         Action: "sqs:SendMessage",
         Resource: deadLetterQueue.arn,
       },
-      {
-        Sid: "UsePipelineKey",
-        Effect: "Allow",
-        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-        Resource: args.kmsKeyArn,
-      },
+      // The role uses the key only through AWS services working for it (kms:ViaService): SQS
+      // for the DLQ's failure records, which Lambda sends with the role, and the services the
+      // stage names. The environment needs nothing here: Lambda decrypts it through a grant it
+      // creates for the role on the function's key.
+      keyThroughServices("DecryptThroughServices", "kms:Decrypt", args.keyUse.decrypt),
+      keyThroughServices("GenerateDataKeysThroughServices", "kms:GenerateDataKey", args.keyUse.generateDataKeys),
     ];
     if (args.insights) {
       baseStatements.push({

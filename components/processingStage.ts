@@ -4,7 +4,7 @@ import { ENV } from "../contract/environment";
 import { awsContext } from "./awsContext";
 import { PipelineFunction } from "./pipelineFunction";
 import { s3Trigger } from "./s3Trigger";
-import { listPrefixes, PUBLISH_PIPELINE_METRICS, readObjects, recordExecutions, writeObjects } from "./stagePermissions";
+import { listPrefixes, PUBLISH_PIPELINE_METRICS, readObjects, trackSnapshotItems, writeObjects } from "./stagePermissions";
 import type { StageFunctionArgs } from "./stageFunction";
 
 export interface ProcessingStageArgs {
@@ -36,14 +36,20 @@ export class ProcessingStage extends pulumi.ComponentResource {
         description: "Converts raw OpenSky snapshots into typed Parquet",
         callbackFactory: handler.callbackFactory,
         runtimePackages: handler.runtimePackages,
+        // Each output is written only when a HeadObject shows the stored object differs (so a
+        // retry fires no second validation); the HEAD needs s3:GetObject, and ListBucket makes a
+        // first write's HEAD answer 404. A missing raw object fails as NoSuchKey, not
+        // AccessDenied. The claim is a conditional UpdateItem; a refused claim reads the item.
         statements: [
-          readObjects("ReadRawSnapshots", args.rawBucketArn, RAW_PREFIX),
+          readObjects("ReadRawSnapshots", args.rawBucketArn, [RAW_PREFIX]),
+          listPrefixes("TellMissingRawFromForbidden", args.rawBucketArn, [RAW_PREFIX]),
           writeObjects("WriteParquetAndQuarantine", args.processedBucketArn, [PROCESSED_PREFIX, QUARANTINE_PREFIX]),
-          readObjects("SeeWrittenParquet", args.processedBucketArn, PROCESSED_PREFIX),
+          readObjects("SeeWrittenParquetAndQuarantine", args.processedBucketArn, [PROCESSED_PREFIX, QUARANTINE_PREFIX]),
           listPrefixes("TellMissingObjectsFromForbidden", args.processedBucketArn, [PROCESSED_PREFIX, QUARANTINE_PREFIX]),
-          recordExecutions(args.trackingTableArn),
+          trackSnapshotItems(args.trackingTableArn, ["dynamodb:UpdateItem", "dynamodb:GetItem"]),
           PUBLISH_PIPELINE_METRICS,
         ],
+        keyUse: { decrypt: ["s3", "dynamodb"], generateDataKeys: ["s3"] },
         environment: {
           ...args.function.environment,
           [ENV.rawBucket]: args.rawBucketName,

@@ -12,9 +12,10 @@ export interface StageHandler {
 /**
  * Everything about a stage's function that the stage itself does not decide: sizing, runtime,
  * encryption, tracing, versioning, alarms and the environment every stage shares. The stage adds
- * its description, its permissions, its own environment and its trigger.
+ * its description, its permissions (the services that use the key among them), its own
+ * environment and its trigger.
  */
 export type StageFunctionArgs = Omit<
   PipelineFunctionArgs,
-  "description" | "callbackFactory" | "runtimePackages" | "statements"
+  "description" | "callbackFactory" | "runtimePackages" | "statements" | "keyUse"
 > & { handler: StageHandler };

@@ -2,10 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { PROCESSED_PREFIX, PROCESSED_SUFFIX, REPORTS_PREFIX } from "../contract/dataLayout";
 import { ENV } from "../contract/environment";
 import { awsContext } from "./awsContext";
-import { PipelineFunction } from "./pipelineFunction";
+import { PipelineFunction, type KeyUse } from "./pipelineFunction";
 import type { PolicyStatement } from "./policyDocument";
 import { s3Trigger } from "./s3Trigger";
-import { PUBLISH_PIPELINE_METRICS, readObjects, recordExecutions, writeObjects } from "./stagePermissions";
+import { keepCircuitBreakerState, listPrefixes, PUBLISH_PIPELINE_METRICS, readObjects, trackSnapshotItems, writeObjects } from "./stagePermissions";
 import type { StageFunctionArgs } from "./stageFunction";
 
 export interface ValidationStageArgs {
@@ -45,12 +45,18 @@ export class ValidationStage extends pulumi.ComponentResource {
     const ctx = awsContext(this);
     const { handler, ...functionArgs } = args.function;
 
+    // ListBucket lets a Parquet object that is gone fail as NoSuchKey rather than AccessDenied.
+    // The claim is a conditional UpdateItem and a refused claim reads the item; the circuit
+    // breaker's item is the only one validation reads and writes whole.
     const statements: PolicyStatement[] = [
-      readObjects("ReadParquetSnapshots", args.processedBucketArn, PROCESSED_PREFIX),
+      readObjects("ReadParquetSnapshots", args.processedBucketArn, [PROCESSED_PREFIX]),
+      listPrefixes("TellMissingParquetFromForbidden", args.processedBucketArn, [PROCESSED_PREFIX]),
       writeObjects("WriteValidationReports", args.processedBucketArn, [REPORTS_PREFIX]),
-      recordExecutions(args.trackingTableArn),
+      trackSnapshotItems(args.trackingTableArn, ["dynamodb:UpdateItem", "dynamodb:GetItem"]),
+      keepCircuitBreakerState(args.trackingTableArn),
       PUBLISH_PIPELINE_METRICS,
     ];
+    const keyUse: KeyUse = { decrypt: ["s3", "dynamodb"], generateDataKeys: ["s3"] };
     const environment: Record<string, pulumi.Input<string>> = {
       ...args.function.environment,
       [ENV.processedBucket]: args.processedBucketName,
@@ -62,6 +68,8 @@ export class ValidationStage extends pulumi.ComponentResource {
     };
     if (args.alertTopicArn) {
       statements.push({ Sid: "PublishQualityAlerts", Effect: "Allow", Action: "sns:Publish", Resource: args.alertTopicArn });
+      keyUse.decrypt.push("sns");
+      keyUse.generateDataKeys.push("sns");
       environment[ENV.alertTopicArn] = args.alertTopicArn;
     }
 
@@ -73,6 +81,7 @@ export class ValidationStage extends pulumi.ComponentResource {
         callbackFactory: handler.callbackFactory,
         runtimePackages: handler.runtimePackages,
         statements,
+        keyUse,
         environment,
       },
       { parent: this },

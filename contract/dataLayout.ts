@@ -43,5 +43,15 @@ export const TRACKING_SORT_KEY = "stage";
 /** Epoch seconds after which DynamoDB's TTL removes an item. */
 export const TRACKING_TTL_ATTRIBUTE = "expiresAt";
 
+/** The partition of the validation circuit breaker's one item: a key no snapshot id can take. */
+export const CIRCUIT_BREAKER_PARTITION = "circuit-breaker";
+
+/**
+ * The partition keys of snapshot items, as an IAM `dynamodb:LeadingKeys` pattern list. A snapshot
+ * id is its time in unix seconds, digits only; IAM patterns have no character classes, so "starts
+ * with a digit" is what tells every snapshot's items from the circuit breaker's.
+ */
+export const SNAPSHOT_PARTITION_PATTERNS: readonly string[] = Array.from({ length: 10 }, (_, digit) => `${digit}*`);
+
 export const STAGES = ["ingestion", "processing", "validation", "compaction"] as const;
 export type StageName = (typeof STAGES)[number];

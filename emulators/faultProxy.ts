@@ -50,7 +50,18 @@ export interface RecordedCall {
   operation: string;
   method: string;
   url: string;
+  /** The access key id the request was signed with: who made the call. */
+  accessKeyId?: string;
   /** The fault applied, if any. */
+  fault?: Fault["kind"];
+}
+
+/** A request that went through the proxy, with how it was answered. */
+export interface ProxiedExchange {
+  request: ProxiedRequest;
+  accessKeyId?: string;
+  /** The status the stand-in (or a `status` fault) answered with; absent when no answer came back. */
+  status?: number;
   fault?: Fault["kind"];
 }
 
@@ -60,6 +71,8 @@ export interface FaultProxy extends LoopbackServer {
   inject(rule: FaultRule): void;
   /** Removes every rule not yet used up. */
   clear(): void;
+  /** Calls `listener` with each request once its outcome is known; returns the unsubscribe. */
+  observe(listener: (exchange: ProxiedExchange) => void): () => void;
 }
 
 /** Error answers in each protocol's shape, for `{ kind: "status", ...awsErrors.x() }`. */
@@ -119,6 +132,16 @@ export function operationOf(method: string, rawUrl: string, headers: http.Incomi
   return s3Operation(method, url, headers);
 }
 
+/**
+ * The access key id of a SigV4-signed request, from its Authorization header or, for a presigned
+ * URL, its X-Amz-Credential parameter.
+ */
+export function accessKeyIdOf(rawUrl: string, headers: http.IncomingHttpHeaders): string | undefined {
+  const fromHeader = /Credential=([^/,\s]+)\//.exec(String(headers.authorization ?? ""))?.[1];
+  if (fromHeader !== undefined) return fromHeader;
+  return new URL(rawUrl, "http://127.0.0.1").searchParams.get("X-Amz-Credential")?.split("/")[0] || undefined;
+}
+
 function matches(rule: FaultRule, request: ProxiedRequest): boolean {
   if (rule.operation !== undefined) {
     const operations = typeof rule.operation === "string" ? [rule.operation] : rule.operation;
@@ -140,6 +163,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const targetUrl = new URL(target);
   const rules: FaultRule[] = [];
   const calls: RecordedCall[] = [];
+  const observers = new Set<(exchange: ProxiedExchange) => void>();
   const agent = new http.Agent({ keepAlive: true });
 
   const forward = (request: ProxiedRequest): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> =>
@@ -174,19 +198,27 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       const rule = index === -1 ? undefined : rules[index];
       if (rule?.times !== undefined && --rule.times <= 0) rules.splice(index, 1);
       const fault = rule?.fault;
-      calls.push({ operation: request.operation, method, url, ...(fault ? { fault: fault.kind } : {}) });
+      const accessKeyId = accessKeyIdOf(url, incoming.headers);
+      calls.push({ operation: request.operation, method, url, ...(accessKeyId ? { accessKeyId } : {}), ...(fault ? { fault: fault.kind } : {}) });
+      const settled = (status?: number) => {
+        const exchange: ProxiedExchange = { request, ...(accessKeyId ? { accessKeyId } : {}), ...(status === undefined ? {} : { status }), ...(fault ? { fault: fault.kind } : {}) };
+        for (const observer of observers) observer(exchange);
+      };
 
       if (fault?.kind === "reset" || fault?.kind === "hang") {
+        settled();
         if (fault.kind === "reset") incoming.socket.destroy();
         return;
       }
       if (fault?.kind === "status") {
+        settled(fault.status);
         response.writeHead(fault.status, { "content-length": Buffer.byteLength(fault.body), ...fault.headers });
         response.end(fault.body);
         return;
       }
       if (fault?.kind === "delay") await new Promise((resolve) => setTimeout(resolve, fault.ms));
       const answer = await forward(request);
+      settled(answer.status);
       if (fault?.kind === "drop-response") {
         incoming.socket.destroy();
         return;
@@ -214,6 +246,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     },
     clear() {
       rules.length = 0;
+    },
+    observe(listener) {
+      observers.add(listener);
+      return () => observers.delete(listener);
     },
     async stop() {
       await loopback.stop();

@@ -33,7 +33,17 @@ import { type SnsSqsEmulator, startSnsSqsEmulator } from "./snsSqs";
 export * from "./clients";
 export { type CloudWatchEmulator, type RecordedMetric, startCloudWatchEmulator } from "./cloudwatch";
 export { createTrackingTable, type DynamoDbEmulator, startDynamoDbEmulator } from "./dynamodb";
-export { awsErrors, type Fault, type FaultProxy, type FaultRule, operationOf, startFaultProxy } from "./faultProxy";
+export {
+  accessKeyIdOf,
+  awsErrors,
+  type Fault,
+  type FaultProxy,
+  type FaultRule,
+  operationOf,
+  type ProxiedExchange,
+  type ProxiedRequest,
+  startFaultProxy,
+} from "./faultProxy";
 export { type OpenSkyEmulator, openSkyFailures, type ScriptedResponse, startOpenSkyEmulator } from "./opensky";
 export { encodeKeyLikeS3Events, type S3Emulator, startS3Emulator } from "./s3";
 export { type SecretsManagerEmulator, startSecretsManagerEmulator } from "./secretsManager";

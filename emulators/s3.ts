@@ -2,6 +2,9 @@
  * S3 on loopback: s3rver behind a thin front that adds what s3rver 3.7 lacks and the pipeline
  * relies on, S3's conditional write (`If-None-Match: *` answers 412 when the key exists), and
  * that turns s3rver's event records into what a Lambda receives (keys URL-encoded as S3 sends them).
+ * The front also lets any credentials in, as the other stand-ins do: s3rver does not verify SigV4
+ * signatures, it only refuses an access key id other than its one built-in key, so the front
+ * presents every request under that key (the local run gives each function keys of its own).
  */
 import * as fs from "fs";
 import * as http from "http";
@@ -9,6 +12,7 @@ import * as os from "os";
 import * as path from "path";
 import type { S3Event, S3EventRecord } from "aws-lambda";
 import S3rver = require("s3rver");
+import { EMULATOR_CREDENTIALS } from "./clients";
 import { type LoopbackServer, listenOnLoopback } from "./loopbackServer";
 
 export interface S3Emulator extends LoopbackServer {
@@ -74,6 +78,10 @@ export async function startS3Emulator(options: S3EmulatorOptions = {}): Promise<
   const conditionalWrites = new Set<string>();
 
   const server = http.createServer((request, response) => {
+    const authorization = request.headers.authorization;
+    if (authorization !== undefined) {
+      request.headers.authorization = authorization.replace(/Credential=[^/,\s]+\//, `Credential=${EMULATOR_CREDENTIALS.accessKeyId}/`);
+    }
     const address = request.method === "PUT" ? objectAddress(request) : undefined;
     if (address === undefined || request.headers["if-none-match"] !== "*" || request.headers["x-amz-copy-source"]) {
       s3rverHandler(request, response);

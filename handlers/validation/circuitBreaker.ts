@@ -10,7 +10,7 @@
  * once, Lambda retries) does not count again.
  */
 import { GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { TRACKING_PARTITION_KEY, TRACKING_SORT_KEY } from "../../contract/dataLayout";
+import { CIRCUIT_BREAKER_PARTITION, TRACKING_PARTITION_KEY, TRACKING_SORT_KEY } from "../../contract/dataLayout";
 
 export type BreakerStatus = "closed" | "open";
 
@@ -61,7 +61,7 @@ export function nextBreakerState(state: BreakerState, snapshotId: string, failed
 }
 
 /** The breaker's item: a partition key no snapshot id (unix seconds) can take. */
-export const BREAKER_ITEM_KEY = { snapshotId: "circuit-breaker", stage: "validation" } as const;
+export const BREAKER_ITEM_KEY = { snapshotId: CIRCUIT_BREAKER_PARTITION, stage: "validation" } as const;
 
 /** Conflicts beyond this mean something is hammering the item; give up loudly. */
 const MAX_CONFLICTS = 20;

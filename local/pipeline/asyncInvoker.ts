@@ -33,7 +33,8 @@ export interface AttemptReport {
 
 export interface AsyncInvokerOptions {
   targets: Map<string, AsyncTarget>;
-  sendFailureRecord(destinationArn: string, record: FailureRecord): Promise<void>;
+  /** Delivers the record to the function's on-failure destination, as Lambda does with the function's role. */
+  sendFailureRecord(declared: DeclaredFunction, record: FailureRecord): Promise<void>;
   retryDelayMs: number;
   onAttempt(report: AttemptReport): void;
   /** An error of the harness itself (not of a function), e.g. the destination could not be reached. */
@@ -77,7 +78,7 @@ export class AsyncInvoker {
       if (last.ok) return;
     }
     if (declared.onFailureDestinationArn === undefined || last === undefined) return;
-    await this.options.sendFailureRecord(declared.onFailureDestinationArn, {
+    await this.options.sendFailureRecord(declared, {
       version: "1.0",
       timestamp: new Date().toISOString(),
       requestContext: { requestId, functionArn: `${declared.arn}:$LATEST`, condition: "RetriesExhausted", approximateInvokeCount: maxAttempts },

@@ -1,8 +1,8 @@
 /**
  * A function's environment as Lambda assembles it: the variables its resource declares, then the
  * runtime's own (region, function name, memory, version, log group, handler, task root, module
- * path), then what points the SDK at the stand-ins (AWS_ENDPOINT_URL_<SERVICE> and the
- * stand-ins' credentials). Declared values that name a resource the stand-ins call differently
+ * path), then what points the SDK at the stand-ins (AWS_ENDPOINT_URL_<SERVICE>) and the
+ * function's own credentials. Declared values that name a resource the stand-ins call differently
  * (a topic's or secret's ARN, the OpenSky URLs in the stand-in run) are translated.
  */
 import * as path from "path";
@@ -13,7 +13,7 @@ export interface EnvironmentInputs {
   nodeBinary: string;
   taskRoot: string;
   sdkModulePath: string;
-  /** From the running stand-ins: endpoints and credentials. */
+  /** Endpoints of the running stand-ins, and the function's credentials. */
   awsEnvironment: Record<string, string>;
   /** Declared value → value in the local run. */
   translation: ReadonlyMap<string, string>;

@@ -4,15 +4,15 @@
  * the program declares, S3 notifications and the schedule wired to asynchronous invocations.
  * `npm start`, `npm run invoke` and the tests all start it through here.
  */
-import { SendMessageCommand } from "@aws-sdk/client-sqs";
-import { randomUUID } from "crypto";
+import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { createHash, randomUUID } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { STAGES, type StageName } from "../../contract/dataLayout";
-import { type EmulatedService, type RunningEmulators, startEmulators } from "../../emulators";
+import { type EmulatedService, type RunningEmulators, sqsClientFor, startEmulators } from "../../emulators";
 import { writeFunctionPackage } from "../../harness/functionPackage";
-import { buildMockedProgram } from "../../harness/mockedProgram";
+import { buildMockedProgram, type MockedProgram } from "../../harness/mockedProgram";
 import { prepareBootstrap } from "../runtime/bootstrapScript";
 import { LocalFunction } from "../runtime/localFunction";
 import { locateNodeRuntime } from "../runtime/nodeRuntime";
@@ -21,7 +21,7 @@ import { type AsyncTarget, AsyncInvoker, type AttemptReport } from "./asyncInvok
 import { routeS3Event } from "./eventRouter";
 import { lambdaEnvironment } from "./functionEnvironment";
 import { type ProvisionedCloud, provision } from "./provisioning";
-import { type DeclaredSchedule, openSkyClientsOf, type PipelineTopology, topologyOf } from "./topology";
+import { type DeclaredFunction, type DeclaredSchedule, openSkyClientsOf, type PipelineTopology, topologyOf } from "./topology";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 export const DEFAULT_LOCAL_ROOT = path.join(PROJECT_DIR, ".local");
@@ -54,16 +54,41 @@ export interface LocalPipelineOptions {
    * same moment, as separate asynchronous invocations. 1 by default.
    */
   s3EventDeliveries?: number;
+  /** Called once the program is built: the mocked build is process-wide, so another may start from here. */
+  onBuilt?(): void;
   onLog?(functionName: string, line: string): void;
   onAttempt?(report: AttemptReport): void;
   onHarnessError?(error: Error): void;
 }
 
+/** The user agent of the failure records the harness sends for Lambda, so an observer can tell them from a function's own calls. */
+export const FAILURE_DESTINATION_USER_AGENT = "local-lambda-on-failure-destination";
+
+/** An access key pair, as Lambda hands a function its role's credentials. */
+export interface FunctionCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/**
+ * The keys a function signs its calls with here, its own as each function in AWS gets its role's,
+ * so that whatever stands in front of the stand-ins can tell which function made a call. Shaped
+ * like the temporary keys Lambda hands out (ASIA…), and the same in every run.
+ */
+export function functionCredentials(functionName: string): FunctionCredentials {
+  const digest = createHash("sha256").update(functionName).digest("hex").toUpperCase();
+  return { accessKeyId: `ASIA${digest.slice(0, 16)}`, secretAccessKey: digest.slice(16, 56) };
+}
+
 export interface LocalPipeline {
+  /** The program as the mocked build declared it, which the topology was read from. */
+  program: MockedProgram;
   topology: PipelineTopology;
   emulators: PipelineEmulators;
   provisioned: ProvisionedCloud;
   functions: Record<StageName, LocalFunction>;
+  /** What each function signs its calls with. */
+  credentials: Record<StageName, FunctionCredentials>;
   invoker: AsyncInvoker;
   /** <localRoot>/<stack> */
   stackDir: string;
@@ -94,6 +119,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   const localRoot = options.localRoot ?? DEFAULT_LOCAL_ROOT;
   const stackDir = path.join(localRoot, options.stack);
   const program = await buildMockedProgram({ stack: options.stack, ...(options.config ? { config: options.config } : {}) });
+  options.onBuilt?.();
   const topology = topologyOf(program);
   const nodeBinaries = Object.fromEntries(STAGES.map((stage) => [stage, locateNodeRuntime(topology.functions[stage].pkg.runtime)]));
   const sdkModulePath = prepareSdkModulePath(localRoot);
@@ -138,9 +164,11 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
 
     const onLog = options.onLog ?? (() => undefined);
     const functions = {} as Record<StageName, LocalFunction>;
+    const credentials = {} as Record<StageName, FunctionCredentials>;
     const targets = new Map<string, AsyncTarget>();
     for (const stage of STAGES) {
       const declared = topology.functions[stage];
+      credentials[stage] = functionCredentials(declared.name);
       const runtime = new LocalFunction({
         functionName: declared.name,
         functionArn: declared.arn,
@@ -154,7 +182,11 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
           nodeBinary: nodeBinaries[stage] as string,
           taskRoot: taskRoots[stage],
           sdkModulePath,
-          awsEnvironment: emulators.awsEnvironment(),
+          awsEnvironment: {
+            ...emulators.awsEnvironment(),
+            AWS_ACCESS_KEY_ID: credentials[stage].accessKeyId,
+            AWS_SECRET_ACCESS_KEY: credentials[stage].secretAccessKey,
+          },
           translation,
         }),
         maxConcurrency: declared.reservedConcurrency ?? UNRESERVED_CONCURRENCY_CAP,
@@ -165,15 +197,29 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       cleanups.push(() => runtime.stop());
     }
 
+    // Lambda sends a failure record to the destination with the function's own role, so it goes
+    // out with the function's credentials, through the fault proxy when there is one.
+    const destinationClients = new Map<string, SQSClient>();
+    cleanups.push(() => destinationClients.forEach((client) => client.destroy()));
+    const destinationClientOf = (declared: DeclaredFunction): SQSClient => {
+      let client = destinationClients.get(declared.name);
+      if (client === undefined) {
+        const endpoint = emulators.faults.snsSqs?.endpoint ?? emulators.snsSqs.endpoint;
+        client = sqsClientFor(endpoint, { credentials: credentials[declared.stage], customUserAgent: FAILURE_DESTINATION_USER_AGENT });
+        destinationClients.set(declared.name, client);
+      }
+      return client;
+    };
     const invoker = new AsyncInvoker({
       targets,
       retryDelayMs: options.retryDelayMs ?? 200,
       onAttempt: options.onAttempt ?? (() => undefined),
       onHarnessError: options.onHarnessError ?? ((error) => process.stderr.write(`local harness: ${error.message}\n`)),
-      async sendFailureRecord(destinationArn, record) {
+      async sendFailureRecord(declared, record) {
+        const destinationArn = declared.onFailureDestinationArn as string;
         const queueUrl = provisioned.queueUrls.get(destinationArn);
         if (!queueUrl) throw new Error(`on-failure destination ${destinationArn} is not an SQS queue the program declares; the local run delivers only to those`);
-        await emulators.clients.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(record) }));
+        await destinationClientOf(declared).send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(record) }));
       },
     });
     if (options.routeS3Events ?? true) {
@@ -189,10 +235,12 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
 
     let stopping: Promise<void> | undefined;
     return {
+      program,
       topology,
       emulators,
       provisioned,
       functions,
+      credentials,
       invoker,
       stackDir,
       fireScheduledEvent(time = new Date()) {

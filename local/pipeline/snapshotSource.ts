@@ -27,7 +27,7 @@ const TICK_SPACING_SECONDS = 300;
  * hard checks in well over the 5% error rate the default thresholds allow, and a few that
  * processing cannot type and quarantines.
  */
-const BAD_SNAPSHOT_DEFECTS = { "malformed-icao24": 0.15, "velocity-out-of-range": 0.1, "malformed-squawk": 0.1, "null-on-ground": 0.05 } as const;
+export const BAD_SNAPSHOT_DEFECTS = { "malformed-icao24": 0.15, "velocity-out-of-range": 0.1, "malformed-squawk": 0.1, "null-on-ground": 0.05 } as const;
 
 /** The 1-based tick that gets the bad snapshot: the second, or the only one. */
 export function badTickOf(ticks: number): number {

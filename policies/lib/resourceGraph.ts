@@ -43,3 +43,15 @@ function identifiersOf(resource: PolicyResource, target: JoinTarget): string[] {
 function sameResource(reference: string, identifier: string): boolean {
   return reference === identifier || arnResourceName(reference) === identifier;
 }
+
+/**
+ * Whether a reference held in `input` of `from` (nested inside it or not) names one of `targets`:
+ * the input's per-property dependencies decide when they name a target; otherwise the value,
+ * read only then (it may be unknown during a preview), is compared with the targets' identifiers.
+ */
+export function namesOneOf(from: PolicyResource, input: string, read: () => string, targets: readonly PolicyResource[], target: JoinTarget): boolean {
+  const sources = from.propertyDependencies?.[input] ?? [];
+  if (sources.some((source) => targets.includes(source))) return true;
+  const value = read();
+  return targets.some((candidate) => identifiersOf(candidate, target).some((id) => sameResource(value, id)));
+}

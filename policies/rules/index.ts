@@ -16,6 +16,7 @@ import {
   noWildcardResources,
   passRoleScoped,
 } from "./iamDocuments";
+import { kmsGrantsThroughServices, tableGrantsByLeadingKeys } from "./iamConditions";
 import { noBroadManagedPolicies } from "./iamManagedPolicies";
 import {
   functionFailureDestination,
@@ -26,6 +27,7 @@ import {
 } from "./lambdaFunctions";
 import { lambdaRoleTrustsOnlyLambda } from "./lambdaRoleTrust";
 import { eventTargetRetryAndDeadLetter, logGroupRetention, tablePointInTimeRecovery } from "./operations";
+import { outsideReferencesUnverified } from "./outsideReferences";
 import {
   bucketDeniesInsecureTransport,
   bucketEncryptedWithCustomerManagedKey,
@@ -45,6 +47,9 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   noBroadManagedPolicies,
   lambdaRoleTrustsOnlyLambda,
   permissionScopedToSource,
+  kmsGrantsThroughServices,
+  tableGrantsByLeadingKeys,
+  outsideReferencesUnverified,
   // Encryption
   bucketEncryptedWithCustomerManagedKey,
   bucketKeysEnabled,

@@ -8,11 +8,13 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { expect } from "chai";
 import {
+  accessKeyIdOf,
   awsErrors,
   cloudWatchClientFor,
   createTopicWithQueue,
   createTrackingTable,
   dynamoDbClientFor,
+  type ProxiedExchange,
   type RunningEmulators,
   s3ClientFor,
   snsClientFor,
@@ -94,5 +96,26 @@ describe("fault-injection proxy in front of the stand-ins", function () {
     await emulators.clients.s3
       .send(new HeadObjectCommand({ Bucket: "bucket", Key: "never.json" }))
       .then(() => expect.fail("the reset write reached the stand-in"), (error: Error) => expect(error.name).to.equal("NotFound"));
+  });
+
+  it("tells who signed each call, whatever keys they use, and shows observers each outcome", async () => {
+    const exchanges: ProxiedExchange[] = [];
+    const unsubscribe = emulators.faults.s3!.observe((exchange) => exchanges.push(exchange));
+    const credentials = { accessKeyId: "ASIAFUNCTIONKEY00001", secretAccessKey: "its-own-secret" };
+    const client = s3ClientFor(emulators.faults.s3!.endpoint, { credentials });
+    await client.send(new PutObjectCommand({ Bucket: "bucket", Key: "signed.json", Body: "{}" }));
+    await client
+      .send(new HeadObjectCommand({ Bucket: "bucket", Key: "missing.json" }))
+      .then(() => expect.fail("a missing key answered"), (error: Error) => expect(error.name).to.equal("NotFound"));
+    emulators.faults.s3!.inject({ operation: "GetObject", times: 1, fault: { kind: "status", ...awsErrors.s3(503, "SlowDown") } });
+    await client.send(new GetObjectCommand({ Bucket: "bucket", Key: "signed.json" })).catch(() => undefined);
+    unsubscribe();
+    expect(exchanges.map((exchange) => [exchange.request.operation, exchange.accessKeyId, exchange.status, exchange.fault])).to.deep.equal([
+      ["PutObject", credentials.accessKeyId, 200, undefined],
+      ["HeadObject", credentials.accessKeyId, 404, undefined],
+      ["GetObject", credentials.accessKeyId, 503, "status"],
+    ]);
+    expect(emulators.faults.s3!.calls.at(-1)?.accessKeyId).to.equal(credentials.accessKeyId);
+    expect(accessKeyIdOf("/b/k?X-Amz-Credential=ASIAPRESIGNED%2F20261201%2Fus-east-1%2Fs3%2Faws4_request", {})).to.equal("ASIAPRESIGNED");
   });
 });

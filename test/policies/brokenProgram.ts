@@ -22,6 +22,9 @@ export const BROKEN_PROGRAM_VIOLATIONS: readonly { rule: string; resource: strin
   { rule: "kms-key-policy-least-privilege", resource: "broken-key" },
   { rule: "iam-no-broad-managed-policies", resource: "broken-admin-attachment" },
   { rule: "lambda-role-trusts-only-lambda", resource: "broken-role" },
+  { rule: "kms-grant-via-service", resource: "broken-key" },
+  { rule: "dynamodb-grant-leading-keys", resource: "broken-role" },
+  { rule: "unverifiable-outside-references", resource: "broken-alarm" },
   { rule: "lambda-permission-source-scoped", resource: "broken-permission" },
   { rule: "s3-bucket-cmk-encryption", resource: "broken-bucket" },
   { rule: "s3-bucket-key-enabled", resource: "broken-no-bucket-key" },
@@ -44,7 +47,8 @@ export const BROKEN_PROGRAM_VIOLATIONS: readonly { rule: string; resource: strin
 ];
 
 export function brokenProgram(): Record<string, pulumi.Output<string>> {
-  // kms-key-rotation-enabled, kms-key-policy-least-privilege: no rotation, kms:* for an application role.
+  // kms-key-rotation-enabled, kms-key-policy-least-privilege: no rotation, kms:* for an application role
+  // (which kms-grant-via-service also reports: the role may use the key directly).
   const key = new aws.kms.Key("broken-key", {
     enableKeyRotation: false,
     policy: document(
@@ -53,7 +57,8 @@ export function brokenProgram(): Record<string, pulumi.Output<string>> {
     ),
   });
 
-  // iam-no-wildcard-actions, -resources, -not-elements, -passrole; lambda-role-trusts-only-lambda (EC2 may assume it).
+  // iam-no-wildcard-actions, -resources, -not-elements, -passrole; lambda-role-trusts-only-lambda (EC2 may assume it);
+  // dynamodb-grant-leading-keys (any item of the table).
   const role = new aws.iam.Role("broken-role", {
     assumeRolePolicy: document({
       Effect: "Allow",
@@ -67,6 +72,7 @@ export function brokenProgram(): Record<string, pulumi.Output<string>> {
           { Sid: "AllOfS3", Effect: "Allow", Action: "s3:*", Resource: "*" },
           { Sid: "AllButIam", Effect: "Allow", NotAction: "iam:*", Resource: "arn:aws:s3:::data/*" },
           { Sid: "PassAnyRole", Effect: "Allow", Action: "iam:PassRole", Resource: "*" },
+          { Sid: "AnyTrackingItem", Effect: "Allow", Action: "dynamodb:PutItem", Resource: "arn:aws:dynamodb:us-east-1:123456789012:table/tracking" },
         ),
       },
     ],
@@ -127,6 +133,18 @@ export function brokenProgram(): Record<string, pulumi.Output<string>> {
   // eventbridge-target-retry-and-dlq
   const schedule = new aws.cloudwatch.EventRule("broken-schedule", { scheduleExpression: "rate(5 minutes)" });
   new aws.cloudwatch.EventTarget("broken-schedule-target", { rule: schedule.name, arn: fn.arn });
+
+  // unverifiable-outside-references: an alarm notifies a topic the stack does not create.
+  new aws.cloudwatch.MetricAlarm("broken-alarm", {
+    alarmActions: ["arn:aws:sns:us-east-1:123456789012:someone-elses-topic"],
+    comparisonOperator: "GreaterThanThreshold",
+    evaluationPeriods: 1,
+    metricName: "Errors",
+    namespace: "AWS/Lambda",
+    period: 300,
+    statistic: "Sum",
+    threshold: 0,
+  });
 
   return { functionName: fn.name };
 }

@@ -3,8 +3,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { policies } from "../../policies/rules";
 
-/** Rules whose violation costs money or convenience but not confidentiality, integrity or availability. */
-const ADVISORY_RULES = ["s3-bucket-key-enabled"];
+/**
+ * Rules whose violation costs money or convenience but not confidentiality, integrity or
+ * availability, or that report what the pack cannot verify or a grant broader than it needs.
+ */
+const ADVISORY_RULES = ["s3-bucket-key-enabled", "kms-grant-via-service", "dynamodb-grant-leading-keys", "unverifiable-outside-references"];
 
 describe("policies: rule metadata", () => {
   it("gives every rule a unique kebab-case name, a description, a severity and remediation steps", () => {

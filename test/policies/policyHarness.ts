@@ -41,6 +41,8 @@ export const TYPE = {
   function: "aws:lambda/function:Function",
   invokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
   permission: "aws:lambda/permission:Permission",
+  metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+  kmsAlias: "aws:kms/alias:Alias",
   eventTarget: "aws:cloudwatch/eventTarget:EventTarget",
   component: "flightdata:pipeline:PipelineFunction",
 } as const;

@@ -187,16 +187,20 @@ describe("the program under mocks", function () {
       const ingestion = grants("ingestion");
       expect(ingestion["s3:PutObject"]).to.deep.equal([`${raw}/raw/*`]);
       expect(ingestion["s3:GetObject"], "to tell its own write from another run's after a 412").to.deep.equal([`${raw}/raw/*`]);
-      expect(ingestion["dynamodb:PutItem"]).to.deep.equal([table]);
-      expect(ingestion).to.not.have.property("sns:Publish");
+      expect(ingestion["dynamodb:UpdateItem"]).to.deep.equal([table]);
+      expect(ingestion, "ingestion records in one UpdateItem").to.not.have.any.keys("dynamodb:PutItem", "dynamodb:GetItem", "sns:Publish");
       const processing = grants("processing");
-      expect(processing["s3:GetObject"]).to.include(`${raw}/raw/*`);
+      expect(processing["s3:GetObject"]).to.deep.equal([`${raw}/raw/*`, `${processed}/processed/*`, `${processed}/quarantine/*`]);
       expect(processing["s3:PutObject"]).to.deep.equal([`${processed}/processed/*`, `${processed}/quarantine/*`]);
+      expect(processing["s3:ListBucket"]).to.deep.equal([raw, processed]);
+      expect(processing["dynamodb:GetItem"], "a refused claim reads the item").to.deep.equal([table]);
       expect(processing["cloudwatch:PutMetricData"]).to.deep.equal(["*"]);
-      expect(processing).to.not.have.property("sns:Publish");
+      expect(processing).to.not.have.any.keys("dynamodb:PutItem", "sns:Publish");
       const validation = grants("validation");
       expect(validation["s3:GetObject"]).to.deep.equal([`${processed}/processed/*`]);
+      expect(validation["s3:ListBucket"], "a missing Parquet object is NoSuchKey, not AccessDenied").to.deep.equal([processed]);
       expect(validation["s3:PutObject"]).to.deep.equal([`${processed}/reports/*`]);
+      expect(validation["dynamodb:PutItem"], "only the circuit breaker's item is written whole").to.deep.equal([table]);
       expect(validation["sns:Publish"]).to.deep.equal([prod.one("aws:sns/topic:Topic").state.arn]);
       const compaction = grants("compaction");
       expect(compaction["s3:GetObject"]).to.deep.equal([`${processed}/processed/*`, `${processed}/reports/*`, `${processed}/compacted/*`]);
@@ -206,6 +210,35 @@ describe("the program under mocks", function () {
       expect(compaction).to.not.have.property("cloudwatch:PutMetricData");
       expect(Object.keys(compaction).filter((action) => action.startsWith("s3:") && action.includes(raw))).to.deep.equal([]);
       expect(JSON.stringify(compaction), "nothing of the raw bucket").to.not.contain(raw);
+    });
+
+    it("keeps each role to snapshot items of the tracking table, and the circuit breaker's item to validation", () => {
+      const tableStatements = (stage: string) =>
+        statements(prod.inStage(stage, "aws:iam/rolePolicy:RolePolicy")[0].inputs.policy).filter((s) => actions(s).some((a) => a.startsWith("dynamodb:")));
+      const snapshotPartitions = { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["0*", "1*", "2*", "3*", "4*", "5*", "6*", "7*", "8*", "9*"] } };
+      for (const stage of ["ingestion", "processing", "validation"]) {
+        const [snapshots, ...others] = tableStatements(stage);
+        expect(snapshots?.Condition, stage).to.deep.equal(snapshotPartitions);
+        if (stage !== "validation") expect(others, stage).to.deep.equal([]);
+      }
+      const breaker = tableStatements("validation")[1];
+      expect(actions(breaker!)).to.deep.equal(["dynamodb:GetItem", "dynamodb:PutItem"]);
+      expect(breaker?.Condition).to.deep.equal({ "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": ["circuit-breaker"] } });
+    });
+
+    it("lets each role use the key only through the AWS services that work for it", () => {
+      const via = (stage: string, action: string) => {
+        const found = statements(prod.inStage(stage, "aws:iam/rolePolicy:RolePolicy")[0].inputs.policy).filter((s) => actions(s).includes(action));
+        expect(found, `${stage} ${action}`).to.have.length(1);
+        return found[0]?.Condition?.StringEquals?.["kms:ViaService"];
+      };
+      const services = (...names: string[]) => names.map((name) => `${name}.us-east-1.amazonaws.com`);
+      expect(via("ingestion", "kms:Decrypt")).to.deep.equal(services("dynamodb", "secretsmanager", "sqs"));
+      expect(via("ingestion", "kms:GenerateDataKey")).to.deep.equal(services("s3", "sqs"));
+      expect(via("processing", "kms:Decrypt")).to.deep.equal(services("dynamodb", "s3", "sqs"));
+      expect(via("processing", "kms:GenerateDataKey")).to.deep.equal(services("s3", "sqs"));
+      expect(via("validation", "kms:Decrypt")).to.deep.equal(services("dynamodb", "s3", "sns", "sqs"));
+      expect(via("validation", "kms:GenerateDataKey")).to.deep.equal(services("s3", "sns", "sqs"));
     });
 
     it("ships in each package only the packages its handler loads, and a handler export", () => {

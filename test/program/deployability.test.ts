@@ -138,7 +138,7 @@ describe("deployability: what AWS rejects and mocks accept", function () {
     }
   });
 
-  it("5. each role may send to its own DLQ and use the key that encrypts it and the environment", () => {
+  it("5. each role may send to its own DLQ and have SQS use the key for it; Lambda's grant decrypts the environment", () => {
     for (const q of [dev, prod]) {
       const keyArn = q.one(T.key).state.arn;
       for (const stage of STAGES) {
@@ -146,9 +146,13 @@ describe("deployability: what AWS rejects and mocks accept", function () {
         const dlq = q.inStage(stage, T.queue)[0];
         const send = policy.find((s) => actions(s).includes("sqs:SendMessage"));
         expect(resources(send!)).to.deep.equal([dlq.state.arn]);
-        const kms = policy.find((s) => actions(s).includes("kms:Decrypt"));
-        expect(resources(kms!)).to.deep.equal([keyArn]);
-        expect(actions(kms!)).to.include("kms:GenerateDataKey");
+        for (const action of ["kms:Decrypt", "kms:GenerateDataKey"]) {
+          const kms = policy.find((s) => actions(s).includes(action));
+          expect(resources(kms!), `${stage} ${action}`).to.deep.equal([keyArn]);
+          expect(kms!.Condition?.StringEquals?.["kms:ViaService"], `${stage} ${action}`).to.include("sqs.us-east-1.amazonaws.com");
+        }
+        // Lambda decrypts the environment through a grant it creates with the deployer's
+        // kms:CreateGrant; the function only needs its key set.
         expect(q.fn(stage).inputs.kmsKeyArn).to.equal(keyArn);
         expect(dlq.inputs.kmsMasterKeyId).to.equal(keyArn);
         const [invokeConfig] = q.inStage(stage, T.invokeConfig);
