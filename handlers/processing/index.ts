@@ -62,7 +62,7 @@ export function createProcessingHandler(deps: ProcessingDependencies): Processin
     settings,
     compression,
     transform: createSnapshotTransformer(createParquetEncoder({ ...compression, rowGroupSize: settings.parquetRowGroupSize })),
-    s3: withDeadline(deps.s3, runtime.deadline),
+    s3: withDeadline(runtime.tracing.client(deps.s3), runtime.deadline),
     clock,
   };
   return deadlineBoundHandler(runtime, (event: S3Event, context) => {

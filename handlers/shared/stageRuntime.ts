@@ -1,17 +1,21 @@
 /**
  * Builds a stage's StageRuntime once per container: the tracking ledger, the metrics publisher,
- * the redactor every log line passes through, and the invocation deadline every AWS call carries.
+ * the redactor every log line passes through, the invocation deadline every AWS call carries, the
+ * invocation scope whose request, trace and snapshot ids every log line carries, and the tracing
+ * that records the AWS calls (each client traced first, then seen through the deadline).
  */
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { StageName } from "../../contract/dataLayout";
 import { createInvocationDeadline, withDeadline } from "./invocationDeadline";
+import { createInvocationScope } from "./invocationScope";
 import { createLogger, type Logger } from "./logger";
 import { createMetricsPublisher } from "./metrics";
 import { createRedactor } from "./redaction";
 import type { CommonSettings } from "./settings";
 import { createTrackingStore } from "./tracking";
 import type { StageRuntime } from "./trackedStage";
+import { createTracing, type Tracing } from "./tracing";
 
 export interface StageRuntimeOptions {
   stage: StageName;
@@ -23,7 +27,12 @@ export interface StageRuntimeOptions {
   logger?: Logger;
   /** Kept back at the end of each invocation to record a failure. */
   reserveMs?: number;
+  /** By default built from the settings (`tracing`); tests may pass their own. */
+  tracing?: Tracing;
 }
+
+/** The service name on every trace: the project's. */
+export const TRACE_SERVICE_NAME = "flight-data-pipeline";
 
 /** Enough for a tracking write to get through its connection and one retry. */
 export const DEFAULT_RESERVE_MS = 5_000;
@@ -32,25 +41,31 @@ export function createStageRuntime(options: StageRuntimeOptions): StageRuntime {
   const { settings, clock } = options;
   const redactor = createRedactor();
   const deadline = createInvocationDeadline({ reserveMs: options.reserveMs ?? DEFAULT_RESERVE_MS });
+  const invocation = createInvocationScope();
+  const tracing =
+    options.tracing ?? createTracing({ instrument: settings.tracing === true, stage: options.stage, serviceName: TRACE_SERVICE_NAME });
+  const logger =
+    options.logger ??
+    createLogger({
+      level: settings.logLevel,
+      fields: { stage: options.stage, environment: settings.environment },
+      redact: redactor.text,
+    });
   return {
     stage: options.stage,
     redactor,
     deadline,
-    logger:
-      options.logger ??
-      createLogger({
-        level: settings.logLevel,
-        fields: { stage: options.stage, environment: settings.environment },
-        redact: redactor.text,
-      }),
+    invocation,
+    tracing,
+    logger: logger.withContext(invocation.fields),
     tracking: createTrackingStore({
-      dynamodb: withDeadline(options.dynamodb, deadline),
+      dynamodb: withDeadline(tracing.client(options.dynamodb), deadline),
       tableName: settings.trackingTable,
       ttlDays: settings.trackingTtlDays,
       clock,
     }),
     metrics: createMetricsPublisher({
-      cloudwatch: withDeadline(options.cloudwatch, deadline),
+      cloudwatch: withDeadline(tracing.client(options.cloudwatch), deadline),
       environment: settings.environment,
       clock,
     }),

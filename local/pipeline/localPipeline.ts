@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { STAGES, type StageName } from "../../contract/dataLayout";
-import { type EmulatedService, type RunningEmulators, startEmulators } from "../../emulators";
+import { type EmulatedService, type RunningEmulators, startEmulators, startXRayDaemon, type XRayDaemon } from "../../emulators";
 import { writeFunctionPackage } from "../../harness/functionPackage";
 import { buildMockedProgram } from "../../harness/mockedProgram";
 import { prepareBootstrap } from "../runtime/bootstrapScript";
@@ -54,6 +54,11 @@ export interface LocalPipelineOptions {
    * same moment, as separate asynchronous invocations. 1 by default.
    */
   s3EventDeliveries?: number;
+  /**
+   * Collects X-Ray traces: a daemon stand-in receives the segments of the functions with Active
+   * tracing, whose invocations are then sampled. Off by default: the functions do not trace.
+   */
+  traces?: boolean;
   onLog?(functionName: string, line: string): void;
   onAttempt?(report: AttemptReport): void;
   onHarnessError?(error: Error): void;
@@ -65,10 +70,14 @@ export interface LocalPipeline {
   provisioned: ProvisionedCloud;
   functions: Record<StageName, LocalFunction>;
   invoker: AsyncInvoker;
+  /** With `traces`: the daemon stand-in and the segment documents it received. */
+  traces?: XRayDaemon;
   /** <localRoot>/<stack> */
   stackDir: string;
   /** Fires the schedule's target with an EventBridge scheduled event, asynchronously. */
   fireScheduledEvent(time?: Date): void;
+  /** Runs `work` with S3 notifications held back: objects it stores notify no function (restoring a saved state). */
+  withoutS3Events<T>(work: () => Promise<T>): Promise<T>;
   idle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -106,6 +115,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       ...(options.faultInjection ? { faultInjection: true } : {}),
     });
     cleanups.push(() => emulators.stop());
+    const traces = options.traces ? await startXRayDaemon() : undefined;
+    if (traces) cleanups.push(() => traces.stop());
     const provisioned = await provision(topology, {
       s3: emulators.s3,
       secretsManager: emulators.secretsManager,
@@ -139,8 +150,11 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
           sdkModulePath,
           awsEnvironment: emulators.awsEnvironment(),
           translation,
+          ...(traces ? { xrayDaemonAddress: traces.address } : {}),
         }),
         maxConcurrency: declared.reservedConcurrency ?? UNRESERVED_CONCURRENCY_CAP,
+        logging: declared.logging,
+        sampled: traces !== undefined && declared.tracingActive,
         onLog,
       });
       functions[stage] = runtime;
@@ -159,11 +173,12 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         await emulators.clients.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(record) }));
       },
     });
+    let s3EventsHeld = false;
     if (options.routeS3Events ?? true) {
       const deliveries = options.s3EventDeliveries ?? 1;
       cleanups.push(
         emulators.s3.onEvent((event) =>
-          routeS3Event(topology.notifications, event, (name, routed) => {
+          s3EventsHeld ? undefined : routeS3Event(topology.notifications, event, (name, routed) => {
             for (let delivery = 0; delivery < deliveries; delivery++) invoker.invoke(name, routed);
           }),
         ),
@@ -177,6 +192,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       provisioned,
       functions,
       invoker,
+      ...(traces ? { traces } : {}),
       stackDir,
       fireScheduledEvent(time = new Date()) {
         const schedule = topology.schedule;
@@ -192,6 +208,14 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
           resources: [schedule.ruleArn],
           detail: {},
         });
+      },
+      async withoutS3Events(work) {
+        s3EventsHeld = true;
+        try {
+          return await work();
+        } finally {
+          s3EventsHeld = false;
+        }
       },
       idle: () => invoker.idle(),
       stop: () => (stopping ??= stopAll()),

@@ -7,6 +7,7 @@
 import type { FunctionPackage } from "../../harness/functionPackage";
 import type { MockedProgram, MockedResource } from "../../harness/mockedProgram";
 import { STAGES, type StageName } from "../../contract/dataLayout";
+import type { LoggingSettings } from "../runtime/lambdaLogs";
 
 export interface DeclaredFunction {
   stage: StageName;
@@ -15,6 +16,10 @@ export interface DeclaredFunction {
   pkg: FunctionPackage;
   reservedConcurrency?: number;
   logGroup: string;
+  /** The function's loggingConfig: format and levels. */
+  logging: LoggingSettings;
+  /** Active: Lambda samples the invocations for X-Ray. */
+  tracingActive: boolean;
   /** Retries after the first failed attempt, and where the failure record goes then. */
   maximumRetryAttempts: number;
   onFailureDestinationArn?: string;
@@ -51,7 +56,7 @@ export interface PipelineTopology {
   topics: DeclaredNamedArn[];
   secrets: Array<DeclaredNamedArn & { secretString?: string }>;
   notifications: BucketNotificationRule[];
-  schedule?: { ruleArn: string; functionName: string };
+  schedule?: { ruleArn: string; functionName: string; deadLetterArn?: string };
 }
 
 /** Lambda's default when a function has no FunctionEventInvokeConfig. */
@@ -80,13 +85,20 @@ export function topologyOf(program: MockedProgram): PipelineTopology {
     );
     const reserved = resource.inputs.reservedConcurrentExecutions as number | undefined;
     const onFailure = invokeConfig?.inputs.destinationConfig?.onFailure?.destination as string | undefined;
+    const loggingConfig = resource.inputs.loggingConfig as Record<string, string | undefined> | undefined;
     functions[stage] = {
       stage,
       name,
       arn: resource.state.arn,
       pkg,
       ...(reserved !== undefined && reserved > 0 ? { reservedConcurrency: reserved } : {}),
-      logGroup: resource.inputs.loggingConfig?.logGroup ?? `/aws/lambda/${name}`,
+      logGroup: loggingConfig?.logGroup ?? `/aws/lambda/${name}`,
+      logging: {
+        format: loggingConfig?.logFormat === "JSON" ? "JSON" : "Text",
+        ...(loggingConfig?.applicationLogLevel === undefined ? {} : { applicationLogLevel: loggingConfig.applicationLogLevel }),
+        ...(loggingConfig?.systemLogLevel === undefined ? {} : { systemLogLevel: loggingConfig.systemLogLevel }),
+      },
+      tracingActive: resource.inputs.tracingConfig?.mode === "Active",
       maximumRetryAttempts: invokeConfig?.inputs.maximumRetryAttempts ?? DEFAULT_MAXIMUM_RETRY_ATTEMPTS,
       ...(onFailure === undefined ? {} : { onFailureDestinationArn: onFailure }),
     };
@@ -124,7 +136,15 @@ export function topologyOf(program: MockedProgram): PipelineTopology {
         filterSuffix: target.filterSuffix ?? "",
       })),
     ),
-    ...(rule && target ? { schedule: { ruleArn: rule.state.arn, functionName: functionNameOfArn(target.inputs.arn) } } : {}),
+    ...(rule && target
+      ? {
+          schedule: {
+            ruleArn: rule.state.arn,
+            functionName: functionNameOfArn(target.inputs.arn),
+            ...(target.inputs.deadLetterConfig?.arn === undefined ? {} : { deadLetterArn: target.inputs.deadLetterConfig.arn as string }),
+          },
+        }
+      : {}),
   };
 }
 

@@ -198,26 +198,57 @@ describe("the program under mocks", function () {
       expect(validation["sns:Publish"]).to.deep.equal([prod.one("aws:sns/topic:Topic").state.arn]);
     });
 
-    it("ships in each package only the packages its handler loads, and a handler export", () => {
-      const expected: Record<string, string[]> = {
+    it("ships in each package only the packages its handler loads, and a handler export", async () => {
+      const own: Record<string, string[]> = {
         ingestion: ["is-network-error", "p-retry"],
         processing: ["hyparquet", "hyparquet-writer"],
         validation: ["hyparquet"],
       };
-      for (const q of [dev, prod]) {
+      // Powertools Tracer and what it loads; not the type declarations its dependencies list.
+      const tracing = [
+        "@aws-lambda-powertools/commons",
+        "@aws-lambda-powertools/tracer",
+        "@aws/lambda-invoke-store",
+        "@smithy/service-error-classification",
+        "async-hook-jl",
+        "atomic-batcher",
+        "aws-xray-sdk-core",
+        "cls-hooked",
+        "emitter-listener",
+        "semver",
+        "shimmer",
+        "stack-chain",
+      ];
+      const untraced = new ProgramQueries(await buildMockedProgram({ stack: "prod", config: { enableXrayInstrumentation: false } }));
+      for (const [q, instrumented] of [[dev, true], [prod, true], [untraced, false]] as const) {
         for (const stage of STAGES) {
           const pkg = q.program.functionPackages[q.fn(stage).inputs.name];
-          expect(pkg.packages.sort(), stage).to.deep.equal(expected[stage]);
+          expect(pkg.packages.sort(), stage).to.deep.equal([...own[stage], ...(instrumented ? tracing : [])].sort());
           expect(pkg.indexJs).to.match(/exports\.handler = /);
           const required = [...pkg.indexJs.matchAll(/require\("([^"./][^"]*)"\)/g)].map((m) => m[1].split("/").slice(0, m[1].startsWith("@") ? 2 : 1).join("/"));
           for (const name of required) {
             const builtIn = require("module").builtinModules.includes(name.replace(/^node:/, ""));
             const runtimeProvided = name.startsWith("@aws-sdk/");
-            expect(builtIn || runtimeProvided || pkg.packages.includes(name), `${stage} requires ${name}`).to.equal(true);
+            // Required only when TRACING_INSTRUMENTATION is true, which a stack without instrumentation never sets.
+            const neverLoaded = !instrumented && name === "@aws-lambda-powertools/tracer";
+            expect(builtIn || runtimeProvided || neverLoaded || pkg.packages.includes(name), `${stage} requires ${name}`).to.equal(true);
           }
-          expect(pkg.zipBytes).to.be.greaterThan(1000).and.lessThan(400 * 1024);
+          expect(pkg.zipBytes).to.be.greaterThan(1000).and.lessThan((instrumented ? 900 : 400) * 1024);
+          expect(q.fn(stage).inputs.environment.variables[ENV.tracingInstrumentation]).to.equal(String(instrumented));
         }
       }
+    });
+
+    it("logs in Lambda's JSON format, at the stack's application and system levels, into its own log group", async () => {
+      for (const [q, application] of [[dev, "DEBUG"], [prod, "INFO"]] as const) {
+        for (const stage of STAGES) {
+          const group = q.inStage(stage, "aws:cloudwatch/logGroup:LogGroup")[0].inputs.name;
+          expect(q.fn(stage).inputs.loggingConfig).to.deep.equal({ logFormat: "JSON", applicationLogLevel: application, systemLogLevel: "INFO", logGroup: group });
+        }
+      }
+      const quiet = new ProgramQueries(await buildMockedProgram({ stack: "dev", config: { logLevel: "WARN", systemLogLevel: "WARN" } }));
+      expect(quiet.fn("processing").inputs.loggingConfig).to.include({ applicationLogLevel: "WARN", systemLogLevel: "WARN" });
+      expect(quiet.fn("processing").inputs.environment.variables[ENV.logLevel]).to.equal("WARN");
     });
   });
 
