@@ -8,6 +8,7 @@ import { ENV } from "../../contract/environment";
 import { createLogger } from "../../handlers/shared/logger";
 import { PARQUET_COLUMNS } from "../../handlers/shared/stateVector";
 import { sideServiceFailed } from "../../handlers/shared/trackedStage";
+import { targetFromOutputs } from "../../operations/stackOutputs";
 import { actions, ProgramQueries, resources, statements } from "./programQueries";
 
 const STAGES = ["ingestion", "processing", "validation"];
@@ -376,6 +377,25 @@ describe("the program under mocks", function () {
         error = err as Error;
       }
       expect(error?.message).to.match(/flight-data-pipeline:lambdaConfig.processing.timeout = 0: must be an integer from 1 to 900/);
+    });
+  });
+
+  describe("stack outputs", () => {
+    it("name what the operator tools need: each stage's function (the live alias with versioning), the buckets, the table and the queues", () => {
+      for (const q of [dev, prod]) {
+        const stack = q.program.stack;
+        const target = targetFromOutputs(stack, q.program.outputs, stack);
+        expect(target.region).to.equal("us-east-1");
+        expect(target.rawBucket).to.equal(q.one("aws:s3/bucket:Bucket", "lake-raw").state.bucket);
+        expect(target.processedBucket).to.equal(q.one("aws:s3/bucket:Bucket", "lake-processed").state.bucket);
+        expect(target.trackingTable).to.equal(q.one("aws:dynamodb/table:Table").state.name);
+        expect(target.scheduleDeadLetterQueueUrl).to.equal(q.one("aws:sqs/queue:Queue", "schedule-dlq").state.url);
+        for (const stage of STAGES as Array<"ingestion" | "processing" | "validation">) {
+          const invoked = stack === "prod" ? q.inStage(stage, "aws:lambda/alias:Alias")[0]!.state.arn : q.fn(stage).state.arn;
+          expect(target.invokeTargets[stage], `${stack} ${stage}`).to.equal(invoked);
+          expect(target.deadLetterQueueUrls[stage]).to.equal(q.inStage(stage, "aws:sqs/queue:Queue")[0]!.state.url);
+        }
+      }
     });
   });
 });
