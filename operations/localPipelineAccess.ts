@@ -3,11 +3,10 @@
  * answer S3, DynamoDB and SQS as AWS does, so the tools use the same SDK calls on them; a stage is
  * invoked through the local Lambda harness, synchronously, as Lambda's RequestResponse invoke runs.
  */
-import { STAGES, type StageName } from "../contract/dataLayout";
 import { ENV } from "../contract/environment";
 import type { LocalPipeline } from "../local/pipeline/localPipeline";
 import { createPipelineAccess, type InvokeOutcome, type PipelineAccess } from "./pipelineAccess";
-import type { PipelineTarget } from "./stackOutputs";
+import { OPERATED_STAGES, type OperatedStage, type PipelineTarget } from "./stackOutputs";
 
 export function localPipelineTarget(pipeline: LocalPipeline): PipelineTarget {
   const { topology, provisioned } = pipeline;
@@ -16,8 +15,8 @@ export function localPipelineTarget(pipeline: LocalPipeline): PipelineTarget {
     if (url === undefined) throw new Error(`the local ${topology.stack} pipeline has no queue for ${what}`);
     return url;
   };
-  const deadLetterQueueUrls = {} as Record<StageName, string>;
-  for (const stage of STAGES) deadLetterQueueUrls[stage] = queueUrl(topology.functions[stage].onFailureDestinationArn, `${stage}'s failed invocations`);
+  const deadLetterQueueUrls = {} as Record<OperatedStage, string>;
+  for (const stage of OPERATED_STAGES) deadLetterQueueUrls[stage] = queueUrl(topology.functions[stage].onFailureDestinationArn, `${stage}'s failed invocations`);
   const table = topology.tables[0];
   const rawBucket = topology.functions.processing.pkg.environment[ENV.rawBucket];
   const processedBucket = topology.functions.processing.pkg.environment[ENV.processedBucket];
@@ -31,7 +30,7 @@ export function localPipelineTarget(pipeline: LocalPipeline): PipelineTarget {
     rawBucket,
     processedBucket,
     trackingTable: table.name,
-    invokeTargets: Object.fromEntries(STAGES.map((stage) => [stage, topology.functions[stage].name])) as Record<StageName, string>,
+    invokeTargets: Object.fromEntries(OPERATED_STAGES.map((stage) => [stage, topology.functions[stage].name])) as Record<OperatedStage, string>,
     deadLetterQueueUrls,
     ...(scheduleQueue === undefined ? {} : { scheduleDeadLetterQueueUrl: queueUrl(scheduleQueue, "the schedule's undelivered events") }),
   };

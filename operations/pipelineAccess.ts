@@ -14,7 +14,8 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { TRACKING_PARTITION_KEY, TRACKING_SORT_KEY, type StageName } from "../contract/dataLayout";
+import { TRACKING_PARTITION_KEY, TRACKING_SORT_KEY } from "../contract/dataLayout";
+import type { OperatedStage } from "./stackOutputs";
 
 export interface StoredObject {
   key: string;
@@ -55,9 +56,9 @@ export interface PipelineAccess {
   listObjects(bucket: string, prefix: string): AsyncIterable<StoredObject>;
   /** The object's ETag now, or undefined when it is gone. */
   objectETag(bucket: string, key: string): Promise<EventETag | undefined>;
-  tracking(snapshotId: string, stage: StageName): Promise<TrackingState | undefined>;
+  tracking(snapshotId: string, stage: OperatedStage): Promise<TrackingState | undefined>;
   /** Invokes the stage's function (its `live` alias with versioning) and waits for the outcome. */
-  invoke(stage: StageName, event: unknown): Promise<InvokeOutcome>;
+  invoke(stage: OperatedStage, event: unknown): Promise<InvokeOutcome>;
   receiveMessages(queueUrl: string, maxMessages: number, visibilitySeconds: number): Promise<QueueMessage[]>;
   deleteMessage(queueUrl: string, receiptHandle: string): Promise<void>;
   /** Makes a received message visible again at once. */
@@ -69,7 +70,7 @@ export interface AccessClients {
   dynamodb: DynamoDBClient;
   sqs: SQSClient;
   trackingTable: string;
-  invoke(stage: StageName, event: unknown): Promise<InvokeOutcome>;
+  invoke(stage: OperatedStage, event: unknown): Promise<InvokeOutcome>;
 }
 
 /** S3's ETag header is a quoted string; its event records carry the bare value. */

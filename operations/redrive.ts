@@ -17,11 +17,10 @@
  */
 import { randomUUID } from "crypto";
 import type { S3Event } from "aws-lambda";
-import type { StageName } from "../contract/dataLayout";
 import { describeError } from "../handlers/shared/namedError";
 import { decodeS3EventKey, parseSnapshotKey } from "../handlers/shared/s3Keys";
 import type { InvokeOutcome, PipelineAccess, QueueMessage } from "./pipelineAccess";
-import type { PipelineTarget } from "./stackOutputs";
+import type { OperatedStage, PipelineTarget } from "./stackOutputs";
 
 export const REDRIVE_STAGES = ["ingestion", "processing", "validation", "schedule"] as const;
 export type RedriveStage = (typeof REDRIVE_STAGES)[number];
@@ -163,7 +162,7 @@ export function queueOf(target: PipelineTarget, stage: RedriveStage): string {
   return target.scheduleDeadLetterQueueUrl;
 }
 
-const invokedStage = (stage: RedriveStage): StageName => (stage === "schedule" ? "ingestion" : stage);
+const invokedStage = (stage: RedriveStage): OperatedStage => (stage === "schedule" ? "ingestion" : stage);
 
 const describeFailure = (outcome: InvokeOutcome): string => `${outcome.errorType ?? "Error"}: ${outcome.errorMessage ?? "(no message)"}`;
 
@@ -225,7 +224,9 @@ export async function redrive(access: PipelineAccess, target: PipelineTarget, op
     }
 
     const letters: DeadLetter[] = [];
-    for (let batch = await receive(10); batch.length > 0 && letters.length < options.max; batch = await receive(10)) {
+    while (letters.length < options.max) {
+      const batch = await receive(10);
+      if (batch.length === 0) break;
       for (const message of batch) {
         if (letters.length < options.max) letters.push(readDeadLetter(message, options.stage));
         else toRelease.push(message);

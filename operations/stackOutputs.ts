@@ -6,7 +6,12 @@
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import { STAGES, type StageName } from "../contract/dataLayout";
+/**
+ * The stages the tools operate: each has a function the outputs name and a DLQ. A stage added to
+ * the pipeline later is not required of a stack's outputs until the tools learn it.
+ */
+export const OPERATED_STAGES = ["ingestion", "processing", "validation"] as const;
+export type OperatedStage = (typeof OPERATED_STAGES)[number];
 
 export interface PipelineTarget {
   stack: string;
@@ -15,8 +20,8 @@ export interface PipelineTarget {
   processedBucket: string;
   trackingTable: string;
   /** Function name or ARN to invoke per stage: the `live` alias with versioning. */
-  invokeTargets: Record<StageName, string>;
-  deadLetterQueueUrls: Record<StageName, string>;
+  invokeTargets: Record<OperatedStage, string>;
+  deadLetterQueueUrls: Record<OperatedStage, string>;
   /** Absent when the stack has no schedule. */
   scheduleDeadLetterQueueUrl?: string;
 }
@@ -30,10 +35,10 @@ function text(outputs: Record<string, unknown>, name: string, source: string): s
   return value;
 }
 
-function perStage(outputs: Record<string, unknown>, name: string, source: string): Record<StageName, string> {
+function perStage(outputs: Record<string, unknown>, name: string, source: string): Record<OperatedStage, string> {
   const value = outputs[name] as Record<string, unknown> | undefined;
-  const result = {} as Record<StageName, string>;
-  for (const stage of STAGES) {
+  const result = {} as Record<OperatedStage, string>;
+  for (const stage of OPERATED_STAGES) {
     const entry = value?.[stage];
     if (typeof entry !== "string" || entry === "") throw new OutputsError(`${source} has no ${name}.${stage} output; is the stack deployed with this program?`);
     result[stage] = entry;

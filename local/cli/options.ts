@@ -19,6 +19,7 @@ export interface RunOptions {
   live: boolean;
   keep: boolean;
   verbose: boolean;
+  traces: boolean;
   help: boolean;
 }
 
@@ -37,6 +38,8 @@ function's deployment package on the Lambda runtime's Node, N scheduled ingestio
                         from the environment, anonymous without them)
   --keep                leave the stand-ins running after the summary, until Ctrl-C
   --verbose             print the functions' log lines (always written to .local/<stack>/logs/)
+  --traces              collect the functions' X-Ray segments (an X-Ray daemon stand-in) into
+                        .local/<stack>/traces.json; without it the functions do not trace
   --help                this text`;
 
 export const INVOKE_USAGE = `Usage: npm run invoke -- <ingestion|processing|validation> --event <file> [--stack <name>]
@@ -77,6 +80,7 @@ export function parseRunOptions(args: string[], projectDir: string): RunOptions 
       live: { type: "boolean", default: false },
       keep: { type: "boolean", default: false },
       verbose: { type: "boolean", default: false },
+      traces: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
     false,
@@ -89,6 +93,7 @@ export function parseRunOptions(args: string[], projectDir: string): RunOptions 
     live: values.live as boolean,
     keep: values.keep as boolean,
     verbose: values.verbose as boolean,
+    traces: values.traces as boolean,
     help: values.help as boolean,
   };
   if (values.snapshots !== undefined) options.snapshotsDir = path.resolve(values.snapshots as string);

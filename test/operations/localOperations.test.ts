@@ -159,8 +159,10 @@ describe("operations: backfill and redrive on the local pipeline", function () {
         expect(letter.attempts).to.equal(3);
         expect(Date.now() - (letter.failedAt as Date).getTime()).to.be.within(0, 180_000);
       }
+      const one = await redrive(access, target, { stage: "processing", max: 1, dryRun: true, force: false });
+      expect(one.outcomes, "--max 1").to.have.length(1);
       const again = await redrive(access, target, { stage: "processing", max: 100, dryRun: true, force: false });
-      expect(again.outcomes, "a dry run leaves the messages in the queue").to.have.length(2);
+      expect(again.outcomes, "a dry run, and --max, leave the other messages visible in the queue").to.have.length(2);
     });
 
     it("replays records of snapshots the backfill already fixed: nothing is redone, the messages go", async () => {

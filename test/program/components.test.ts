@@ -3,12 +3,15 @@
  * each one creates, the stack-to-stack differences, and the optional pieces switched on and off.
  */
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
 import { buildMockedProgram, MOCKED_REQUIRED_SETTINGS } from "../../harness/mockedProgram";
 import { ENV } from "../../contract/environment";
 import { createLogger } from "../../handlers/shared/logger";
 import { PARQUET_COLUMNS } from "../../handlers/shared/stateVector";
 import { sideServiceFailed } from "../../handlers/shared/trackedStage";
 import { targetFromOutputs } from "../../operations/stackOutputs";
+import { OPERATOR_QUERIES } from "../../components/operatorQueries";
 import { actions, ProgramQueries, resources, statements } from "./programQueries";
 
 const STAGES = ["ingestion", "processing", "validation"];
@@ -394,6 +397,56 @@ describe("the program under mocks", function () {
           const invoked = stack === "prod" ? q.inStage(stage, "aws:lambda/alias:Alias")[0]!.state.arn : q.fn(stage).state.arn;
           expect(target.invokeTargets[stage], `${stack} ${stage}`).to.equal(invoked);
           expect(target.deadLetterQueueUrls[stage]).to.equal(q.inStage(stage, "aws:sqs/queue:Queue")[0]!.state.url);
+        }
+      }
+    });
+  });
+
+  describe("runbook and saved queries", () => {
+    const runbook = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "runbook.md"), "utf8");
+    const documented = new Map([...runbook.matchAll(/```insights (\S+)\n([\s\S]*?)\n```/g)].map((match) => [match[1]!, match[2]!]));
+
+    it("saves every query the runbook quotes, with the same text, and no other", () => {
+      for (const q of [dev, prod]) {
+        const folder = `flight-data-pipeline-${q.program.stack}`;
+        const saved = new Map(q.ofType("aws:cloudwatch/queryDefinition:QueryDefinition").map((query) => [query.inputs.name as string, query.inputs.queryString as string]));
+        expect([...saved.keys()].sort()).to.deep.equal([...documented.keys()].map((name) => `${folder}/${name}`).sort());
+        for (const [name, text] of documented) expect(saved.get(`${folder}/${name}`), name).to.equal(text);
+      }
+    });
+
+    it("binds each query to the log groups it reads", () => {
+      const groups = Object.fromEntries(STAGES.map((stage) => [stage, prod.inStage(stage, "aws:cloudwatch/logGroup:LogGroup")[0].inputs.name]));
+      for (const query of OPERATOR_QUERIES) {
+        const saved = prod.ofType("aws:cloudwatch/queryDefinition:QueryDefinition").find((candidate) => candidate.inputs.name === `flight-data-pipeline-prod/${query.id}`)!;
+        const expected = query.scope === "all" ? STAGES.map((stage) => groups[stage]) : [groups[query.scope]];
+        expect(saved.inputs.logGroupNames, query.id).to.deep.equal(expected);
+      }
+    });
+
+    it("has a section for every alarm the stack creates, pointing at saved queries and a recovery command", () => {
+      const sections = new Map(
+        runbook
+          .split(/^## /m)
+          .slice(1)
+          .map((section) => [/^`([^`]+)`/.exec(section)?.[1] ?? section.split("\n")[0]!, section]),
+      );
+      for (const q of [dev, prod]) {
+        const stack = `flight-data-pipeline-${q.program.stack}`;
+        const functions = q.ofType("aws:lambda/function:Function").map((fn) => fn.inputs.name as string);
+        for (const alarm of q.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")) {
+          const name = alarm.inputs.name as string;
+          const ofFunction = functions.find((fn) => name.startsWith(`${fn}-`));
+          const pattern =
+            ofFunction === undefined
+              ? name.replace(new RegExp(`^${stack}-`), "<stack>-")
+              : name.replace(`${ofFunction}-schedule-`, "<ingestion function>-schedule-").replace(`${ofFunction}-`, "<function>-");
+          const section = sections.get(pattern);
+          expect(section, `runbook section for ${name} (${pattern})`).to.not.equal(undefined);
+          const linked = [...section!.matchAll(/\]\(#([a-z0-9-]+)\)/g)].map((match) => match[1]!);
+          expect(linked.length, pattern).to.be.greaterThan(0);
+          for (const query of linked) expect(documented.has(query), `${pattern} links ${query}`).to.equal(true);
+          expect(section, pattern).to.match(/\*\*Recover:\*\*[\s\S]*`(npm run (redrive|backfill)|pulumi (up|config set)|aws lambda)/);
         }
       }
     });
