@@ -15,7 +15,7 @@ import { createRedactor } from "./redaction";
 import type { CommonSettings } from "./settings";
 import { createTrackingStore } from "./tracking";
 import type { StageRuntime } from "./trackedStage";
-import { createTracing, type Tracing } from "./tracing";
+import { createTracing } from "./tracing";
 
 export interface StageRuntimeOptions {
   stage: StageName;
@@ -27,8 +27,6 @@ export interface StageRuntimeOptions {
   logger?: Logger;
   /** Kept back at the end of each invocation to record a failure. */
   reserveMs?: number;
-  /** By default built from the settings (`tracing`); tests may pass their own. */
-  tracing?: Tracing;
 }
 
 /** The service name on every trace: the project's. */
@@ -42,8 +40,7 @@ export function createStageRuntime(options: StageRuntimeOptions): StageRuntime {
   const redactor = createRedactor();
   const deadline = createInvocationDeadline({ reserveMs: options.reserveMs ?? DEFAULT_RESERVE_MS });
   const invocation = createInvocationScope();
-  const tracing =
-    options.tracing ?? createTracing({ instrument: settings.tracing === true, stage: options.stage, serviceName: TRACE_SERVICE_NAME });
+  const tracing = createTracing({ instrument: settings.tracing === true, stage: options.stage, serviceName: TRACE_SERVICE_NAME });
   const logger =
     options.logger ??
     createLogger({

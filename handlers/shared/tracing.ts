@@ -41,6 +41,7 @@ export interface TracingOptions {
   instrument: boolean;
   stage: string;
   serviceName: string;
+  /** Where POWERTOOLS_TRACE_ENABLED is read before loading the tracer (which then reads process.env itself). */
   env?: Environment;
 }
 
