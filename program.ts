@@ -17,12 +17,15 @@ import { validationHandlerFromEnvironment } from "./handlers/validation";
 import { PARQUET_COLUMNS } from "./handlers/shared/stateVector";
 import { savedQueries } from "./queries/savedQueries";
 
+/** Loaded by every stage when the stack instruments tracing (handlers/shared/tracing.ts). */
+const TRACING_PACKAGES = ["@aws-lambda-powertools/tracer"];
+
 /** The real handlers, each with the npm packages its code loads in Lambda. */
 export const PIPELINE_HANDLERS: Record<StageName, StageHandler> = {
-  ingestion: { callbackFactory: ingestionHandlerFromEnvironment, runtimePackages: ["p-retry"] },
-  processing: { callbackFactory: processingHandlerFromEnvironment, runtimePackages: ["hyparquet-writer"] },
-  validation: { callbackFactory: validationHandlerFromEnvironment, runtimePackages: ["hyparquet"] },
-  compaction: { callbackFactory: compactionHandlerFromEnvironment, runtimePackages: ["hyparquet-writer"] },
+  ingestion: { callbackFactory: ingestionHandlerFromEnvironment, runtimePackages: ["p-retry"], tracingPackages: TRACING_PACKAGES },
+  processing: { callbackFactory: processingHandlerFromEnvironment, runtimePackages: ["hyparquet-writer"], tracingPackages: TRACING_PACKAGES },
+  validation: { callbackFactory: validationHandlerFromEnvironment, runtimePackages: ["hyparquet"], tracingPackages: TRACING_PACKAGES },
+  compaction: { callbackFactory: compactionHandlerFromEnvironment, runtimePackages: ["hyparquet-writer"], tracingPackages: TRACING_PACKAGES },
 };
 
 /**

@@ -3,26 +3,36 @@
  * its zipped size, then in a fresh process per function the time to load the package and the
  * first invocation. The invocations are real ones against the loopback emulators, in pipeline
  * order: ingestion fetches a generated global snapshot from the OpenSky stand-in and stores it,
- * processing converts that object, validation checks the Parquet processing wrote.
+ * processing converts that object, validation checks the Parquet processing wrote, compaction
+ * merges the day's processed files.
+ *
+ * Each function starts in the environment Lambda gives it (execution environment, task root,
+ * initialization type, a sampled trace header, the X-Ray daemon's address: a stand-in that
+ * collects the segments), twice per round: with the stack's tracing instrumentation off and on
+ * (TRACING_INSTRUMENTATION), so the difference is what tracing costs. Rounds alternate which goes
+ * first and use a new snapshot each, so every run does the same work; the figures are medians.
  */
 import * as fs from "fs";
 import * as path from "path";
 import type { S3Event } from "aws-lambda";
-import { encodeKeyLikeS3Events, startEmulators } from "../emulators";
+import { encodeKeyLikeS3Events, startEmulators, startXRayDaemon } from "../emulators";
 import { generateSnapshot } from "../fixtures/snapshotGenerator";
 import { writeFunctionPackage } from "../harness/functionPackage";
 import { buildMockedProgram } from "../harness/mockedProgram";
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { processedKeyForSnapshot, rawKeyForSnapshot } from "../handlers/shared/s3Keys";
+import { processedKeyForSnapshot, rawKeyForSnapshot, utcDayOfTime } from "../handlers/shared/s3Keys";
 import { runChild } from "./childProcess";
 import type { ColdStartSpec, ColdStartTiming } from "./coldStartProcess";
-import type { ColdStartResult } from "./results";
+import type { ColdStartResult, TracingMode } from "./results";
+import { median } from "./statistics";
+import { ENV } from "../contract/environment";
 import { provision } from "../local/pipeline/provisioning";
 import { openSkyClientsOf, topologyOf } from "../local/pipeline/topology";
 import { prepareSdkModulePath } from "../local/runtime/sdkModulePath";
+import { newTraceHeader } from "../local/runtime/traceHeader";
 import { processedParquet } from "./validationRun";
 
-const STAGE_ORDER = ["ingestion", "processing", "validation"] as const;
+const STAGE_ORDER = ["ingestion", "processing", "validation", "compaction"] as const;
 type StageName = (typeof STAGE_ORDER)[number];
 const GLOBAL_SNAPSHOT_STATES = 6_500;
 
@@ -64,22 +74,31 @@ function stageOf(functionName: string): StageName {
   return stage;
 }
 
-export async function measureColdStarts(stack: string, workDir: string): Promise<ColdStartResult[]> {
+export interface ColdStartOptions {
+  /** Rounds per function and tracing mode; the figures are their medians. */
+  rounds: number;
+}
+
+interface Run {
+  timing: ColdStartTiming;
+  segments: number;
+  invocation: string;
+}
+
+export async function measureColdStarts(stack: string, workDir: string, options: ColdStartOptions): Promise<ColdStartResult[]> {
   const program = await buildMockedProgram({ stack });
   const functions = Object.entries(program.functionPackages).sort(
     ([a], [b]) => STAGE_ORDER.indexOf(stageOf(a)) - STAGE_ORDER.indexOf(stageOf(b)),
   );
   const sdkDir = prepareSdkModulePath(workDir);
-  // Recent, so CloudWatch (and its emulator) accepts metrics stamped with the snapshot's time.
-  const snapshotTime = Math.floor(Date.now() / 1000) - 120;
-  const { snapshot } = generateSnapshot({ seed: 7, stateCount: GLOBAL_SNAPSHOT_STATES, time: snapshotTime });
   // The stand-ins hold what the program declares, as the local run provisions them: buckets,
   // table, queues, topic, and the OpenSky credentials secret a stack with an account has.
   const topology = topologyOf(program);
   const emulators = await startEmulators({
     services: ["s3", "dynamodb", "cloudwatch", "snsSqs", "secretsManager", "opensky"],
-    opensky: { snapshot, clients: openSkyClientsOf(topology) },
+    opensky: { clients: openSkyClientsOf(topology) },
   });
+  const daemon = await startXRayDaemon();
   try {
     const provisioned = await provision(topology, {
       s3: emulators.s3,
@@ -90,45 +109,90 @@ export async function measureColdStarts(stack: string, workDir: string): Promise
     const ingestionEnvironment = topology.functions.ingestion.pkg.environment;
     if (ingestionEnvironment.OPENSKY_API_URL) translation.set(ingestionEnvironment.OPENSKY_API_URL, emulators.opensky.apiUrl);
     if (ingestionEnvironment.OPENSKY_TOKEN_URL) translation.set(ingestionEnvironment.OPENSKY_TOKEN_URL, emulators.opensky.tokenUrl);
+    for (const [functionName, pkg] of functions) writeFunctionPackage(pkg, path.join(workDir, "functions", functionName));
 
-    const results: ColdStartResult[] = [];
-    for (const [functionName, pkg] of functions) {
+    /** One cold start of one function on its own snapshot. */
+    const coldStart = async (functionName: string, snapshotTime: number, tracing: TracingMode): Promise<Run> => {
+      const pkg = program.functionPackages[functionName]!;
       const stage = stageOf(functionName);
       const packageDir = path.join(workDir, "functions", functionName);
-      writeFunctionPackage(pkg, packageDir);
       const environment: Record<string, string> = {
         PATH: process.env.PATH ?? "",
         NODE_PATH: sdkDir,
         ...Object.fromEntries(Object.entries(pkg.environment).map(([name, value]) => [name, translation.get(value) ?? value])),
         ...emulators.awsEnvironment(),
+        AWS_EXECUTION_ENV: `AWS_Lambda_${pkg.runtime}`,
+        AWS_LAMBDA_FUNCTION_NAME: functionName,
+        AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
+        LAMBDA_TASK_ROOT: packageDir,
+        _X_AMZN_TRACE_ID: newTraceHeader(true),
+        AWS_XRAY_DAEMON_ADDRESS: daemon.address,
+        [ENV.tracingInstrumentation]: String(tracing === "on"),
       };
       const events: Record<StageName, unknown> = {
         ingestion: { "detail-type": "Scheduled Event", source: "aws.events", time: new Date(snapshotTime * 1000).toISOString() },
         processing: s3Event(pkg.environment.RAW_BUCKET ?? "", rawKeyForSnapshot(snapshotTime)),
         validation: s3Event(pkg.environment.PROCESSED_BUCKET ?? "", processedKeyForSnapshot(snapshotTime)),
+        compaction: { days: [utcDayOfTime(snapshotTime)] },
       };
-      let invocation = `${stage}: real run against the loopback emulators (${GLOBAL_SNAPSHOT_STATES.toLocaleString("en-US")} states)`;
+      let invocation =
+        stage === "compaction"
+          ? "compaction: real run over the snapshot's day, every processed file the bench's runs wrote so far"
+          : `${stage}: real run against the loopback emulators (${GLOBAL_SNAPSHOT_STATES.toLocaleString("en-US")} states)`;
       const processedBucket = pkg.environment.PROCESSED_BUCKET ?? "";
       const processedKey = processedKeyForSnapshot(snapshotTime);
       // Validation still gets a real file to check when the processing run did not write one.
       if (stage === "validation" && !(await exists(emulators.clients.s3, processedBucket, processedKey))) {
+        const { snapshot } = generateSnapshot({ seed: snapshotTime, stateCount: GLOBAL_SNAPSHOT_STATES, time: snapshotTime });
         const body = processedParquet(JSON.stringify(snapshot), snapshotTime);
         await emulators.clients.s3.send(new PutObjectCommand({ Bucket: processedBucket, Key: processedKey, Body: body }));
         invocation += "; its input file was written by the bench, not by the processing run";
       }
+      const received = daemon.documents.length;
       const spec: ColdStartSpec = { packageDir, event: events[stage], timeoutSeconds: pkg.timeout };
       const timing = await runChild<ColdStartTiming>("coldStartProcess.ts", spec, { environment, transpileTo: path.join(workDir, "cold-start") });
-      results.push({
-        function: functionName,
-        zip_bytes: pkg.zipBytes,
-        init_ms: timing.init_ms,
-        first_invoke_ms: timing.first_invoke_ms,
-        invocation,
-        outcome: timing.outcome,
-      });
+      // The SDK sends each subsegment as it closes; give the last datagrams a moment to land.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return { timing, segments: daemon.documents.length - received, invocation };
+    };
+
+    const runs = new Map<string, Run[]>();
+    const modes: TracingMode[] = ["off", "on"];
+    // Recent, so CloudWatch (and its emulator) accepts metrics stamped with the snapshot's time;
+    // one snapshot per round and mode, so no run finds its work already done.
+    let snapshotTime = Math.floor(Date.now() / 1000) - 120;
+    for (let round = 0; round < options.rounds; round++) {
+      for (const tracing of round % 2 === 0 ? modes : [...modes].reverse()) {
+        snapshotTime -= 300;
+        emulators.opensky.setSnapshot(generateSnapshot({ seed: snapshotTime, stateCount: GLOBAL_SNAPSHOT_STATES, time: snapshotTime }).snapshot);
+        for (const [functionName] of functions) {
+          const key = `${functionName} ${tracing}`;
+          runs.set(key, [...(runs.get(key) ?? []), await coldStart(functionName, snapshotTime, tracing)]);
+        }
+      }
     }
-    return results;
+
+    return functions.flatMap(([functionName, pkg]) =>
+      modes.map((tracing): ColdStartResult => {
+        const done = runs.get(`${functionName} ${tracing}`) ?? [];
+        const failed = done.find((run) => !run.timing.outcome.startsWith("ok"));
+        return {
+          function: functionName,
+          tracing,
+          zip_bytes: pkg.zipBytes,
+          runs: done.length,
+          init_ms: Number(median(done.map((run) => run.timing.init_ms)).toFixed(2)),
+          first_invoke_ms: Number(median(done.map((run) => run.timing.first_invoke_ms)).toFixed(2)),
+          init_cpu_ms: Number(median(done.map((run) => run.timing.init_cpu_ms)).toFixed(2)),
+          first_invoke_cpu_ms: Number(median(done.map((run) => run.timing.first_invoke_cpu_ms)).toFixed(2)),
+          segments: median(done.map((run) => run.segments)),
+          invocation: done[0]?.invocation ?? "",
+          outcome: (failed ?? done[0])?.timing.outcome ?? "not run",
+        };
+      }),
+    );
   } finally {
+    await daemon.stop();
     await emulators.stop();
     fs.rmSync(path.join(workDir, "functions"), { recursive: true, force: true });
   }

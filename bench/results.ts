@@ -26,12 +26,23 @@ export interface CaseResult {
   warm_runs: number;
 }
 
+/** Whether the function ran with the stack's tracing instrumentation (TRACING_INSTRUMENTATION). */
+export type TracingMode = "off" | "on";
+
 export interface ColdStartResult {
   function: string;
+  tracing: TracingMode;
   zip_bytes: number;
+  /** Cold starts measured; the times are their medians. */
+  runs: number;
   /** Requiring the package's __index.js, which runs the callbackFactory (clients, settings). */
   init_ms: number;
   first_invoke_ms: number;
+  /** CPU time of the function's process in each phase (median): steadier than wall time on a shared machine. */
+  init_cpu_ms: number;
+  first_invoke_cpu_ms: number;
+  /** Segment documents the X-Ray daemon stand-in received from one cold start (median). */
+  segments: number;
   /** What the first invocation was given. */
   invocation: string;
   /** How it ended: "ok <result>" or "error <message>". */
@@ -49,4 +60,7 @@ export interface BenchResults {
   notes: string[];
   cases: CaseResult[];
   cold_starts: ColdStartResult[];
+  /** When the cold starts were measured (`--cold-starts` measures them alone), on which Node. */
+  cold_starts_measured_at: string;
+  cold_starts_node: string;
 }

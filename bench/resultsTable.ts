@@ -1,5 +1,5 @@
 /** The printed form of bench/results.json: one table per stage and one for cold starts. */
-import type { BenchResults, CaseResult } from "./results";
+import type { BenchResults, CaseResult, ColdStartResult } from "./results";
 
 const number = (value: number, decimals = 0): string =>
   value.toLocaleString("en-US", { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
@@ -29,14 +29,6 @@ export function formatResults(results: BenchResults): string {
   const processing = results.cases.filter((result) => result.stage === "processing").map(caseRow);
   const validation = results.cases.filter((result) => result.stage === "validation").map(caseRow);
   const compaction = results.cases.filter((result) => result.stage === "compaction").map(caseRow);
-  const coldStarts = results.cold_starts.map((start) => [
-    start.function,
-    start.outcome.startsWith("ok") ? "ok" : start.outcome.slice(0, 70),
-    number(start.zip_bytes),
-    number(start.init_ms, 1),
-    number(start.first_invoke_ms, 1),
-    number(start.init_ms + start.first_invoke_ms, 1),
-  ]);
   return [
     `Machine: ${results.machine.cpu}, ${results.machine.cores} cores, ${results.machine.memory_gb} GB; ${results.machine.os}; Node ${results.node}; DuckDB threads ${results.duckdb_threads}`,
     "",
@@ -47,9 +39,50 @@ export function formatResults(results: BenchResults): string {
     table(header, validation),
     "",
     ...(compaction.length > 0 ? ["Compaction (a day's processed Parquet files → one file sorted by icao24, snapshot_time):", table(header, compaction), ""] : []),
-    "Cold start (fresh process per function; first invocation: a real run against the loopback emulators):",
-    table(["function", "first invocation", "zip bytes", "init ms", "first invoke ms", "total ms"], coldStarts),
+    formatColdStarts(results.cold_starts),
     "",
     ...results.notes.map((note) => `- ${note}`),
+  ].join("\n");
+}
+
+/** The cold-start tables: each function with tracing off and on, then what tracing adds. */
+export function formatColdStarts(coldStarts: readonly ColdStartResult[]): string {
+  const rows = coldStarts.map((start) => [
+    start.function,
+    start.tracing,
+    number(start.runs),
+    number(start.zip_bytes),
+    number(start.init_ms, 1),
+    number(start.first_invoke_ms, 1),
+    number(start.init_ms + start.first_invoke_ms, 1),
+    number(start.init_cpu_ms, 1),
+    number(start.first_invoke_cpu_ms, 1),
+    number(start.segments),
+  ]);
+  const cost = [...new Set(coldStarts.map((start) => start.function))].flatMap((name) => {
+    const off = coldStarts.find((start) => start.function === name && start.tracing === "off");
+    const on = coldStarts.find((start) => start.function === name && start.tracing === "on");
+    if (off === undefined || on === undefined) return [];
+    const signed = (value: number) => `${value >= 0 ? "+" : ""}${number(value, 1)}`;
+    return [
+      [
+        name,
+        "on − off",
+        signed(on.init_ms - off.init_ms),
+        signed(on.first_invoke_ms - off.first_invoke_ms),
+        signed(on.init_ms + on.first_invoke_ms - off.init_ms - off.first_invoke_ms),
+        signed(on.init_cpu_ms - off.init_cpu_ms),
+        signed(on.first_invoke_cpu_ms - off.first_invoke_cpu_ms),
+      ],
+    ];
+  });
+  const failures = coldStarts.filter((start) => !start.outcome.startsWith("ok")).map((start) => `- ${start.function} (tracing ${start.tracing}): ${start.outcome}`);
+  return [
+    "Cold start (fresh process per function in Lambda's environment; first invocation: a real run against the loopback emulators; medians):",
+    table(["function", "tracing", "runs", "zip bytes", "init ms", "first invoke ms", "total ms", "init CPU ms", "invoke CPU ms", "segments"], rows),
+    "",
+    "What tracing instrumentation adds to a cold start:",
+    table(["function", "difference", "init ms", "first invoke ms", "total ms", "init CPU ms", "invoke CPU ms"], cost),
+    ...(failures.length > 0 ? ["", "Runs that failed:", ...failures] : []),
   ].join("\n");
 }

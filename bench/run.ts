@@ -4,9 +4,11 @@
  * hyparquet-writer's generic writer, and each function's cold start; writes bench/results.json and
  * prints the tables. Every case runs in a fresh process of its own.
  *
- *   npm run bench [-- --stack prod] [-- --rows 6500,50000] [-- --only compaction]
+ *   npm run bench [-- --stack prod] [-- --rows 6500,50000] [-- --only compaction|cold-starts] [-- --rounds 5]
  *
- * --only compaction runs the compaction rows alone and keeps the other rows of results.json.
+ * --only compaction runs the compaction rows alone and keeps the other rows of results.json;
+ * --only cold-starts measures the cold starts alone (tracing off and on, --rounds rounds, 5 by
+ * default) and replaces cold_starts there.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -21,7 +23,7 @@ import type { CompactionCaseSpec } from "./compaction/compactionCase";
 import { prepareCompactionDay } from "./compaction/dayFiles";
 import { GENERATED_ROW_COUNTS, prepareDatasets, REAL_SNAPSHOT_DIR } from "./datasets";
 import type { BenchResults, CaseResult, Tool } from "./results";
-import { formatResults } from "./resultsTable";
+import { formatColdStarts, formatResults } from "./resultsTable";
 import { runtimeNode } from "./runtimeNode";
 
 const TOOLS: readonly Tool[] = ["pipeline", "hyparquet-writer", "duckdb", "parquet-wasm", "parquetjs"];
@@ -33,14 +35,16 @@ const RESULTS_PATH = path.join(__dirname, "results.json");
 interface Options {
   stack: string;
   rows: number[];
-  compactionOnly: boolean;
+  only?: "compaction" | "cold-starts";
+  rounds: number;
 }
 
-const USAGE = "usage: npm run bench [-- --stack <dev|prod>] [-- --rows 6500,50000,500000] [-- --only compaction]";
+const USAGE = "usage: npm run bench [-- --stack <dev|prod>] [-- --rows 6500,50000,500000] [-- --only compaction|cold-starts] [-- --rounds <n>]";
+const FLAGS = ["--stack", "--rows", "--only", "--rounds"];
 
 function parseOptions(args: readonly string[]): Options {
   for (let i = 0; i < args.length; i += 2) {
-    if (args[i] !== "--stack" && args[i] !== "--rows" && args[i] !== "--only") throw new Error(`unknown option ${args[i]}\n${USAGE}`);
+    if (!FLAGS.includes(args[i] as string)) throw new Error(`unknown option ${args[i]}\n${USAGE}`);
     if (args[i + 1] === undefined) throw new Error(`${args[i]} needs a value\n${USAGE}`);
   }
   const value = (flag: string): string | undefined => {
@@ -50,8 +54,10 @@ function parseOptions(args: readonly string[]): Options {
   const rows = value("--rows")?.split(",").map(Number) ?? [...GENERATED_ROW_COUNTS];
   if (rows.some((count) => !Number.isSafeInteger(count) || count < 1)) throw new Error(`--rows takes positive integers, got ${value("--rows")}`);
   const only = value("--only");
-  if (only !== undefined && only !== "compaction") throw new Error(`--only takes compaction, got ${only}\n${USAGE}`);
-  return { stack: value("--stack") ?? "prod", rows, compactionOnly: only === "compaction" };
+  if (only !== undefined && only !== "compaction" && only !== "cold-starts") throw new Error(`--only takes compaction or cold-starts, got ${only}\n${USAGE}`);
+  const rounds = Number(value("--rounds") ?? (only === "cold-starts" ? 5 : 3));
+  if (!Number.isSafeInteger(rounds) || rounds < 1) throw new Error(`--rounds takes a positive integer, got ${value("--rounds")}`);
+  return { stack: value("--stack") ?? "prod", rows, rounds, ...(only === undefined ? {} : { only }) };
 }
 
 async function compactionCases(workDir: string, stages: { compaction: string; genericCompaction: string }): Promise<CaseResult[]> {
@@ -69,9 +75,9 @@ async function compactionCases(workDir: string, stages: { compaction: string; ge
   return cases;
 }
 
-/** The earlier run's results, for --only compaction to keep its other rows. */
-function earlierResults(): BenchResults {
-  if (!fs.existsSync(RESULTS_PATH)) throw new Error(`--only compaction keeps the other rows of ${RESULTS_PATH}, which does not exist: run the whole bench once`);
+/** The earlier run's results, for --only to keep its other rows. */
+function earlierResults(only: string): BenchResults {
+  if (!fs.existsSync(RESULTS_PATH)) throw new Error(`--only ${only} keeps the other rows of ${RESULTS_PATH}, which does not exist: run the whole bench once`);
   return JSON.parse(fs.readFileSync(RESULTS_PATH, "utf8")) as BenchResults;
 }
 
@@ -82,8 +88,17 @@ async function main(): Promise<void> {
   ensureBenchDependencies();
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "flight-bench-"));
   try {
-    if (options.compactionOnly) {
-      const earlier = earlierResults();
+    if (options.only === "cold-starts") {
+      const earlier = earlierResults(options.only);
+      console.log(`cold starts of the ${options.stack} stack's packages, tracing off and on, ${options.rounds} rounds…`);
+      const coldStarts = await measureColdStarts(options.stack, workDir, { rounds: options.rounds });
+      const results: BenchResults = { ...earlier, cold_starts: coldStarts, cold_starts_measured_at: new Date().toISOString(), cold_starts_node: childNodeVersion() };
+      fs.writeFileSync(RESULTS_PATH, `${JSON.stringify(results, null, 2)}\n`);
+      console.log(`\n${formatColdStarts(coldStarts)}\n\nwritten to ${path.relative(process.cwd(), RESULTS_PATH)} (cold_starts)`);
+      return;
+    }
+    if (options.only === "compaction") {
+      const earlier = earlierResults(options.only);
       console.log("serializing the stages as CallbackFunction does…");
       const stages = await serializeDeployedStages();
       const compaction = await compactionCases(workDir, stages);
@@ -114,7 +129,7 @@ async function main(): Promise<void> {
     }
     cases.push(...(await compactionCases(workDir, stages)));
     console.log(`cold starts of the ${options.stack} stack's packages…`);
-    const coldStarts = await measureColdStarts(options.stack, workDir);
+    const coldStarts = await measureColdStarts(options.stack, workDir, { rounds: options.rounds });
     const { duckDbThreads } = await import("./converters/duckdb");
 
     const results: BenchResults = {
@@ -134,11 +149,13 @@ async function main(): Promise<void> {
         "Compaction: one generated global day, 288 processed files of 6,500 rows, merged into one file sorted by icao24 then snapshot_time, snappy, 1,000,000-row groups. The JavaScript tools start from the files' bytes in memory (held for the whole case, which the handler does not do) and run as Lambda runs them (serialized); DuckDB reads the files itself with read_parquet and writes with COPY … ORDER BY icao24, snapshot_time. Median of three warm runs.",
         "DuckDB runs with its default thread count (all cores); the JavaScript tools use one thread.",
         "Peak RSS is the case process's own high-water mark (VmHWM), Node and ts-node included.",
-        "Cold start: the package is loaded (init: the serialized callbackFactory builds the SDK clients) and invoked once in a fresh process with only the AWS SDK on NODE_PATH, as Lambda's runtime provides it.",
+        "Cold start: the package is loaded (init: the serialized callbackFactory builds the SDK clients) and invoked once in a fresh process with only the AWS SDK on NODE_PATH, as Lambda's runtime provides it, and Lambda's environment (a sampled trace header, an X-Ray daemon stand-in); with the stack's tracing instrumentation off and on, alternating, medians of --rounds rounds.",
         fs.existsSync(REAL_SNAPSHOT_DIR) ? `Real snapshots read from ${REAL_SNAPSHOT_DIR}.` : "No real snapshots found; generated data only.",
       ],
       cases,
       cold_starts: coldStarts,
+      cold_starts_measured_at: new Date().toISOString(),
+      cold_starts_node: childNodeVersion(),
     };
     fs.writeFileSync(RESULTS_PATH, `${JSON.stringify(results, null, 2)}\n`);
     console.log(`\n${formatResults(results)}\n\nwritten to ${path.relative(process.cwd(), RESULTS_PATH)}`);

@@ -10,9 +10,11 @@ import { ExecutionTracking } from "./executionTracking";
 import { IngestionStage } from "./ingestionStage";
 import { Monitoring } from "./monitoring";
 import { Network } from "./network";
+import { OPERATOR_QUERIES } from "./operatorQueries";
 import type { PipelineFunction } from "./pipelineFunction";
 import { ProcessingStage } from "./processingStage";
 import { processedBucketRetentionRules } from "./retentionRules";
+import { SavedLogQueries } from "./savedLogQueries";
 import { SharedDependenciesLayer } from "./sharedDependenciesLayer";
 import type { StageFunctionArgs, StageHandler } from "./stageFunction";
 import { ValidationStage } from "./validationStage";
@@ -35,7 +37,8 @@ export interface FlightDataPipelineArgs {
 /**
  * The whole pipeline, in the order data flows: the lake and its key, the catalog over it, the
  * tracking table, the alert topic, the network, then ingestion → processing → validation, the
- * daily compaction, and the monitoring over all of them.
+ * daily compaction, and the monitoring over all of them, with the runbook's saved Logs Insights
+ * queries.
  */
 export class FlightDataPipeline extends pulumi.ComponentResource {
   readonly lake: DataLake;
@@ -47,6 +50,7 @@ export class FlightDataPipeline extends pulumi.ComponentResource {
   readonly validation: ValidationStage;
   readonly compaction: CompactionStage;
   readonly monitoring: Monitoring;
+  readonly logQueries: SavedLogQueries;
   readonly functions: Record<StageName, PipelineFunction>;
 
   constructor(name: string, args: FlightDataPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -100,11 +104,17 @@ export class FlightDataPipeline extends pulumi.ComponentResource {
 
     const network = c.vpc ? new Network(`${name}-network`, c.vpc, parent) : undefined;
 
+    // The tracer ships only to functions that load it: those of a stack that instruments tracing.
+    const instrumented = c.enableXrayTracing && c.enableXrayInstrumentation;
+    const handlerOf = (stage: StageName): StageHandler => {
+      const { callbackFactory, runtimePackages, tracingPackages = [] } = args.handlers[stage];
+      return { callbackFactory, runtimePackages: instrumented ? [...runtimePackages, ...tracingPackages] : runtimePackages };
+    };
     const sharedLayer = c.sharedDependenciesLayer
       ? new SharedDependenciesLayer(
           `${name}-shared-dependencies`,
           {
-            packages: [...new Set(STAGES.flatMap((stage) => args.handlers[stage].runtimePackages))],
+            packages: [...new Set(STAGES.flatMap((stage) => handlerOf(stage).runtimePackages))],
             runtime: c.lambdaRuntime,
             architecture: c.lambdaArchitecture,
           },
@@ -116,13 +126,14 @@ export class FlightDataPipeline extends pulumi.ComponentResource {
       const settings = c.lambda[stage];
       return {
         functionName: `${name}-${stage}`,
-        handler: args.handlers[stage],
+        handler: handlerOf(stage),
         environment: {
           ...settings.environmentVariables,
           [ENV.environment]: args.environment,
           [ENV.logLevel]: c.logLevel,
           [ENV.trackingTable]: this.tracking.tableName,
           [ENV.trackingTtlDays]: String(c.trackingTtlDays),
+          [ENV.tracingInstrumentation]: String(instrumented),
         },
         memorySize: settings.memorySize,
         timeout: settings.timeout,
@@ -131,6 +142,7 @@ export class FlightDataPipeline extends pulumi.ComponentResource {
         architecture: c.lambdaArchitecture,
         kmsKeyArn: keyArn,
         logRetentionDays: c.logRetentionDays,
+        logLevels: { application: c.logLevel, system: c.systemLogLevel },
         dlqRetentionSeconds: c.dlqRetentionSeconds,
         maximumRetryAttempts: c.maximumRetryAttempts,
         maximumEventAgeSeconds: c.maximumEventAgeSeconds,
@@ -216,6 +228,12 @@ export class FlightDataPipeline extends pulumi.ComponentResource {
       compaction: this.compaction.function,
     };
 
+    const logGroupNames = {
+      ingestion: this.ingestion.function.logGroupName,
+      processing: this.processing.function.logGroupName,
+      validation: this.validation.function.logGroupName,
+      compaction: this.compaction.function.logGroupName,
+    };
     this.monitoring = new Monitoring(
       name,
       {
@@ -226,12 +244,7 @@ export class FlightDataPipeline extends pulumi.ComponentResource {
           validation: this.validation.function.functionName,
           compaction: this.compaction.function.functionName,
         },
-        logGroupNames: {
-          ingestion: this.ingestion.function.logGroupName,
-          processing: this.processing.function.logGroupName,
-          validation: this.validation.function.logGroupName,
-          compaction: this.compaction.function.logGroupName,
-        },
+        logGroupNames,
         topicArn,
         qualityThreshold: c.dataQuality.qualityThreshold,
         staleFeedPeriods: c.staleFeedPeriods,
@@ -240,6 +253,8 @@ export class FlightDataPipeline extends pulumi.ComponentResource {
       },
       parent,
     );
+
+    this.logQueries = new SavedLogQueries(`${name}-queries`, { folder: name, logGroupNames, queries: OPERATOR_QUERIES }, parent);
 
     this.registerOutputs({
       rawBucket: this.lake.raw.name,

@@ -44,6 +44,11 @@ export interface PipelineFunctionArgs {
   /** Encrypts environment variables, the log group and the DLQ. */
   kmsKeyArn: pulumi.Input<string>;
   logRetentionDays: number;
+  /**
+   * Lambda's JSON log format, with the levels it filters by: the handlers' lines by their `level`
+   * field, its own platform lines (START, REPORT) by the system level.
+   */
+  logLevels: { application: "DEBUG" | "INFO" | "WARN" | "ERROR"; system: "DEBUG" | "INFO" | "WARN" };
   dlqRetentionSeconds: number;
   maximumRetryAttempts: number;
   maximumEventAgeSeconds: number;
@@ -228,7 +233,12 @@ export class PipelineFunction extends pulumi.ComponentResource {
         environment: { variables: args.environment },
         kmsKeyArn: args.kmsKeyArn,
         tracingConfig: { mode: args.tracing ? "Active" : "PassThrough" },
-        loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+        loggingConfig: {
+          logFormat: "JSON",
+          applicationLogLevel: args.logLevels.application,
+          systemLogLevel: args.logLevels.system,
+          logGroup: logGroup.name,
+        },
         layers,
         vpcConfig: args.vpc,
         publish: args.versioning !== undefined,

@@ -7,6 +7,8 @@ export interface StageHandler {
   callbackFactory: aws.lambda.CallbackFactory<any, any>;
   /** npm packages (from package.json `dependencies`) the handler loads at run time. */
   runtimePackages: string[];
+  /** Packages the handler loads only when the stack instruments tracing (TRACING_INSTRUMENTATION). */
+  tracingPackages?: string[];
 }
 
 /**

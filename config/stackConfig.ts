@@ -21,6 +21,8 @@ export interface FunctionSettings {
 export type LambdaRuntime = "nodejs22.x" | "nodejs24.x";
 export type LambdaArchitecture = "x86_64" | "arm64";
 export type LogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
+/** Lambda's own lines (platform.start, platform.report: INFO) are kept at this level and above. */
+export type SystemLogLevel = "DEBUG" | "INFO" | "WARN";
 export type ParquetCodec = "snappy" | "gzip" | "zstd" | "uncompressed";
 /** Where the daily compacted files move after compactedTransitionDays. */
 export type CompactedStorageClass = "STANDARD_IA" | "INTELLIGENT_TIERING" | "GLACIER_IR";
@@ -47,10 +49,13 @@ export interface StackConfig {
   lambdaRuntime: LambdaRuntime;
   lambdaArchitecture: LambdaArchitecture;
   logLevel: LogLevel;
+  systemLogLevel: SystemLogLevel;
   logRetentionDays: number;
   enableScheduledIngestion: boolean;
   ingestionScheduleExpression: string;
   enableXrayTracing: boolean;
+  /** With enableXrayTracing: the SDK and OpenSky calls as subsegments (costs cold-start time; README "Traces"). */
+  enableXrayInstrumentation: boolean;
   enableCloudwatchAlarms: boolean;
   createLambdaDashboard: boolean;
   enableLambdaInsights: boolean;
@@ -161,6 +166,7 @@ export const LAMBDA_RUNTIMES: readonly LambdaRuntime[] = ["nodejs24.x", "nodejs2
 export const DEFAULT_LAMBDA_RUNTIME: LambdaRuntime = "nodejs24.x";
 const ARCHITECTURES: readonly LambdaArchitecture[] = ["x86_64", "arm64"];
 const LOG_LEVELS: readonly LogLevel[] = ["DEBUG", "INFO", "WARN", "ERROR"];
+export const SYSTEM_LOG_LEVELS: readonly SystemLogLevel[] = ["DEBUG", "INFO", "WARN"];
 const CODECS: readonly ParquetCodec[] = ["snappy", "gzip", "zstd", "uncompressed"];
 const NAT_MODES = ["single", "onePerAz"] as const;
 const COMPACTED_STORAGE_CLASSES: readonly CompactedStorageClass[] = ["STANDARD_IA", "INTELLIGENT_TIERING", "GLACIER_IR"];
@@ -224,10 +230,12 @@ export function parseStackConfig(raw: Record<string, unknown>, context: StackCon
     lambdaRuntime: r.oneOf("lambdaRuntime", LAMBDA_RUNTIMES, DEFAULT_LAMBDA_RUNTIME),
     lambdaArchitecture: r.oneOf("lambdaArchitecture", ARCHITECTURES, "x86_64"),
     logLevel: r.oneOf("logLevel", LOG_LEVELS, "INFO"),
+    systemLogLevel: r.oneOf("systemLogLevel", SYSTEM_LOG_LEVELS, "INFO"),
     logRetentionDays: r.integerAmong("logRetentionDays", 30, LOG_RETENTION_DAYS),
     enableScheduledIngestion: r.boolean("enableScheduledIngestion", true),
     ingestionScheduleExpression: r.string("ingestionScheduleExpression", "rate(5 minutes)", scheduleExpressionProblem),
     enableXrayTracing: r.boolean("enableXrayTracing", true),
+    enableXrayInstrumentation: r.boolean("enableXrayInstrumentation", true),
     enableCloudwatchAlarms: r.boolean("enableCloudwatchAlarms", true),
     createLambdaDashboard: r.boolean("createLambdaDashboard", true),
     enableLambdaInsights: r.boolean("enableLambdaInsights", true),

@@ -13,6 +13,8 @@ export const ENV = {
   /** Days a tracking item is kept before DynamoDB's TTL removes it. */
   trackingTtlDays: "TRACKING_TTL_DAYS",
   alertTopicArn: "ALERT_TOPIC_ARN",
+  /** "true" records the AWS SDK and OpenSky calls as X-Ray subsegments (with Active tracing). */
+  tracingInstrumentation: "TRACING_INSTRUMENTATION",
 
   /** Base URL of the OpenSky REST API, e.g. https://opensky-network.org/api */
   openskyApiUrl: "OPENSKY_API_URL",

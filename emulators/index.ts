@@ -47,6 +47,7 @@ export {
 export { type OpenSkyEmulator, openSkyFailures, type ScriptedResponse, startOpenSkyEmulator } from "./opensky";
 export { encodeKeyLikeS3Events, type S3Emulator, startS3Emulator } from "./s3";
 export { type SecretsManagerEmulator, startSecretsManagerEmulator } from "./secretsManager";
+export { type SegmentDocument, startXRayDaemon, type XRayDaemon } from "./xrayDaemon";
 export {
   createTopicWithQueue,
   drainQueue,

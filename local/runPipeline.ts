@@ -69,6 +69,7 @@ async function main(): Promise<void> {
       stack: options.stack,
       ...(options.live ? { config: liveCredentialsConfig(options) } : {}),
       openSky: options.live ? "live" : "stand-in",
+      traces: options.traces,
       onLog: writeLog,
       onAttempt: (report) => console.log(progressLine(stageOf.get(report.functionName) as StageName, report, startedAt)),
     });
@@ -99,9 +100,17 @@ async function main(): Promise<void> {
 
     const results = await collectRunResults(pipeline);
     await exportRunResults(pipeline, results);
+    if (pipeline.traces) {
+      // The SDK sends each subsegment as it closes; the last datagrams need a moment.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      fs.writeFileSync(path.join(pipeline.stackDir, "traces.json"), `${JSON.stringify(pipeline.traces.documents, null, 2)}\n`);
+    }
     console.log(`\n${renderSummary(pipeline.topology, pipeline.functions, results)}\n`);
     const relative = path.relative(process.cwd(), pipeline.stackDir) || ".";
-    console.log(`Outputs in ${relative}/: raw/, processed/ (Parquet), reports/, quarantine/${options.compact ? ", compacted/ (daily files)" : ""}, metrics.json, alerts.json, tracking.json, dead-letters.json, logs/, packages/`);
+    console.log(
+      `Outputs in ${relative}/: raw/, processed/ (Parquet), reports/, quarantine/${options.compact ? ", compacted/ (daily files)" : ""}, metrics.json, alerts.json, tracking.json, dead-letters.json, logs/ (JSON lines), packages/` +
+        (pipeline.traces ? `, traces.json (${pipeline.traces.documents.length} X-Ray segment documents)` : ""),
+    );
     console.log(`Query the Parquet: duckdb -c "select count(*), count(distinct icao24) from '${relative}/${options.compact ? "compacted/states" : "processed"}/**/*.parquet'"`);
 
     if (options.keep) {

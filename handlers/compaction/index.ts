@@ -66,7 +66,7 @@ export function createCompactionHandler(deps: CompactionDependencies): Compactio
   const { logger } = runtime;
   const services: CompactionServices = {
     settings,
-    s3: withDeadline(deps.s3, runtime.deadline),
+    s3: withDeadline(runtime.tracing.client(deps.s3), runtime.deadline),
     // Resolved now, so a runtime without zstd fails at init rather than on every event.
     compression: parquetCompression(settings.parquetCodec, settings.parquetGzipLevel),
     newDayRows: createDayRows(),

@@ -30,6 +30,7 @@ import { rawKeyForSnapshot, snapshotIdForTime } from "../shared/s3Keys";
 import { type IngestionSettings, readIngestionSettings } from "../shared/settings";
 import { createStageMetrics, createStageRuntime } from "../shared/stageRuntime";
 import { deadlineBoundHandler, failureRecorded, type InvocationContext, sideServiceFailed } from "../shared/trackedStage";
+import { SNAPSHOT_ANNOTATION } from "../shared/tracing";
 import { createAccessTokenProvider } from "./accessToken";
 import { DEFAULT_RETRY_POLICY, fetchSnapshot, type RetryPolicy } from "./fetchSnapshot";
 import { countMetric, INGESTION_METRICS } from "./ingestionMetrics";
@@ -102,9 +103,9 @@ export function createIngestionHandler(deps: IngestionDependencies): IngestionHa
     reserveMs: deps.reserveMs ?? DEFAULT_RESERVE_MS,
     ...(deps.logger ? { logger: deps.logger } : {}),
   });
-  const { tracking, redactor, deadline } = runtime;
+  const { tracking, redactor, deadline, tracing } = runtime;
   const publisher = createStageMetrics(runtime, deps.cloudwatch, settings, clock);
-  const s3 = withDeadline(deps.s3, deadline);
+  const s3 = withDeadline(tracing.client(deps.s3), deadline);
 
   const secretArn = settings.openskyCredentialsSecretArn;
   if (secretArn !== undefined && deps.secretsManager === undefined) {
@@ -115,7 +116,7 @@ export function createIngestionHandler(deps: IngestionDependencies): IngestionHa
     tokenUrl: settings.openskyTokenUrl,
     credentials:
       secretArn !== undefined && deps.secretsManager !== undefined
-        ? credentialsFromSecretsManager(withDeadline(deps.secretsManager, deadline), secretArn)
+        ? credentialsFromSecretsManager(withDeadline(tracing.client(deps.secretsManager), deadline), secretArn)
         : anonymousAccess,
     fetch: fetchImpl,
     clock,
@@ -128,6 +129,8 @@ export function createIngestionHandler(deps: IngestionDependencies): IngestionHa
     const requestId = context.awsRequestId ?? `unbound-${globalThis.crypto.randomUUID()}`;
     let snapshotId = fireTimeSnapshotId(event, startedAt);
     let logger = runtime.logger.child({ requestId, snapshotId });
+    runtime.invocation.focus(snapshotId);
+    tracing.annotate(SNAPSHOT_ANNOTATION, snapshotId);
     const runMetrics: Metric[] = [];
 
     /** Per-fire metrics go out every run; a failure to publish them is logged and changes nothing. */
@@ -185,6 +188,8 @@ export function createIngestionHandler(deps: IngestionDependencies): IngestionHa
         const { snapshot } = outcome;
         snapshotId = snapshotIdForTime(snapshot.time);
         logger = runtime.logger.child({ requestId, snapshotId });
+        runtime.invocation.focus(snapshotId);
+        tracing.annotate(SNAPSHOT_ANNOTATION, snapshotId);
         const states = snapshot.states?.length ?? 0;
         const key = rawKeyForSnapshot(snapshot.time);
         const { stored, refusals } = await storeRawSnapshot(

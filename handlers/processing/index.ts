@@ -60,7 +60,7 @@ export function createProcessingHandler(deps: ProcessingDependencies): Processin
     settings,
     compression,
     transform: createSnapshotTransformer(createParquetEncoder({ ...compression, rowGroupSize: settings.parquetRowGroupSize })),
-    s3: withDeadline(deps.s3, runtime.deadline),
+    s3: withDeadline(runtime.tracing.client(deps.s3), runtime.deadline),
     metrics: createStageMetrics(runtime, deps.cloudwatch, settings, clock),
     clock,
   };

@@ -1,7 +1,9 @@
 /**
  * Structured logs: one JSON object per line, so CloudWatch Logs Insights can filter on any field.
- * Lines go straight to stdout rather than through console.log, whose Lambda wrapper would prefix
- * each line with text and break the JSON.
+ * Lines go straight to stdout rather than through console.log: with the functions' JSON log
+ * format Lambda keeps a stdout line that is a JSON object as it is (its fields stay top-level,
+ * `$.event` for a metric filter) and filters it by its `level` against the function's
+ * application log level; console.log would nest the object under `message`.
  */
 
 export const LOG_LEVELS = ["DEBUG", "INFO", "WARN", "ERROR"] as const;
@@ -17,6 +19,11 @@ export interface Logger {
   error(message: string, fields?: LogFields): void;
   /** A logger that adds `fields` (e.g. `{ snapshotId }`) to every line it writes. */
   child(fields: LogFields): Logger;
+  /**
+   * A logger that asks `context` for fields at every line (the invocation's request and trace
+   * ids, which change while the logger lives); bound and explicit fields take precedence.
+   */
+  withContext(context: () => LogFields): Logger;
 }
 
 export interface LoggerOptions {
@@ -28,6 +35,8 @@ export interface LoggerOptions {
   clock?: () => Date;
   /** Applied to every finished line (see redaction.ts): what it removes never reaches the log. */
   redact?: (line: string) => string;
+  /** Fields computed for each line; see `Logger.withContext`. */
+  context?: () => LogFields;
 }
 
 function writeToStdout(line: string): void {
@@ -50,11 +59,12 @@ export function createLogger(options: LoggerOptions): Logger {
   const threshold = LOG_LEVELS.indexOf(options.level);
   const boundFields = options.fields ?? {};
   const redact = options.redact ?? ((line: string) => line);
+  const context = options.context;
 
   const log = (level: LogLevel, message: string, fields: LogFields = {}): void => {
     if (LOG_LEVELS.indexOf(level) < threshold) return;
     const line: Record<string, unknown> = { timestamp: clock().toISOString(), level, message };
-    for (const [name, value] of Object.entries({ ...boundFields, ...fields })) {
+    for (const [name, value] of Object.entries({ ...context?.(), ...boundFields, ...fields })) {
       line[name] = toLoggable(value);
     }
     write(redact(JSON.stringify(line)));
@@ -67,5 +77,6 @@ export function createLogger(options: LoggerOptions): Logger {
     warn: (message, fields) => log("WARN", message, fields),
     error: (message, fields) => log("ERROR", message, fields),
     child: (fields) => createLogger({ ...options, write, clock, redact, fields: { ...boundFields, ...fields } }),
+    withContext: (lineContext) => createLogger({ ...options, write, clock, redact, context: lineContext }),
   };
 }

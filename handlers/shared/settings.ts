@@ -129,6 +129,8 @@ export interface CommonSettings {
   logLevel: LogLevel;
   trackingTable: string;
   trackingTtlDays: number;
+  /** Records the AWS and OpenSky calls as X-Ray subsegments (tracing.ts); off when absent. */
+  tracing?: boolean;
 }
 
 export const DEFAULT_TRACKING_TTL_DAYS = 30;
@@ -139,6 +141,7 @@ export function readCommonSettings(env: Environment = process.env): CommonSettin
     logLevel: choiceSetting(env, ENV.logLevel, LOG_LEVELS, "INFO", (value) => value.toUpperCase()),
     trackingTable: requiredString(env, ENV.trackingTable, "the execution-tracking table's name"),
     trackingTtlDays: integerSetting(env, ENV.trackingTtlDays, { min: 1, max: 3650 }, DEFAULT_TRACKING_TTL_DAYS),
+    tracing: booleanSetting(env, ENV.tracingInstrumentation, false),
   };
 }
 

@@ -9,16 +9,21 @@
  *   cause, and rethrown for Lambda's retries and the DLQ; nothing secret leaves in any of them
  *   (redaction.ts);
  * - a side service that fails (metrics) is logged, tagged for the alarm's metric filter, and never
- *   decides the outcome.
+ *   decides the outcome;
+ * - every log line of the invocation carries its request id, trace id and snapshot id
+ *   (invocationScope.ts), and its X-Ray trace has a subsegment per invocation and per snapshot
+ *   (tracing.ts).
  */
 import type { StageName } from "../../contract/dataLayout";
 import { SIDE_SERVICE_FAILURE_EVENT } from "../../contract/metricNames";
 import type { InvocationDeadline } from "./invocationDeadline";
+import type { InvocationScope } from "./invocationScope";
 import type { Logger } from "./logger";
 import type { Metric, MetricsPublisher } from "./metrics";
 import { describeError, isNamedError } from "./namedError";
 import type { Redactor } from "./redaction";
 import { type Claim, LEASE_LOST_ERROR, type OutcomeInput, type TrackingRun, type TrackingStore } from "./tracking";
+import type { Tracing } from "./tracing";
 
 /** What a handler's stages share, built once per container. */
 export interface StageRuntime {
@@ -27,6 +32,8 @@ export interface StageRuntime {
   logger: Logger;
   redactor: Redactor;
   deadline: InvocationDeadline;
+  invocation: InvocationScope;
+  tracing: Tracing;
 }
 
 /** Lambda's context as the handlers read it; tests and manual invokes may pass less. */
@@ -39,21 +46,31 @@ export interface InvocationContext {
 export const UNBOUNDED_INVOCATION_MS = 900_000;
 
 /**
- * Wraps a handler: starts the deadline from Lambda's remaining time and redacts whatever error
- * escapes, since its message and stack become the DLQ record.
+ * Wraps a handler: starts the deadline from Lambda's remaining time, opens the invocation's scope
+ * (its request id, also made up for a caller without a context, and the trace id Lambda set for
+ * it) and its trace subsegment, and redacts whatever error escapes, since its message and stack
+ * become the DLQ record.
  */
 export function deadlineBoundHandler<E, R>(
-  runtime: Pick<StageRuntime, "deadline" | "redactor">,
+  runtime: Pick<StageRuntime, "deadline" | "redactor" | "invocation" | "tracing">,
   handle: (event: E, context: InvocationContext) => Promise<R>,
 ): (event: E, context?: InvocationContext) => Promise<R> {
   return async (event, context = {}) => {
+    const bound: InvocationContext =
+      context.awsRequestId === undefined ? { ...context, awsRequestId: `unbound-${globalThis.crypto.randomUUID()}` } : context;
     runtime.deadline.begin(context.getRemainingTimeInMillis?.() ?? UNBOUNDED_INVOCATION_MS);
+    runtime.invocation.begin(bound.awsRequestId as string, process.env._X_AMZN_TRACE_ID);
     try {
-      return await handle(event, context);
-    } catch (error) {
-      throw runtime.redactor.error(error);
+      return await runtime.tracing.invocation(async () => {
+        try {
+          return await handle(event, bound);
+        } catch (error) {
+          throw runtime.redactor.error(error);
+        }
+      });
     } finally {
       runtime.deadline.end();
+      runtime.invocation.end();
     }
   };
 }
@@ -102,6 +119,11 @@ export interface ClaimedWork<T> {
 }
 
 export async function runClaimedStage<T>(runtime: StageRuntime, unit: SnapshotUnit, work: ClaimedWork<T>): Promise<T> {
+  runtime.invocation.focus(unit.snapshotId);
+  return runtime.tracing.snapshot(unit.snapshotId, () => claimAndRun(runtime, unit, work));
+}
+
+async function claimAndRun<T>(runtime: StageRuntime, unit: SnapshotUnit, work: ClaimedWork<T>): Promise<T> {
   const logger = runtime.logger.child({ snapshotId: unit.snapshotId, requestId: unit.requestId });
   let run: TrackingRun | undefined;
   return failureRecorded(

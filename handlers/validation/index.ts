@@ -61,16 +61,16 @@ export function createValidationHandler(deps: ValidationDependencies): Validatio
     runtime,
     checks: createQualityChecks(),
     settings,
-    s3: withDeadline(deps.s3, runtime.deadline),
+    s3: withDeadline(runtime.tracing.client(deps.s3), runtime.deadline),
     metrics: createStageMetrics(runtime, deps.cloudwatch, settings, clock),
     clock,
     sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     alerts:
       topicArn !== undefined && deps.sns !== undefined
-        ? createAlertPublisher({ sns: withDeadline(deps.sns, runtime.deadline), topicArn, environment: settings.environment })
+        ? createAlertPublisher({ sns: withDeadline(runtime.tracing.client(deps.sns), runtime.deadline), topicArn, environment: settings.environment })
         : createLoggedAlertPublisher(runtime.logger),
     breaker: createCircuitBreaker({
-      dynamodb: withDeadline(deps.dynamodb, runtime.deadline),
+      dynamodb: withDeadline(runtime.tracing.client(deps.dynamodb), runtime.deadline),
       tableName: settings.trackingTable,
       threshold: settings.circuitBreakerThreshold,
       clock,

@@ -21,6 +21,7 @@ export interface RunOptions {
   compact: boolean;
   keep: boolean;
   verbose: boolean;
+  traces: boolean;
   help: boolean;
 }
 
@@ -42,6 +43,8 @@ function's deployment package on the Lambda runtime's Node, N scheduled ingestio
                         yesterday (UTC), five minutes apart, aircraft staying from tick to tick
   --keep                leave the stand-ins running after the summary, until Ctrl-C
   --verbose             print the functions' log lines (always written to .local/<stack>/logs/)
+  --traces              collect the functions' X-Ray segments (an X-Ray daemon stand-in) into
+                        .local/<stack>/traces.json; without it the functions do not trace
   --help                this text`;
 
 export const INVOKE_USAGE = `Usage: npm run invoke -- <${STAGES.join("|")}> --event <file> [--stack <name>]
@@ -83,6 +86,7 @@ export function parseRunOptions(args: string[], projectDir: string): RunOptions 
       compact: { type: "boolean", default: false },
       keep: { type: "boolean", default: false },
       verbose: { type: "boolean", default: false },
+      traces: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
     false,
@@ -96,6 +100,7 @@ export function parseRunOptions(args: string[], projectDir: string): RunOptions 
     compact: values.compact as boolean,
     keep: values.keep as boolean,
     verbose: values.verbose as boolean,
+    traces: values.traces as boolean,
     help: values.help as boolean,
   };
   if (values.snapshots !== undefined) options.snapshotsDir = path.resolve(values.snapshots as string);

@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { STAGES, type StageName } from "../../contract/dataLayout";
-import { type EmulatedService, type RunningEmulators, sqsClientFor, startEmulators } from "../../emulators";
+import { type EmulatedService, type RunningEmulators, sqsClientFor, startEmulators, startXRayDaemon, type XRayDaemon } from "../../emulators";
 import { writeFunctionPackage } from "../../harness/functionPackage";
 import { buildMockedProgram, type MockedProgram } from "../../harness/mockedProgram";
 import { prepareBootstrap } from "../runtime/bootstrapScript";
@@ -56,6 +56,11 @@ export interface LocalPipelineOptions {
   s3EventDeliveries?: number;
   /** Called once the program is built: the mocked build is process-wide, so another may start from here. */
   onBuilt?(): void;
+  /**
+   * Collects X-Ray traces: a daemon stand-in receives the segments of the functions with Active
+   * tracing, whose invocations are then sampled. Off by default: the functions do not trace.
+   */
+  traces?: boolean;
   onLog?(functionName: string, line: string): void;
   onAttempt?(report: AttemptReport): void;
   onHarnessError?(error: Error): void;
@@ -90,12 +95,16 @@ export interface LocalPipeline {
   /** What each function signs its calls with. */
   credentials: Record<StageName, FunctionCredentials>;
   invoker: AsyncInvoker;
+  /** With `traces`: the daemon stand-in and the segment documents it received. */
+  traces?: XRayDaemon;
   /** <localRoot>/<stack> */
   stackDir: string;
   /** Fires the ingestion schedule's target with an EventBridge scheduled event, asynchronously. */
   fireScheduledEvent(time?: Date): void;
   /** Fires the schedule that invokes `stage`'s function, as EventBridge would at `time`. */
   fireSchedule(stage: StageName, time: Date): void;
+  /** Runs `work` with S3 notifications held back: objects it stores notify no function (restoring a saved state). */
+  withoutS3Events<T>(work: () => Promise<T>): Promise<T>;
   idle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -149,6 +158,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       ...(options.faultInjection ? { faultInjection: true } : {}),
     });
     cleanups.push(() => emulators.stop());
+    const traces = options.traces ? await startXRayDaemon() : undefined;
+    if (traces) cleanups.push(() => traces.stop());
     const provisioned = await provision(topology, {
       s3: emulators.s3,
       secretsManager: emulators.secretsManager,
@@ -188,8 +199,11 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
             AWS_SECRET_ACCESS_KEY: credentials[stage].secretAccessKey,
           },
           translation,
+          ...(traces ? { xrayDaemonAddress: traces.address } : {}),
         }),
         maxConcurrency: declared.reservedConcurrency ?? UNRESERVED_CONCURRENCY_CAP,
+        logging: declared.logging,
+        sampled: traces !== undefined && declared.tracingActive,
         onLog,
       });
       functions[stage] = runtime;
@@ -222,11 +236,12 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         await destinationClientOf(declared).send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(record) }));
       },
     });
+    let s3EventsHeld = false;
     if (options.routeS3Events ?? true) {
       const deliveries = options.s3EventDeliveries ?? 1;
       cleanups.push(
         emulators.s3.onEvent((event) =>
-          routeS3Event(topology.notifications, event, (name, routed) => {
+          s3EventsHeld ? undefined : routeS3Event(topology.notifications, event, (name, routed) => {
             for (let delivery = 0; delivery < deliveries; delivery++) invoker.invoke(name, routed);
           }),
         ),
@@ -242,6 +257,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       functions,
       credentials,
       invoker,
+      ...(traces ? { traces } : {}),
       stackDir,
       fireScheduledEvent(time = new Date()) {
         const schedule = topology.schedule;
@@ -253,6 +269,14 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         const schedule = topology.schedules.find((candidate) => candidate.functionName === name);
         if (!schedule) throw new Error(`stack ${options.stack} declares no schedule for the ${stage} function`);
         invoker.invoke(schedule.functionName, scheduledEvent(topology, schedule, time));
+      },
+      async withoutS3Events(work) {
+        s3EventsHeld = true;
+        try {
+          return await work();
+        } finally {
+          s3EventsHeld = false;
+        }
       },
       idle: () => invoker.idle(),
       stop: () => (stopping ??= stopAll()),

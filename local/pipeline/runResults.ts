@@ -35,7 +35,7 @@ export interface RunResults {
 }
 
 /** Output folders and files of a run, cleared when the next run starts. */
-export const RUN_OUTPUTS = ["raw", "processed", "reports", "quarantine", "compacted", "metrics.json", "alerts.json", "tracking.json", "dead-letters.json"] as const;
+export const RUN_OUTPUTS = ["raw", "processed", "reports", "quarantine", "compacted", "metrics.json", "alerts.json", "tracking.json", "dead-letters.json", "traces.json"] as const;
 
 export function clearRunOutputs(stackDir: string): void {
   for (const name of RUN_OUTPUTS) fs.rmSync(path.join(stackDir, name), { recursive: true, force: true });

@@ -7,6 +7,7 @@
 import type { FunctionPackage } from "../../harness/functionPackage";
 import type { MockedProgram, MockedResource } from "../../harness/mockedProgram";
 import { STAGES, type StageName } from "../../contract/dataLayout";
+import type { LoggingSettings } from "../runtime/lambdaLogs";
 
 export interface DeclaredFunction {
   stage: StageName;
@@ -15,6 +16,10 @@ export interface DeclaredFunction {
   pkg: FunctionPackage;
   reservedConcurrency?: number;
   logGroup: string;
+  /** The function's loggingConfig: format and levels. */
+  logging: LoggingSettings;
+  /** Active: Lambda samples the invocations for X-Ray. */
+  tracingActive: boolean;
   /** Retries after the first failed attempt, and where the failure record goes then. */
   maximumRetryAttempts: number;
   onFailureDestinationArn?: string;
@@ -45,6 +50,8 @@ export interface DeclaredSchedule {
   ruleArn: string;
   functionName: string;
   expression: string;
+  /** The queue EventBridge sends a tick to when it cannot invoke the function. */
+  deadLetterArn?: string;
 }
 
 export interface PipelineTopology {
@@ -90,13 +97,20 @@ export function topologyOf(program: MockedProgram): PipelineTopology {
     );
     const reserved = resource.inputs.reservedConcurrentExecutions as number | undefined;
     const onFailure = invokeConfig?.inputs.destinationConfig?.onFailure?.destination as string | undefined;
+    const loggingConfig = resource.inputs.loggingConfig as Record<string, string | undefined> | undefined;
     functions[stage] = {
       stage,
       name,
       arn: resource.state.arn,
       pkg,
       ...(reserved !== undefined && reserved > 0 ? { reservedConcurrency: reserved } : {}),
-      logGroup: resource.inputs.loggingConfig?.logGroup ?? `/aws/lambda/${name}`,
+      logGroup: loggingConfig?.logGroup ?? `/aws/lambda/${name}`,
+      logging: {
+        format: loggingConfig?.logFormat === "JSON" ? "JSON" : "Text",
+        ...(loggingConfig?.applicationLogLevel === undefined ? {} : { applicationLogLevel: loggingConfig.applicationLogLevel }),
+        ...(loggingConfig?.systemLogLevel === undefined ? {} : { systemLogLevel: loggingConfig.systemLogLevel }),
+      },
+      tracingActive: resource.inputs.tracingConfig?.mode === "Active",
       maximumRetryAttempts: invokeConfig?.inputs.maximumRetryAttempts ?? DEFAULT_MAXIMUM_RETRY_ATTEMPTS,
       ...(onFailure === undefined ? {} : { onFailureDestinationArn: onFailure }),
     };
@@ -106,7 +120,16 @@ export function topologyOf(program: MockedProgram): PipelineTopology {
   const secretVersions = ofType("aws:secretsmanager/secretVersion:SecretVersion");
   const schedules = ofType("aws:cloudwatch/eventRule:EventRule").flatMap((rule): DeclaredSchedule[] => {
     const target = ofType("aws:cloudwatch/eventTarget:EventTarget").find((candidate) => candidate.inputs.rule === rule.state.name);
-    return target ? [{ ruleArn: rule.state.arn, functionName: functionNameOfArn(target.inputs.arn), expression: rule.inputs.scheduleExpression }] : [];
+    if (!target) return [];
+    const deadLetterArn = target.inputs.deadLetterConfig?.arn as string | undefined;
+    return [
+      {
+        ruleArn: rule.state.arn,
+        functionName: functionNameOfArn(target.inputs.arn),
+        expression: rule.inputs.scheduleExpression,
+        ...(deadLetterArn === undefined ? {} : { deadLetterArn }),
+      },
+    ];
   });
   const ingestionSchedule = schedules.find((schedule) => schedule.functionName === functions.ingestion.name);
 

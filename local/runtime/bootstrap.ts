@@ -1,10 +1,14 @@
 /**
  * The runtime inside a function's container, standing in for the Lambda Node.js runtime's
  * bootstrap: loads the handler named by _HANDLER from LAMBDA_TASK_ROOT (the init phase), then
- * runs one invocation per message from the harness with a Lambda-shaped context. It runs on the
- * Lambda runtime's Node, transpiled to JavaScript by the harness, and requires only Node built-ins.
+ * runs one invocation per message from the harness with a Lambda-shaped context and the
+ * invocation's trace header in `_X_AMZN_TRACE_ID`. With the JSON log format
+ * (AWS_LAMBDA_LOG_FORMAT) the console methods write JSON records with the request id and drop
+ * what is below AWS_LAMBDA_LOG_LEVEL, as Lambda's runtime patches them. It runs on the Lambda
+ * runtime's Node, transpiled to JavaScript by the harness, and requires only Node built-ins.
  */
 import * as path from "path";
+import { format } from "util";
 import type { ContainerMessage, InvokeMessage, SerializedError } from "./protocol";
 
 type Handler = (event: unknown, context: object) => unknown;
@@ -51,6 +55,35 @@ function contextFor(message: InvokeMessage): object {
   };
 }
 
+let currentRequestId: string | undefined;
+
+function writeConsoleAsJson(): void {
+  const levels = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
+  const minimum = Math.max(0, levels.indexOf((process.env.AWS_LAMBDA_LOG_LEVEL ?? "TRACE").toUpperCase()));
+  const methods: Array<[keyof Console, string]> = [
+    ["trace", "TRACE"],
+    ["debug", "DEBUG"],
+    ["log", "INFO"],
+    ["info", "INFO"],
+    ["warn", "WARN"],
+    ["error", "ERROR"],
+  ];
+  for (const [method, level] of methods) {
+    const write =
+      levels.indexOf(level) < minimum
+        ? () => undefined
+        : (...args: unknown[]) => {
+            const only = args.length === 1 ? args[0] : undefined;
+            const message = args.length !== 1 ? format(...args) : only instanceof Error ? serializeError(only) : only;
+            const record = { timestamp: new Date().toISOString(), level, requestId: currentRequestId, message };
+            process.stdout.write(`${JSON.stringify(record)}\n`);
+          };
+    (console as unknown as Record<string, unknown>)[method] = write;
+  }
+}
+
+if (process.env.AWS_LAMBDA_LOG_FORMAT === "JSON") writeConsoleAsJson();
+
 let handler: Handler;
 try {
   handler = loadHandler();
@@ -65,6 +98,8 @@ try {
 process.on("disconnect", () => process.exit(0));
 
 process.on("message", (message: InvokeMessage) => {
+  currentRequestId = message.requestId;
+  process.env._X_AMZN_TRACE_ID = message.traceHeader;
   Promise.resolve()
     .then(() => handler(message.event, contextFor(message)))
     .then(

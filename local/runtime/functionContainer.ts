@@ -85,7 +85,7 @@ export class FunctionContainer {
     return !this.exited;
   }
 
-  invoke(requestId: string, invokedFunctionArn: string, event: unknown): Promise<InvocationRecord> {
+  invoke(requestId: string, invokedFunctionArn: string, event: unknown, traceHeader: string): Promise<InvocationRecord> {
     if (this.pending) throw new Error(`${this.spec.functionName}: a container serves one invocation at a time`);
     const started = performance.now();
     const deadlineMs = Date.now() + this.spec.timeoutSeconds * 1000;
@@ -106,7 +106,7 @@ export class FunctionContainer {
         }
       };
       this.pending = { requestId, settle };
-      const message: InvokeMessage = { type: "invoke", requestId, invokedFunctionArn, event, deadlineMs };
+      const message: InvokeMessage = { type: "invoke", requestId, invokedFunctionArn, event, deadlineMs, traceHeader };
       this.child.send(message);
     });
   }

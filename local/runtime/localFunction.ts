@@ -1,11 +1,15 @@
 /**
  * One function as Lambda runs it: up to its concurrency limit of warm containers, reused across
- * invocations, cold-started when none is free, replaced when one crashes or times out. Writes
- * Lambda's START/END/REPORT lines around each invocation and keeps the figures the summary shows.
+ * invocations, cold-started when none is free, replaced when one crashes or times out. Gives each
+ * invocation its X-Ray trace header, writes Lambda's own lines around it in the function's log
+ * format and drops the lines its log levels filter out (lambdaLogs.ts), and keeps the figures the
+ * summary shows.
  */
 import { randomUUID } from "crypto";
 import { FunctionContainer, type InvocationOutcome } from "./functionContainer";
+import { endLines, initFailedLine, keepsApplicationLine, type LoggingSettings, startLines } from "./lambdaLogs";
 import type { SerializedError } from "./protocol";
+import { newTraceHeader } from "./traceHeader";
 
 export interface LocalFunctionSpec {
   functionName: string;
@@ -18,11 +22,17 @@ export interface LocalFunctionSpec {
   environment: Record<string, string>;
   /** Containers that may run at once: the reserved concurrency, or the harness's cap. */
   maxConcurrency: number;
+  /** The function's loggingConfig; Text when absent. */
+  logging?: LoggingSettings;
+  /** Whether invocations are sampled for X-Ray: Active tracing with a daemon collecting segments. */
+  sampled?: boolean;
   onLog(functionName: string, line: string): void;
 }
 
 export interface InvokeResult {
   requestId: string;
+  /** The `_X_AMZN_TRACE_ID` the invocation ran with. */
+  traceHeader: string;
   ok: boolean;
   value?: unknown;
   error?: SerializedError;
@@ -48,24 +58,39 @@ export class LocalFunction {
   private readonly waiting: Array<() => void> = [];
   private busy = 0;
   private stopped = false;
+  private readonly logging: LoggingSettings;
 
-  constructor(readonly spec: LocalFunctionSpec) {}
+  constructor(readonly spec: LocalFunctionSpec) {
+    this.logging = spec.logging ?? { format: "Text" };
+  }
 
   async invoke(event: unknown, requestId: string = randomUUID()): Promise<InvokeResult> {
     if (this.stopped) throw new Error(`${this.spec.functionName} is stopped`);
+    const traceHeader = newTraceHeader(this.spec.sampled ?? false);
     await this.acquireSlot();
     try {
       const acquired = await this.containerFor(requestId);
-      if ("initError" in acquired) return this.record({ requestId, ok: false, error: acquired.initError, durationMs: 0 });
+      if ("initError" in acquired) return this.record({ requestId, traceHeader, ok: false, error: acquired.initError, durationMs: 0 });
       const { container, initMs } = acquired;
-      this.spec.onLog(this.spec.functionName, `START RequestId: ${requestId} Version: $LATEST`);
-      const { outcome, durationMs, maxRssBytes } = await container.invoke(requestId, this.spec.functionArn, event);
+      this.log(startLines(this.logging, requestId));
+      const { outcome, durationMs, maxRssBytes } = await container.invoke(requestId, this.spec.functionArn, event, traceHeader);
       if (container.alive && !isFatal(outcome)) this.idle.push(container);
       else this.all.delete(container);
-      this.spec.onLog(this.spec.functionName, `END RequestId: ${requestId}`);
-      this.spec.onLog(this.spec.functionName, reportLine(requestId, durationMs, this.spec.memorySizeMb, maxRssBytes, initMs));
+      const status = outcome.ok ? "success" : outcome.error.errorType === "Sandbox.Timedout" ? "timeout" : "error";
+      this.log(
+        endLines(this.logging, {
+          requestId,
+          durationMs,
+          memorySizeMb: this.spec.memorySizeMb,
+          status,
+          ...(maxRssBytes === undefined ? {} : { maxRssBytes }),
+          ...(initMs === undefined ? {} : { initMs }),
+          ...(this.spec.sampled ? { traceHeader } : {}),
+        }),
+      );
       return this.record({
         requestId,
+        traceHeader,
         ok: outcome.ok,
         ...(outcome.ok ? { value: outcome.value } : { error: outcome.error }),
         durationMs,
@@ -96,7 +121,9 @@ export class LocalFunction {
       taskRoot: this.spec.taskRoot,
       environment: this.spec.environment,
       timeoutSeconds: this.spec.timeoutSeconds,
-      onLogLine: (line) => this.spec.onLog(this.spec.functionName, line),
+      onLogLine: (line) => {
+        if (keepsApplicationLine(this.logging, line)) this.spec.onLog(this.spec.functionName, line);
+      },
     });
     this.all.add(container);
     this.figures.coldStarts += 1;
@@ -109,9 +136,13 @@ export class LocalFunction {
       this.all.delete(container);
       const serialized = (error as { serialized?: SerializedError }).serialized;
       const message = error instanceof Error ? error.message : String(error);
-      this.spec.onLog(this.spec.functionName, `INIT_FAILED RequestId: ${requestId} ${serialized ? `${serialized.errorType}: ${serialized.errorMessage}` : message}`);
+      this.log([initFailedLine(this.logging, requestId, serialized?.errorType ?? "Runtime.InitError", serialized?.errorMessage ?? message)]);
       return { initError: serialized ?? { errorType: "Runtime.InitError", errorMessage: message, trace: [] } };
     }
+  }
+
+  private log(lines: string[]): void {
+    for (const line of lines) this.spec.onLog(this.spec.functionName, line);
   }
 
   private record(result: InvokeResult): InvokeResult {
@@ -140,16 +171,4 @@ export class LocalFunction {
 
 function isFatal(outcome: InvocationOutcome): boolean {
   return !outcome.ok && outcome.fatal;
-}
-
-function reportLine(requestId: string, durationMs: number, memorySizeMb: number, maxRssBytes: number | undefined, initMs: number | undefined): string {
-  const parts = [
-    `REPORT RequestId: ${requestId}`,
-    `Duration: ${durationMs.toFixed(2)} ms`,
-    `Billed Duration: ${Math.ceil(durationMs)} ms`,
-    `Memory Size: ${memorySizeMb} MB`,
-    `Max Memory Used: ${maxRssBytes === undefined ? "?" : Math.ceil(maxRssBytes / 1024 / 1024)} MB`,
-  ];
-  if (initMs !== undefined) parts.push(`Init Duration: ${initMs.toFixed(2)} ms`);
-  return parts.join("\t");
 }

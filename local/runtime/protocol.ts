@@ -8,6 +8,8 @@ export interface InvokeMessage {
   event: unknown;
   /** Epoch ms at which the configured timeout ends. */
   deadlineMs: number;
+  /** The invocation's X-Ray trace header, which the runtime puts in `_X_AMZN_TRACE_ID`. */
+  traceHeader: string;
 }
 
 export interface SerializedError {

@@ -43,6 +43,8 @@ describe("stack configuration", () => {
     expect(config.lambdaRuntime).to.equal("nodejs24.x");
     expect(config.lambdaArchitecture).to.equal("x86_64");
     expect(config.logRetentionDays).to.equal(30);
+    expect([config.logLevel, config.systemLogLevel]).to.deep.equal(["INFO", "INFO"]);
+    expect([config.enableXrayTracing, config.enableXrayInstrumentation]).to.deep.equal([true, true]);
     expect(parseStackConfig({ opensky: { clientId: "me" }, openskyClientSecret: "s" }).ingestionScheduleExpression).to.equal("rate(5 minutes)");
     expect(config.dataQuality).to.include({ qualityThreshold: 0.8, minCompletenessScore: 0.7, maxErrorRate: 0.05 });
     expect(config.dlqRetentionSeconds).to.equal(1209600);
@@ -73,6 +75,8 @@ describe("stack configuration", () => {
     ["provisioned concurrency without versions", { enableProvisionedConcurrency: true }, "enableProvisionedConcurrency", /never \$LATEST/],
     ["gradual deployment without versions", { enableGradualDeployment: true }, "enableGradualDeployment", /needs enableLambdaVersioning/],
     ["a retention CloudWatch does not offer", { logRetentionDays: 8 }, "logRetentionDays", /must be one of 1, 3, 5, 7, 14, 30/],
+    ["a system log level Lambda does not have", { systemLogLevel: "ERROR" }, "systemLogLevel", /"ERROR": must be one of DEBUG, INFO, WARN/],
+    ["tracing instrumentation that is not a boolean", { enableXrayInstrumentation: "sometimes" }, "enableXrayInstrumentation", /true or false/],
     ["a misspelt rate", { ingestionScheduleExpression: "rate(5 minute)" }, "ingestionScheduleExpression", /use rate\(5 minutes\)/],
     ["a cron with five fields", { ingestionScheduleExpression: "cron(0 * * * *)" }, "ingestionScheduleExpression", /6 fields/],
     ["a schedule that is neither", { ingestionScheduleExpression: "every 5 minutes" }, "ingestionScheduleExpression", /must be rate/],

@@ -1,13 +1,14 @@
 /**
  * The Lambda-like harness on hand-written packages: the Lambda runtime's Node, the SDK and only
  * the SDK on the module path, warm containers reused, the timeout enforced, a crash replaced by a
- * cold start, and the context a handler gets.
+ * cold start, the context a handler gets, its trace header, and the JSON log format.
  */
 import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { prepareBootstrap } from "../../local/runtime/bootstrapScript";
+import type { LoggingSettings } from "../../local/runtime/lambdaLogs";
 import { LocalFunction } from "../../local/runtime/localFunction";
 import { DEFAULT_LAMBDA_RUNTIME } from "../../config/stackConfig";
 import { locateNodeRuntime, nodeMajorOf } from "../../local/runtime/nodeRuntime";
@@ -37,7 +38,7 @@ describe("local Lambda harness", function () {
   const taskParent = fs.mkdtempSync(path.join(os.tmpdir(), "harness-task-"));
   const functions: LocalFunction[] = [];
 
-  function localFunction(name: string, indexJs: string, timeoutSeconds = 2): LocalFunction {
+  function localFunction(name: string, indexJs: string, timeoutSeconds = 2, logging?: { settings: LoggingSettings; lines: string[] }): LocalFunction {
     const taskRoot = path.join(taskParent, name);
     fs.mkdirSync(taskRoot);
     fs.writeFileSync(path.join(taskRoot, "__index.js"), indexJs);
@@ -50,9 +51,16 @@ describe("local Lambda harness", function () {
       taskRoot,
       memorySizeMb: 128,
       timeoutSeconds,
-      environment: { PATH: path.dirname(nodeBinary), _HANDLER: "__index.handler", LAMBDA_TASK_ROOT: taskRoot, NODE_PATH: prepareSdkModulePath(localRoot) },
+      environment: {
+        PATH: path.dirname(nodeBinary),
+        _HANDLER: "__index.handler",
+        LAMBDA_TASK_ROOT: taskRoot,
+        NODE_PATH: prepareSdkModulePath(localRoot),
+        ...(logging?.settings.format === "JSON" ? { AWS_LAMBDA_LOG_FORMAT: "JSON", AWS_LAMBDA_LOG_LEVEL: logging.settings.applicationLogLevel ?? "TRACE" } : {}),
+      },
       maxConcurrency: 1,
-      onLog: () => undefined,
+      ...(logging ? { logging: logging.settings } : {}),
+      onLog: (_name, line) => logging?.lines.push(line),
     });
     functions.push(created);
     return created;
@@ -111,5 +119,38 @@ describe("local Lambda harness", function () {
     expect(crashed.error?.errorMessage).to.contain("exit status 3");
     expect((await fn.invoke({})).value).to.include({ invocations: 1 });
     expect(fn.figures.coldStarts).to.equal(2);
+  });
+
+  it("gives each invocation its own trace header, and writes JSON logs filtered by the function's levels", async () => {
+    const logging = { settings: { format: "JSON", applicationLogLevel: "INFO", systemLogLevel: "INFO" } as LoggingSettings, lines: [] as string[] };
+    const fn = localFunction(
+      "json-logs",
+      `exports.handler = async () => {
+        console.log("hello", 42);
+        console.debug("too detailed");
+        process.stdout.write(JSON.stringify({ level: "DEBUG", message: "dropped" }) + "\\n");
+        process.stdout.write(JSON.stringify({ level: "WARN", message: "kept", stage: "test" }) + "\\n");
+        return process.env._X_AMZN_TRACE_ID;
+      };`,
+      2,
+      logging,
+    );
+    const first = await fn.invoke({}, "request-a");
+    const second = await fn.invoke({}, "request-b");
+    expect(first.value).to.equal(first.traceHeader);
+    expect(first.traceHeader).to.match(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$/);
+    expect(second.traceHeader).to.not.equal(first.traceHeader);
+    const records = logging.lines.map((line) => JSON.parse(line) as Record<string, any>);
+    const ofFirst = records.filter((record) => record.requestId === "request-a" || record.record?.requestId === "request-a");
+    expect(ofFirst.map((record) => record.type ?? record.message)).to.deep.equal(["platform.start", "hello 42", "platform.report"]);
+    expect(ofFirst[1]).to.include({ level: "INFO", requestId: "request-a" });
+    expect(ofFirst[2].record).to.deep.include({ requestId: "request-a", status: "success" });
+    expect(ofFirst[2].record.metrics).to.include.keys("durationMs", "billedDurationMs", "memorySizeMB", "maxMemoryUsedMB", "initDurationMs");
+    expect(records.filter((record) => record.message === "kept")).to.have.length(2);
+    expect(records.some((record) => record.message === "dropped" || record.message === "too detailed")).to.equal(false);
+
+    const quiet = { settings: { format: "JSON", applicationLogLevel: "INFO", systemLogLevel: "WARN" } as LoggingSettings, lines: [] as string[] };
+    await localFunction("json-quiet", `exports.handler = async () => { console.warn("careful"); };`, 2, quiet).invoke({});
+    expect(quiet.lines.map((line) => JSON.parse(line).message)).to.deep.equal(["careful"]);
   });
 });

@@ -3,11 +3,15 @@
  * each one creates, the stack-to-stack differences, and the optional pieces switched on and off.
  */
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
 import { buildMockedProgram, MOCKED_REQUIRED_SETTINGS } from "../../harness/mockedProgram";
 import { ENV } from "../../contract/environment";
 import { createLogger } from "../../handlers/shared/logger";
 import { PARQUET_COLUMNS } from "../../handlers/shared/stateVector";
 import { sideServiceFailed } from "../../handlers/shared/trackedStage";
+import { OPERATED_STAGES, targetFromOutputs } from "../../operations/stackOutputs";
+import { OPERATOR_QUERIES } from "../../components/operatorQueries";
 import { actions, ProgramQueries, resources, statements } from "./programQueries";
 
 const STAGES = ["ingestion", "processing", "validation", "compaction"];
@@ -241,27 +245,58 @@ describe("the program under mocks", function () {
       expect(via("validation", "kms:GenerateDataKey")).to.deep.equal(services("s3", "sns", "sqs"));
     });
 
-    it("ships in each package only the packages its handler loads, and a handler export", () => {
-      const expected: Record<string, string[]> = {
+    it("ships in each package only the packages its handler loads, and a handler export", async () => {
+      const own: Record<string, string[]> = {
         ingestion: ["is-network-error", "p-retry"],
         processing: ["hyparquet", "hyparquet-writer"],
         validation: ["hyparquet"],
         compaction: ["hyparquet", "hyparquet-writer"],
       };
-      for (const q of [dev, prod]) {
+      // Powertools Tracer and what it loads; not the type declarations its dependencies list.
+      const tracing = [
+        "@aws-lambda-powertools/commons",
+        "@aws-lambda-powertools/tracer",
+        "@aws/lambda-invoke-store",
+        "@smithy/service-error-classification",
+        "async-hook-jl",
+        "atomic-batcher",
+        "aws-xray-sdk-core",
+        "cls-hooked",
+        "emitter-listener",
+        "semver",
+        "shimmer",
+        "stack-chain",
+      ];
+      const untraced = new ProgramQueries(await buildMockedProgram({ stack: "prod", config: { enableXrayInstrumentation: false } }));
+      for (const [q, instrumented] of [[dev, true], [prod, true], [untraced, false]] as const) {
         for (const stage of STAGES) {
           const pkg = q.program.functionPackages[q.fn(stage).inputs.name];
-          expect(pkg.packages.sort(), stage).to.deep.equal(expected[stage]);
+          expect(pkg.packages.sort(), stage).to.deep.equal([...own[stage], ...(instrumented ? tracing : [])].sort());
           expect(pkg.indexJs).to.match(/exports\.handler = /);
           const required = [...pkg.indexJs.matchAll(/require\("([^"./][^"]*)"\)/g)].map((m) => m[1].split("/").slice(0, m[1].startsWith("@") ? 2 : 1).join("/"));
           for (const name of required) {
             const builtIn = require("module").builtinModules.includes(name.replace(/^node:/, ""));
             const runtimeProvided = name.startsWith("@aws-sdk/");
-            expect(builtIn || runtimeProvided || pkg.packages.includes(name), `${stage} requires ${name}`).to.equal(true);
+            // Required only when TRACING_INSTRUMENTATION is true, which a stack without instrumentation never sets.
+            const neverLoaded = !instrumented && name === "@aws-lambda-powertools/tracer";
+            expect(builtIn || runtimeProvided || neverLoaded || pkg.packages.includes(name), `${stage} requires ${name}`).to.equal(true);
           }
-          expect(pkg.zipBytes).to.be.greaterThan(1000).and.lessThan(400 * 1024);
+          expect(pkg.zipBytes).to.be.greaterThan(1000).and.lessThan((instrumented ? 900 : 400) * 1024);
+          expect(q.fn(stage).inputs.environment.variables[ENV.tracingInstrumentation]).to.equal(String(instrumented));
         }
       }
+    });
+
+    it("logs in Lambda's JSON format, at the stack's application and system levels, into its own log group", async () => {
+      for (const [q, application] of [[dev, "DEBUG"], [prod, "INFO"]] as const) {
+        for (const stage of STAGES) {
+          const group = q.inStage(stage, "aws:cloudwatch/logGroup:LogGroup")[0].inputs.name;
+          expect(q.fn(stage).inputs.loggingConfig).to.deep.equal({ logFormat: "JSON", applicationLogLevel: application, systemLogLevel: "INFO", logGroup: group });
+        }
+      }
+      const quiet = new ProgramQueries(await buildMockedProgram({ stack: "dev", config: { logLevel: "WARN", systemLogLevel: "WARN" } }));
+      expect(quiet.fn("processing").inputs.loggingConfig).to.include({ applicationLogLevel: "WARN", systemLogLevel: "WARN" });
+      expect(quiet.fn("processing").inputs.environment.variables[ENV.logLevel]).to.equal("WARN");
     });
   });
 
@@ -389,6 +424,76 @@ describe("the program under mocks", function () {
         error = err as Error;
       }
       expect(error?.message).to.match(/flight-data-pipeline:lambdaConfig.processing.timeout = 0: must be an integer from 1 to 900/);
+    });
+  });
+
+  describe("stack outputs", () => {
+    it("name what the operator tools need: each stage's function (the live alias with versioning), the buckets, the table and the queues", () => {
+      for (const q of [dev, prod]) {
+        const stack = q.program.stack;
+        const target = targetFromOutputs(stack, q.program.outputs, stack);
+        expect(target.region).to.equal("us-east-1");
+        expect(target.rawBucket).to.equal(q.one("aws:s3/bucket:Bucket", "lake-raw").state.bucket);
+        expect(target.processedBucket).to.equal(q.one("aws:s3/bucket:Bucket", "lake-processed").state.bucket);
+        expect(target.trackingTable).to.equal(q.one("aws:dynamodb/table:Table").state.name);
+        expect(target.scheduleDeadLetterQueueUrl).to.equal(q.one("aws:sqs/queue:Queue", "ingestion-schedule-dlq").state.url);
+        expect(target.compactionScheduleDeadLetterQueueUrl).to.equal(q.one("aws:sqs/queue:Queue", "compaction-schedule-dlq").state.url);
+        for (const stage of OPERATED_STAGES) {
+          const invoked = stack === "prod" ? q.inStage(stage, "aws:lambda/alias:Alias")[0]!.state.arn : q.fn(stage).state.arn;
+          expect(target.invokeTargets[stage], `${stack} ${stage}`).to.equal(invoked);
+          expect(target.deadLetterQueueUrls[stage]).to.equal(q.inStage(stage, "aws:sqs/queue:Queue")[0]!.state.url);
+        }
+      }
+    });
+  });
+
+  describe("runbook and saved queries", () => {
+    const runbook = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "runbook.md"), "utf8");
+    const documented = new Map([...runbook.matchAll(/```insights (\S+)\n([\s\S]*?)\n```/g)].map((match) => [match[1]!, match[2]!]));
+
+    it("saves every query the runbook quotes, with the same text, and no other", () => {
+      for (const q of [dev, prod]) {
+        const folder = `flight-data-pipeline-${q.program.stack}`;
+        const saved = new Map(q.ofType("aws:cloudwatch/queryDefinition:QueryDefinition").map((query) => [query.inputs.name as string, query.inputs.queryString as string]));
+        expect([...saved.keys()].sort()).to.deep.equal([...documented.keys()].map((name) => `${folder}/${name}`).sort());
+        for (const [name, text] of documented) expect(saved.get(`${folder}/${name}`), name).to.equal(text);
+      }
+    });
+
+    it("binds each query to the log groups it reads", () => {
+      const groups = Object.fromEntries(STAGES.map((stage) => [stage, prod.inStage(stage, "aws:cloudwatch/logGroup:LogGroup")[0].inputs.name]));
+      for (const query of OPERATOR_QUERIES) {
+        const saved = prod.ofType("aws:cloudwatch/queryDefinition:QueryDefinition").find((candidate) => candidate.inputs.name === `flight-data-pipeline-prod/${query.id}`)!;
+        const expected = query.scope === "all" ? STAGES.map((stage) => groups[stage]) : [groups[query.scope]];
+        expect(saved.inputs.logGroupNames, query.id).to.deep.equal(expected);
+      }
+    });
+
+    it("has a section for every alarm the stack creates, pointing at saved queries and a recovery command", () => {
+      const sections = new Map(
+        runbook
+          .split(/^## /m)
+          .slice(1)
+          .map((section) => [/^`([^`]+)`/.exec(section)?.[1] ?? section.split("\n")[0]!, section]),
+      );
+      for (const q of [dev, prod]) {
+        const stack = `flight-data-pipeline-${q.program.stack}`;
+        const functions = q.ofType("aws:lambda/function:Function").map((fn) => fn.inputs.name as string);
+        for (const alarm of q.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")) {
+          const name = alarm.inputs.name as string;
+          const ofFunction = functions.find((fn) => name.startsWith(`${fn}-`));
+          const pattern =
+            ofFunction === undefined
+              ? name.replace(new RegExp(`^${stack}-`), "<stack>-")
+              : name.replace(`${ofFunction}-schedule-`, "<function>-schedule-").replace(`${ofFunction}-`, "<function>-");
+          const section = sections.get(pattern);
+          expect(section, `runbook section for ${name} (${pattern})`).to.not.equal(undefined);
+          const linked = [...section!.matchAll(/\]\(#([a-z0-9-]+)\)/g)].map((match) => match[1]!);
+          expect(linked.length, pattern).to.be.greaterThan(0);
+          for (const query of linked) expect(documented.has(query), `${pattern} links ${query}`).to.equal(true);
+          expect(section, pattern).to.match(/\*\*Recover:\*\*[\s\S]*`(npm run (redrive|backfill)|pulumi (up|config set)|aws lambda)/);
+        }
+      }
     });
   });
 });

@@ -15,8 +15,14 @@ describe("handler settings from environment variables", () => {
       logLevel: "INFO",
       trackingTable: "tracking",
       trackingTtlDays: 30,
+      tracing: false,
     });
-    expect(readCommonSettings({ ...common, LOG_LEVEL: "debug", TRACKING_TTL_DAYS: "7" })).to.include({ logLevel: "DEBUG", trackingTtlDays: 7 });
+    expect(readCommonSettings({ ...common, LOG_LEVEL: "debug", TRACKING_TTL_DAYS: "7", TRACING_INSTRUMENTATION: "true" })).to.include({
+      logLevel: "DEBUG",
+      trackingTtlDays: 7,
+      tracing: true,
+    });
+    expect(() => readCommonSettings({ ...common, TRACING_INSTRUMENTATION: "yes" })).to.throw('TRACING_INSTRUMENTATION="yes" is not allowed: it must be true or false');
   });
 
   it("reads ingestion settings: anonymous and global unless configured", () => {
