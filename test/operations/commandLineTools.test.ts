@@ -28,9 +28,9 @@ describe("operator commands", function () {
   this.timeout(180_000);
 
   it("refuse a bad command line with the usage and exit status 2", async () => {
-    const result = await runTool("redrive.ts", ["--stack", "dev", "--stage", "compaction"]);
+    const result = await runTool("redrive.ts", ["--stack", "dev", "--stage", "archive"]);
     expect(result.code).to.equal(2);
-    expect(result.stderr).to.contain("npm run redrive: --stage compaction: must be one of ingestion, processing, validation, schedule");
+    expect(result.stderr).to.contain("npm run redrive: --stage archive: must be one of ingestion, processing, validation, compaction, schedule, compaction-schedule");
     expect(result.stderr).to.contain("Usage: npm run redrive");
   });
 

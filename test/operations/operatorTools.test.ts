@@ -128,7 +128,7 @@ describe("operator tools", () => {
       refused(() => parseBackfillCommand(["--stack", "dev", "--from", "2026-11-26"]), "--from and --to are required");
       refused(() => parseBackfillCommand(["--stack", "dev", "--from", "2026-11-26", "--to", "2026-11-26", "--stage", "ingestion"]), "--stage ingestion: must be processing or validation");
       refused(() => parseBackfillCommand(["--stack", "dev", "--from", "2026-11-26", "--to", "2026-11-26", "--concurrency", "0"]), "--concurrency 0: expected a positive whole number");
-      refused(() => parseRedriveCommand(["--stack", "dev"]), "--stage <stage>: must be one of ingestion, processing, validation, schedule");
+      refused(() => parseRedriveCommand(["--stack", "dev"]), "--stage <stage>: must be one of ingestion, processing, validation, compaction, schedule, compaction-schedule");
       refused(() => parseRedriveCommand(["--stack", "dev", "--stage", "processing", "--local", "--outputs", "x.json"]), "--local and --outputs exclude each other");
       refused(() => parseRedriveCommand(["--stack", "dev", "--stage", "processing", "--retries", "3"]), "Unknown option '--retries'");
     });

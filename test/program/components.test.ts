@@ -20,7 +20,9 @@ describe("the program under mocks", function () {
   let dev: ProgramQueries;
   let prod: ProgramQueries;
 
-  before(async () => {
+  before(async function () {
+    // Two whole programs, each with four serialized function packages: a minute on a busy machine.
+    this.timeout(300_000);
     dev = new ProgramQueries(await buildMockedProgram({ stack: "dev" }));
     prod = new ProgramQueries(await buildMockedProgram({ stack: "prod" }));
   });

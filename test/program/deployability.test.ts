@@ -58,7 +58,9 @@ describe("deployability: what AWS rejects and mocks accept", function () {
   let prod: ProgramQueries;
   let prodProgram: MockedProgram;
 
-  before(async () => {
+  before(async function () {
+    // Two whole programs, each with four serialized function packages: a minute on a busy machine.
+    this.timeout(300_000);
     dev = new ProgramQueries(await buildMockedProgram({ stack: "dev" }));
     prodProgram = await buildMockedProgram({ stack: "prod" });
     prod = new ProgramQueries(prodProgram);
