@@ -18,6 +18,10 @@ export interface MeasuredDurations {
   validationMs?: number;
   /** The Parquet file of that snapshot, bytes. */
   parquetBytes?: number;
+  /** Compacting a global day of 288 such snapshots into one file, warm, ms. */
+  compactionDayMs?: number;
+  /** That day's compacted file, bytes. */
+  compactedDayBytes?: number;
   source: string;
 }
 
@@ -50,11 +54,27 @@ const AWS_CALLS_MS = 150;
 const INGESTION_DEFAULT_MS = 1_000;
 const PROCESSING_DEFAULT_MS = 70;
 const VALIDATION_DEFAULT_MS = 15;
+const COMPACTION_DAY_DEFAULT_MS = 12_000;
+const COMPACTED_DAY_DEFAULT_BYTES = 51_000_000;
+/** Snapshots in the bench's compacted day. */
+const BENCH_DAY_SNAPSHOTS = 288;
+/** The listing and HEAD of each day a run finds already compacted from the same inputs. */
+const UNCHANGED_DAY_MS = 300;
+const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
 const LOG_BYTES_PER_INVOCATION = 2_048;
 const INSIGHTS_METRICS_PER_FUNCTION = 8;
 const INSIGHTS_LOG_BYTES_PER_INVOCATION = 1_100;
 const ALERT_PUBLISHES_PER_MONTH = 10;
 const GB = 1024 ** 3;
+
+/** How far ahead storage that never expires is counted. */
+const STORAGE_HORIZON_DAYS = 365;
+
+/** GB held in steady state by `bytesPerDay` kept in Standard for `transitionDays`, then Standard-IA until `expirationDays`. */
+function storedGb(bytesPerDay: number, transitionDays: number, expirationDays: number | undefined): { standard: number; ia: number } {
+  const kept = Math.min(expirationDays ?? STORAGE_HORIZON_DAYS, STORAGE_HORIZON_DAYS);
+  return { standard: (bytesPerDay * Math.min(transitionDays, kept)) / GB, ia: (bytesPerDay * Math.max(0, kept - transitionDays)) / GB };
+}
 
 /** Fires per month of a rate() expression; cron() is not estimated. */
 export function firesPerMonth(expression: string): number {
@@ -85,13 +105,13 @@ export function stackUsage(stack: string, config: StackConfig, resources: Resour
     `Durations: ${measured.source}; scaled by ${FULL_VCPU_MB} MB / memory (Lambda's CPU share) and by snapshot size, plus ${AWS_CALLS_MS} ms of AWS calls per invocation; ingestion ${INGESTION_DEFAULT_MS} ms (OpenSky's response time, not benchmarked).`,
   );
 
-  const functionUsage = (stage: "ingestion" | "processing" | "validation", durationMs: number, durationSource: string): FunctionUsage => {
+  const functionUsage = (stage: "ingestion" | "processing" | "validation" | "compaction", durationMs: number, durationSource: string, invocationsPerMonth = fires): FunctionUsage => {
     const settings = config.lambda[stage];
     return {
       function: stage,
       memoryMb: settings.memorySize,
       architecture: config.lambdaArchitecture,
-      invocationsPerMonth: fires,
+      invocationsPerMonth,
       durationMs,
       durationSource,
       provisionedConcurrency: config.enableProvisionedConcurrency ? settings.provisionedConcurrency : 0,
@@ -102,18 +122,35 @@ export function stackUsage(stack: string, config: StackConfig, resources: Resour
     functionUsage("processing", scaledMs(processingCompute, config.lambda.processing.memorySize), measured.processingMs === undefined ? "default" : "benchmark"),
     functionUsage("validation", scaledMs(validationCompute, config.lambda.validation.memorySize), measured.validationMs === undefined ? "default" : "benchmark"),
   ];
+  /** Ingestion, processing and validation: one invocation each per snapshot. */
+  const perSnapshot = functions.length;
+  // One run a day: the day just ended is compacted in full, the lookback's other days are found unchanged.
+  const snapshotsPerDay = fires / DAYS_PER_MONTH;
+  const dayShare = (sizeRatio * snapshotsPerDay) / BENCH_DAY_SNAPSHOTS;
+  const compactionCompute = (measured.compactionDayMs ?? COMPACTION_DAY_DEFAULT_MS) * dayShare + UNCHANGED_DAY_MS * (config.compaction.lookbackDays - 1);
+  functions.push(
+    functionUsage(
+      "compaction",
+      scaledMs(compactionCompute, config.lambda.compaction.memorySize),
+      measured.compactionDayMs === undefined ? "default" : "benchmark",
+      DAYS_PER_MONTH,
+    ),
+  );
+  assumptions.push(
+    `Compaction runs once a day: the day just ended (${Math.round(snapshotsPerDay)} snapshots) is compacted in full, at the bench's rate for a global day scaled by its rows, and the other ${config.compaction.lookbackDays - 1} days of the lookback are found unchanged (a listing and a HEAD, ${UNCHANGED_DAY_MS} ms each).`,
+  );
 
   const rawBytes = states * RAW_BYTES_PER_STATE;
   const parquetBytes = (measured.parquetBytes ?? 330_000) * sizeRatio;
   const lake = config.dataLake;
-  const daysPerMonth = HOURS_PER_MONTH / 24;
-  const rawStandardGb = (fires * rawBytes * Math.min(lake.rawTransitionDays, lake.rawExpirationDays)) / daysPerMonth / GB;
-  const rawIaGb = (fires * rawBytes * Math.max(0, lake.rawExpirationDays - lake.rawTransitionDays)) / daysPerMonth / GB;
-  const processedMonthlyGb = (fires * (parquetBytes + REPORT_BYTES)) / GB;
-  const processedStandardGb = (processedMonthlyGb * Math.min(12 * daysPerMonth, lake.processedTransitionDays)) / daysPerMonth;
-  const processedIaGb = processedMonthlyGb * 12 - processedStandardGb;
+  const daysPerMonth = DAYS_PER_MONTH;
+  const perDay = fires / DAYS_PER_MONTH;
+  const raw = storedGb(perDay * rawBytes, lake.rawTransitionDays, lake.rawExpirationDays);
+  const parquet = storedGb(perDay * parquetBytes, lake.processedTransitionDays, lake.processedExpirationDays);
+  const reports = storedGb(perDay * REPORT_BYTES, lake.processedTransitionDays, lake.reportsExpirationDays);
+  const compacted = storedGb((measured.compactedDayBytes ?? COMPACTED_DAY_DEFAULT_BYTES) * dayShare, lake.compactedTransitionDays, lake.compactedExpirationDays);
   assumptions.push(
-    `S3 storage in steady state for raw (${lake.rawTransitionDays} days Standard, Standard-IA until day ${lake.rawExpirationDays}) and after 12 months for processed files and reports (${lake.processedTransitionDays} days Standard, then Standard-IA; never expired); Parquet ${Math.round(parquetBytes).toLocaleString("en-US")} bytes and a ${REPORT_BYTES.toLocaleString("en-US")}-byte report per snapshot. Bucket versioning keeps no extra copies because keys are never overwritten with different bytes.`,
+    `S3 storage in steady state, after ${STORAGE_HORIZON_DAYS} days for what never expires: raw ${lake.rawTransitionDays} days Standard, then Standard-IA until day ${lake.rawExpirationDays}; per-snapshot Parquet (${Math.round(parquetBytes).toLocaleString("en-US")} bytes) until day ${lake.processedExpirationDays} and ${REPORT_BYTES.toLocaleString("en-US")}-byte reports until day ${lake.reportsExpirationDays}, Standard-IA after day ${lake.processedTransitionDays}; daily compacted files (${Math.round((measured.compactedDayBytes ?? COMPACTED_DAY_DEFAULT_BYTES) * dayShare).toLocaleString("en-US")} bytes a day) priced as Standard-IA after day ${lake.compactedTransitionDays} whatever compactedStorageClass says${lake.compactedExpirationDays === undefined ? ", never expired" : `, until day ${lake.compactedExpirationDays}`}. Bucket versioning keeps no extra copies because keys are never overwritten with different bytes.`,
   );
 
   const ingestionMetricNames = Object.values(INGESTION_METRICS).length;
@@ -124,7 +161,7 @@ export function stackUsage(stack: string, config: StackConfig, resources: Resour
   );
 
   const logBytes = LOG_BYTES_PER_INVOCATION + (config.enableLambdaInsights ? INSIGHTS_LOG_BYTES_PER_INVOCATION : 0);
-  const logsIngestedGb = (fires * functions.length * logBytes) / GB;
+  const logsIngestedGb = ((fires * perSnapshot + DAYS_PER_MONTH) * logBytes) / GB;
   assumptions.push(`Logs: ${logBytes.toLocaleString("en-US")} bytes per invocation (JSON log lines and Lambda's REPORT${config.enableLambdaInsights ? ", Lambda Insights' performance event" : ""}), kept ${config.logRetentionDays} days.`);
 
   assumptions.push(
@@ -138,16 +175,18 @@ export function stackUsage(stack: string, config: StackConfig, resources: Resour
     stack,
     functions,
     s3: {
-      // Raw PUT (ingestion), Parquet PUT (processing), report PUT (validation).
-      putsPerMonth: fires * 3,
-      // Raw GET and processed HEAD (processing), Parquet GET (validation).
-      getsPerMonth: fires * 3,
-      standardGb: rawStandardGb + processedStandardGb,
-      standardIaGb: rawIaGb + processedIaGb,
+      // Raw PUT (ingestion), Parquet PUT (processing), report PUT (validation); compaction's two
+      // daily files and its listings (LIST is priced as a PUT), three prefixes per day looked at.
+      putsPerMonth: fires * 3 + DAYS_PER_MONTH * (2 + 3 * config.compaction.lookbackDays),
+      // Raw GET and processed HEAD (processing), Parquet GET (validation); compaction reads each
+      // snapshot's Parquet and report once, and HEADs each daily file it looks at.
+      getsPerMonth: fires * 3 + fires * 2 + DAYS_PER_MONTH * config.compaction.lookbackDays,
+      standardGb: raw.standard + parquet.standard + reports.standard + compacted.standard,
+      standardIaGb: raw.ia + parquet.ia + reports.ia + compacted.ia,
     },
     cloudwatch: {
       customMetrics: customMetrics + insightsMetrics,
-      putMetricDataRequestsPerMonth: fires * functions.length,
+      putMetricDataRequestsPerMonth: fires * perSnapshot,
       alarms: resources.alarms,
       dashboards: resources.dashboards,
       logsIngestedGbPerMonth: logsIngestedGb,
@@ -155,10 +194,10 @@ export function stackUsage(stack: string, config: StackConfig, resources: Resour
     },
     dynamodb: { writesPerMonth: fires * 6, readsPerMonth: fires },
     sns: { publishesPerMonth: ALERT_PUBLISHES_PER_MONTH, emailsPerMonth: config.errorNotificationEmail ? ALERT_PUBLISHES_PER_MONTH : 0 },
-    kms: { keys: resources.kmsKeys, requestsPerMonth: fires * functions.length },
+    kms: { keys: resources.kmsKeys, requestsPerMonth: fires * perSnapshot + DAYS_PER_MONTH },
     secretsManager: { secrets: resources.secrets, apiCallsPerMonth: resources.secrets > 0 ? fires : 0 },
     sqs: { requestsPerMonth: 0 },
-    xray: { tracesPerMonth: config.enableXrayTracing ? fires * functions.length : 0 },
+    xray: { tracesPerMonth: config.enableXrayTracing ? fires * perSnapshot + DAYS_PER_MONTH : 0 },
     assumptions,
   };
 }

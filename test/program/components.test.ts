@@ -430,6 +430,13 @@ describe("the program under mocks", function () {
   });
 
   describe("stack outputs", () => {
+    it("are all exported by index.ts, which Pulumi reads them from", () => {
+      const entry = fs.readFileSync(path.join(__dirname, "..", "..", "index.ts"), "utf8");
+      const exported = [...entry.matchAll(/^export const (\w+) = pipeline\.(\w+);$/gm)];
+      for (const [, name, source] of exported) expect(name, `index.ts exports ${name} under its own name`).to.equal(source);
+      expect(exported.map(([, name]) => name).sort()).to.deep.equal(Object.keys(dev.program.outputs).sort());
+    });
+
     it("name what the operator tools need: each stage's function (the live alias with versioning), the buckets, the table and the queues", () => {
       for (const q of [dev, prod]) {
         const stack = q.program.stack;
