@@ -51,7 +51,7 @@ export function nullableMillis(seconds: NumberColumn): (bigint | null)[] {
  * Strings as UTF-8 bytes, which the writer would otherwise encode one value at a time. A column of
  * ASCII (what OpenSky sends) is encoded in one call and handed out as views of that buffer; any
  * other character sends the column down the per-value path. Buffer rather than a module-level
- * TextEncoder, which function serialization would copy without its internals.
+ * TextEncoder (docs/serialization.md).
  */
 export function utf8Values(strings: StringColumn): (Uint8Array | null)[] {
   const joined = strings.join("");

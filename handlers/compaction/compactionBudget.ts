@@ -3,7 +3,7 @@
  * footers before anything is read, so a day too large for the memory fails at once with an error
  * that names it, rather than with the out-of-memory kill Lambda would give halfway through.
  *
- * The figures come from the benchmark (README, Performance): a global day of 1.87 million rows
+ * The figures come from the benchmark (docs/performance.md): a global day of 1.87 million rows
  * peaked under 900 MB in a process of its own, which also held the day's 91 MiB of files and
  * Node's own 60 MB or so: about 400 bytes a row. A row costs 113 bytes where it is kept; the rest is
  * a row group's gathered columns, the file being written (and the copy when its buffer grows) and

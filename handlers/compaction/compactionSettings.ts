@@ -17,7 +17,7 @@ import {
 
 export const DEFAULT_COMPACTION_LOOKBACK_DAYS = 7;
 export const MAX_COMPACTION_LOOKBACK_DAYS = 30;
-/** About 32 MB of uncompressed column data (26 MB compressed) per row group of a global day (README, Performance). */
+/** About 32 MB of uncompressed column data (26 MB compressed) per row group of a global day (docs/performance.md). */
 export const DEFAULT_COMPACTION_ROW_GROUP_SIZE = 1_000_000;
 
 /** Set by Lambda in every function's environment, and by the local harness. */

@@ -4,7 +4,7 @@
  * milliseconds), its strings as ids into the day's distinct values (-1 for null) in one Int32Array,
  * its booleans as bits. Ordering the day by aircraft reads the rows in an order unrelated to the
  * one they were stored in; kept together, a row costs two or three cache misses to gather rather
- * than one per column, which made the gather three times faster than from one array per column.
+ * than one per column (docs/performance.md, compaction).
  * The rows are ordered by icao24 and, within an aircraft, by snapshot_time, and handed to the
  * Parquet file writer one row group at a time, each gathered just before it is encoded.
  */
@@ -66,9 +66,8 @@ function slotsOfColumns(): Slot[] {
 }
 
 /**
- * Built once per container: Lambda runs this code as Pulumi serialized it, where a module-level
- * function is rebuilt on every call inside a `with` scope, so the per-row loops below would start
- * cold on every column of every file. Globals they use are taken into locals here.
+ * Built once per container, with the globals its per-row loops use taken into locals
+ * (docs/serialization.md).
  */
 export function createDayRows(): DayRowsFactory {
   const round = Math.round;
@@ -101,8 +100,7 @@ export function createDayRows(): DayRowsFactory {
     let position = at * stringWidth + slot;
     for (let i = 0; i < column.length; i++, position += stringWidth) {
       const value = column[i];
-      // `== null` for null or undefined: the global `undefined` is looked up through the
-      // serialized code's with() scope on every use.
+      // `== null`, not `=== undefined`: docs/serialization.md.
       ids[position] = value == null ? -1 : interner.id(value);
     }
   }
@@ -126,8 +124,7 @@ export function createDayRows(): DayRowsFactory {
   function storeDecodedStrings(ids: Int32Array, column: DecodedColumn & { kind: "string" }, slot: number, at: number, rows: number): void {
     const { present, ids: values } = column;
     let position = at * stringWidth + slot;
-    // Tested once, outside the loop: `undefined` is a global, looked up through the serialized
-    // code's with() scope on every use.
+    // Tested once, outside the loop (docs/serialization.md).
     if (present == null) {
       for (let i = 0; i < rows; i++, position += stringWidth) ids[position] = values[i];
       return;

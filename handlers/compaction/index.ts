@@ -33,7 +33,7 @@ import { createProcessedFileDecoder } from "./processedFileDecoder";
 
 export type { DayOutcome } from "./compactDay";
 
-/** A day is not started with less time than this left: a global day took 9–11 s in the benchmark, before its S3 reads and writes. */
+/** A day is not started with less time than this left: several times what a global day's merge takes (docs/performance.md), before its S3 reads and writes. */
 export const DAY_TIME_RESERVE_MS = 60_000;
 
 export interface CompactionDependencies {

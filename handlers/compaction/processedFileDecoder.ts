@@ -5,16 +5,12 @@
  * from the definition levels. It reads what processing writes (flat columns in DATA_PAGE_V2 pages,
  * PLAIN, RLE or dictionary encoded, any of the stack's codecs) and declines anything else by
  * returning undefined, before the day's rows are touched, so the caller can fall back to hyparquet.
- * Page headers, decompression and the RLE/bit-packed runs are hyparquet's own.
- *
- * hyparquet's general reader spent 3.5 of the 6 seconds a global day took to read on assembling
- * nulls, decoding 3.7 million strings and collecting their garbage.
+ * Page headers, decompression and the RLE/bit-packed runs are hyparquet's own. Why the general
+ * reader is not enough: docs/performance.md, compaction.
  */
 import type { ColumnChunk, CompressionCodec, FileMetaData } from "hyparquet";
-// Named, not destructured: Pulumi's serializer declares each captured module once, by the name
-// the compiled code gives it, and TypeScript would call these `datapage_js_1` and `encoding_js_1`,
-// as it calls hyparquet-writer's modules of the same file names that the encoder uses. The first
-// one captured would then stand for both.
+// Named, not destructured: hyparquet-writer has modules of the same file names, which the
+// serializer would otherwise confuse with these (docs/serialization.md).
 import hyparquetColumn = require("hyparquet/src/column.js");
 import hyparquetPages = require("hyparquet/src/datapage.js");
 import hyparquetRuns = require("hyparquet/src/encoding.js");
@@ -43,9 +39,7 @@ export type ProcessedFileDecoder = (bytes: Uint8Array, metadata: FileMetaData, i
 const DECLINED = "ProcessedFileDecoderDeclined";
 
 /**
- * Built once per container: Lambda runs this code as Pulumi serialized it, where a module-level
- * function is rebuilt on every call inside a `with` scope, so its per-value loops would start cold
- * on every page.
+ * Built once per container, as per-value code must be (docs/serialization.md).
  */
 export function createProcessedFileDecoder(): ProcessedFileDecoder {
   const TWO_TO_32 = 2 ** 32;

@@ -30,8 +30,7 @@ interface KeyOf {
 
 /**
  * Factories of one interner per string column of PARQUET_COLUMNS, in order. Built once per
- * container: Lambda runs this code as Pulumi serialized it, where a module-level function is
- * rebuilt on every call, so a per-value function must be made here.
+ * container, as per-value code must be (docs/serialization.md).
  */
 export function createStringInterners(): () => StringInterner[] {
   const imul = Math.imul;

@@ -31,7 +31,7 @@ export interface RawObject {
   writerId: string;
 }
 
-/** An array, not a Set: a module-level Set does not survive Pulumi's function serialization. */
+/** An array, not a Set (docs/serialization.md). */
 const ALREADY_WRITTEN_STATUSES = [409, 412];
 
 /** Rounds of put-then-look before giving up on knowing whose the object is. */

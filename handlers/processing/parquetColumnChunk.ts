@@ -52,9 +52,7 @@ type ValueEncoding =
 export type ColumnChunkWriter = (writer: ByteWriter, column: ColumnSource, settings: ChunkSettings) => PageIndexes;
 
 /**
- * The chunk writer and everything it calls, built once per container: Lambda runs this code as
- * Pulumi serialized it, where a module-level function is rebuilt on every call inside a `with`
- * scope, so its loops would start cold (no type feedback, interpreted) on every column chunk.
+ * The chunk writer and everything it calls, built once per container (docs/serialization.md).
  */
 export function createColumnChunkWriter(): ColumnChunkWriter {
   const { numberDictionary, stringDictionary } = createDictionaryBuilders();
@@ -73,8 +71,7 @@ export function createColumnChunkWriter(): ColumnChunkWriter {
     if (data.kind === "number") {
       for (let i = 0; i < rows; i++) present[i] = data.values[i] === data.values[i] ? 1 : 0;
     } else if (data.kind === "string") {
-      // `== null` (null or undefined): the global `undefined` is looked up through the serialized
-      // code's with() scope on every use, which a per-value loop cannot afford.
+      // `== null`, not `=== undefined`: docs/serialization.md.
       for (let i = 0; i < rows; i++) present[i] = data.values[i] == null ? 0 : 1;
     } else present.fill(1);
     return present;

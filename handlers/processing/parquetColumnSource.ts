@@ -27,9 +27,7 @@ export interface ColumnSource {
 
 /**
  * Rows [start, end) of every Parquet column, in file order.
- * Built by a factory, once per container: Lambda runs this code as Pulumi serialized it, where a
- * module-level function is rebuilt on every call inside a `with` scope, so its loops would start
- * cold (no type feedback, interpreted) on every column chunk of every snapshot.
+ * Built by a factory, once per container (docs/serialization.md).
  */
 export function createColumnSources(): (snapshot: TypedSnapshot, start: number, end: number) => ColumnSource[] {
   /**

@@ -32,9 +32,7 @@ export interface DictionaryBuilders {
 
 /**
  * The dictionary builders.
- * Functions built by a factory, once per container: Lambda runs this code as Pulumi serialized it,
- * where a module-level function is rebuilt on every call inside a `with` scope, so its loops would
- * start cold (no type feedback, interpreted) on every column chunk of every snapshot.
+ * Functions built by a factory, once per container (docs/serialization.md).
  */
 export function createDictionaryBuilders(): DictionaryBuilders {
   const SAMPLE_SIZE = 1000;
@@ -151,8 +149,7 @@ export function createDictionaryBuilders(): DictionaryBuilders {
     let distinctSampledBytes = 0;
     for (let i = 0; i < sampleSize; i++) {
       const value = values[sampleIndex(i, sampleSize, values.length)];
-      // `== null` (null or undefined): the global `undefined` is looked up through the serialized
-      // code's with() scope on every use, which a per-value loop cannot afford.
+      // `== null`, not `=== undefined`: docs/serialization.md.
       if (value == null) continue;
       sampledBytes += value.length + BYTE_ARRAY_PREFIX;
       if (!sampled.has(value)) {

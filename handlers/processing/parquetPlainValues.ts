@@ -1,8 +1,7 @@
 /**
  * PLAIN-encoded value bytes, written straight from the typed columns: little-endian numbers, and
  * byte arrays as a 4-byte length followed by the UTF-8 bytes. Nulls are skipped (the definition
- * levels carry them). Buffer rather than a module-level TextEncoder, which function serialization
- * would copy without its internals.
+ * levels carry them). Buffer rather than a module-level TextEncoder (docs/serialization.md).
  */
 import type { StringColumn } from "../shared/columns";
 import type { NumericType } from "./parquetColumnSource";
@@ -23,15 +22,12 @@ export interface PlainEncoders {
 
 /**
  * The PLAIN encoders.
- * Built by a factory, once per container: Lambda runs this code as Pulumi serialized it, where a
- * module-level function is rebuilt on every call inside a `with` scope, so its loops would start
- * cold (no type feedback, interpreted) on every column chunk of every snapshot.
+ * Built by a factory, once per container (docs/serialization.md).
  */
 export function createPlainEncoders(): PlainEncoders {
   const TWO_TO_32 = 2 ** 32;
   const allocate = Buffer.allocUnsafe;
-  // Null checks below are `== null` (null or undefined): the global `undefined` is looked up
-  // through the serialized code's with() scope on every use.
+  // Null checks below are `== null`, not `=== undefined` (docs/serialization.md).
   const byteLength = Buffer.byteLength;
 
   /** Values [start, end) that are not NaN. */

@@ -18,9 +18,7 @@ export type ChunkStatisticsOf = (
 /**
  * Statistics of one column chunk, given its values or, for a dictionary-encoded chunk, its distinct
  * values (the same bounds at a fraction of the work).
- * Built by a factory, once per container: Lambda runs this code as Pulumi serialized it, where a
- * module-level function is rebuilt on every call inside a `with` scope, so its loops would start
- * cold (no type feedback, interpreted) on every column chunk of every snapshot.
+ * Built by a factory, once per container (docs/serialization.md).
  */
 export function createChunkStatistics(): ChunkStatisticsOf {
   const toBigInt = BigInt;
@@ -74,8 +72,7 @@ export function createChunkStatistics(): ChunkStatisticsOf {
     let found = false;
     for (let i = 0; i < values.length; i++) {
       const value = values[i];
-      // `== null` and a flag rather than comparisons with `undefined`, a global looked up through
-      // the serialized code's with() scope on every use.
+      // `== null` and a flag, not comparisons with `undefined`: docs/serialization.md.
       if (value == null) continue;
       if (!found) {
         min = max = value;

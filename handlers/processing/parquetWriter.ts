@@ -119,9 +119,8 @@ export function createParquetFileWriter(): ParquetFileWriter {
 
 /**
  * The writer, with every function its loops call built here once: processing builds one per
- * container, because in the code Lambda runs (Pulumi's serialization) a module-level function is
- * rebuilt on every call and its loops would start cold on every snapshot. One Snappy compressor is
- * kept, and its buffer reused, from snapshot to snapshot.
+ * container (docs/serialization.md). One Snappy compressor is kept, and its buffer reused, from
+ * snapshot to snapshot.
  */
 export function createSnapshotParquetWriter(): SnapshotParquetWriter {
   const rowGroupColumns = createColumnSources();

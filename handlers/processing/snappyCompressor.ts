@@ -20,10 +20,7 @@ export function createSnappyCompressor(): ReusingCompressor {
 
   /**
    * The compressed stream after the length varint, written at `pos`; returns the end position.
-   * Inside the factory, with its helpers and constants as locals: Lambda runs this code as Pulumi
-   * serialized it, where every call to a module-level function builds that function afresh inside a
-   * `with` scope (so its loop starts cold) and every module-level name is looked up through it.
-   * Per-byte calls and lookups made the deployed code some thirty times slower than its module.
+   * Inside the factory, with its helpers and constants as locals (docs/serialization.md).
    */
   function compressInto(input: Uint8Array, output: Uint8Array, pos: number, table: Uint32Array, shift: number): number {
     const maxOffset = 0xffff;
@@ -79,7 +76,7 @@ export function createSnappyCompressor(): ReusingCompressor {
       const ipLimit = length - inputMargin;
       let ip = 1;
       let nextHash = hashAt(ip);
-      // No labelled break: Pulumi's function serializer rejects labels.
+      // A flag, not a labelled break (docs/serialization.md).
       let searching = true;
       while (searching) {
         let skip = 32;

@@ -7,12 +7,8 @@
  * return undefined: the caller then takes the JSON.parse path, so its messages and quarantine
  * decisions remain the only ones there are.
  *
- * The scanner is built by a factory, once per container, with its helpers and constants inside.
- * Lambda runs this code as Pulumi serialized it, where each call to a module-level function
- * rebuilds that function in a `with` scope (its loops start cold, without type feedback) and each
- * module-level name is looked up through it: split into module-level helpers called per character
- * and per field, the deployed scanner ran some thirty times slower than the same code from its
- * module.
+ * The scanner is built by a factory, once per container, with its helpers and constants inside
+ * (docs/serialization.md).
  */
 import { emptyColumn, trimColumns, valueRules, type ColumnValues, type StateColumns, type TypingResult } from "../shared/columns";
 import { ROW_FIELD_COUNTS, STATE_VECTOR_FIELDS, type ColumnType } from "../shared/stateVector";

@@ -118,7 +118,7 @@ export type SnapshotTransformer = (rawKey: string, body: Uint8Array | string) =>
 
 /**
  * Built once per container with its scanner, whose functions then keep their type feedback from
- * snapshot to snapshot (see snapshotScanner.ts for why that needs a factory).
+ * snapshot to snapshot (docs/serialization.md).
  */
 export function createSnapshotTransformer(encode: ParquetEncoder): SnapshotTransformer {
   const scan = createSnapshotScanner();

@@ -119,9 +119,7 @@ export interface ValueRules {
 
 /**
  * The rules, in one place for typeSnapshot's field typers and the processing scanner. A factory
- * whose closures use only their own locals, because Lambda runs this code as Pulumi serialized it:
- * there every call to a module-level function rebuilds that function inside a `with` scope, and
- * every module-level name is looked up through it, which a per-value call cannot afford.
+ * whose closures use only their own locals, as per-value code must (docs/serialization.md).
  */
 export function valueRules(): ValueRules {
   const loneSurrogate = LONE_SURROGATE;

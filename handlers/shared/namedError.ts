@@ -1,8 +1,6 @@
 /**
- * Errors that carry a name and extra fields, built without `class … extends Error`. Handler code
- * is shipped by Pulumi's function serialization, which rebuilds a class as a plain function: its
- * instances are then not `Error`s and its field initializers are lost (checked on Node 22: p-retry
- * rejected them as "Non-error was thrown"). A real Error with properties survives unchanged.
+ * Errors that carry a name and extra fields, built without `class … extends Error`, which does
+ * not survive function serialization (docs/serialization.md). A real Error with properties does.
  */
 export type NamedError<Name extends string, Fields extends object = Record<never, never>> = Error &
   Fields & { name: Name };

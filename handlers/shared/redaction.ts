@@ -26,8 +26,7 @@ const MIN_PROTECTED_LENGTH = 6;
 
 export function createRedactor(): Redactor {
   const protectedValues: string[] = [];
-  // Built here, not at module level: Pulumi's function serialization would otherwise capture them
-  // once per call through the module scope.
+  // Built here, not at module level (docs/serialization.md).
   const credentialPatterns: Array<[RegExp, string]> = [
     [/(bearer\s+)[^\s"'\\,;]+/gi, `$1${REDACTED}`],
     [

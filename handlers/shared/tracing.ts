@@ -5,8 +5,8 @@
  * and a `snapshot` subsegment per snapshot, annotated with the snapshot id, so the X-Ray console
  * finds a snapshot's traces with `annotation.snapshotId = "…"`.
  *
- * Powertools Tracer does the recording (manual instrumentation: plain function calls, which
- * Pulumi's function serialization keeps; its classes stay in node_modules). It is loaded only when
+ * Powertools Tracer does the recording (manual instrumentation through plain function calls; its
+ * classes stay in node_modules, which serialization leaves alone). It is loaded only when
  * the stack asks for instrumentation and POWERTOOLS_TRACE_ENABLED does not switch it off (the
  * local run does, unless it collects traces), so a container that does not trace pays nothing at
  * init; outside Lambda Powertools switches itself off and hands clients back untouched.

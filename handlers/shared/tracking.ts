@@ -157,7 +157,7 @@ const FINAL_STATUSES: readonly TrackingStatus[] = ["succeeded", "rejected"];
 
 /**
  * Builds an UpdateItem expression from named SET / REMOVE / ADD parts without name clashes.
- * A closure rather than a class: Pulumi's function serialization drops class field initializers.
+ * A closure rather than a class (docs/serialization.md).
  */
 interface UpdateExpression {
   set(attribute: string, value: AttributeValue | undefined): UpdateExpression;

@@ -18,8 +18,7 @@ export interface ParquetSnapshot {
 
 /**
  * Timestamps as unix seconds rather than Date objects, the unit the checks use. Built per read, not
- * at module level: hyparquet calls it per value, and a module-level function in the code Lambda
- * runs (Pulumi's serialization) is rebuilt on every call.
+ * at module level, since hyparquet calls it per value (docs/serialization.md).
  */
 function secondsParsers(): { timestampFromMilliseconds: (millis: bigint) => number } {
   const toNumber = Number;
@@ -49,8 +48,7 @@ function fill(field: StateVectorField, target: StringColumn | NumberColumn | Boo
     for (let i = 0; i < chunk.length; i++) booleans[offset + i] = chunk[i] ? 1 : 0;
   } else {
     const numbers = target as NumberColumn;
-    // Locals for the globals, and `== null` for null or undefined: inside the per-value loop,
-    // each global would be looked up through the with() scope of the serialized code.
+    // Locals for the globals, and `== null` for null or undefined (docs/serialization.md).
     const toNumber = Number;
     const nan = NaN;
     for (let i = 0; i < chunk.length; i++) {

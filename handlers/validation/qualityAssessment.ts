@@ -80,7 +80,7 @@ function findEmergencies(input: CheckInput): EmergencySquawk[] {
     const squawk = columns.squawk[row];
     if (squawk === null) continue;
     const meaning = emergencySquawks[squawk];
-    // `== null`: the global `undefined` would be looked up through the serialized code's with() scope.
+    // `== null`, not `=== undefined`: docs/serialization.md.
     if (meaning == null) continue;
     emergencies.push({ icao24: columns.icao24[row] ?? "", callsign: columns.callsign[row] ?? null, squawk, meaning });
   }

@@ -63,10 +63,8 @@ export const ON_GROUND_MAX_ALTITUDE_METRES = 5000;
 export const ON_GROUND_MAX_VELOCITY_MPS = 100;
 
 /**
- * The checks, in report order. A factory, called once per container: Lambda runs this code as
- * Pulumi serialized it, where each module-level function is rebuilt on every call inside a `with`
- * scope and each module-level name looked up through it. Built here at run time, the per-row
- * predicates are plain closures over this function's locals.
+ * The checks, in report order. A factory, called once per container, so the per-row predicates
+ * are plain closures over this function's locals (docs/serialization.md).
  */
 export function createQualityChecks(): readonly QualityCheck[] {
   const staleContactSeconds = STALE_CONTACT_SECONDS;

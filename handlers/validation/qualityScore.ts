@@ -60,8 +60,7 @@ export function runChecks(checks: readonly QualityCheck[], input: CheckInput): C
 
 export function completeness(columns: StateColumns, typedRows: number, inputRows: number): number {
   if (inputRows === 0) return 1;
-  // One loop with its helper inside: a module-level helper called per row is rebuilt on every
-  // call in the code Lambda runs (Pulumi's serialization; see createQualityChecks).
+  // One loop with its helper inside, not a module-level helper per row (docs/serialization.md).
   const c = columns;
   const has = (value: number): number => (value === value ? 1 : 0);
   let presentTotal = 0;

@@ -2,7 +2,7 @@
  * A bounded load test on loopback: a few hundred generated snapshots dropped into the raw bucket
  * at once, each driving processing and validation through the function packages within the
  * stack's reserved concurrency. Nothing may be lost or duplicated; throughput and peak memory are
- * printed (the README quotes them).
+ * printed (docs/local-run.md quotes them).
  */
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { expect } from "chai";

@@ -13,6 +13,7 @@ import { sideServiceFailed } from "../../handlers/shared/trackedStage";
 import { OPERATED_STAGES, targetFromOutputs } from "../../operations/stackOutputs";
 import { OPERATOR_QUERIES } from "../../components/operatorQueries";
 import { actions, ProgramQueries, resources, statements } from "./programQueries";
+import { tableRows } from "../docs/markdown";
 
 const STAGES = ["ingestion", "processing", "validation", "compaction"];
 
@@ -502,6 +503,35 @@ describe("the program under mocks", function () {
           for (const query of linked) expect(documented.has(query), `${pattern} links ${query}`).to.equal(true);
           expect(section, pattern).to.match(/\*\*Recover:\*\*[\s\S]*`(npm run (redrive|backfill)|pulumi (up|config set)|aws lambda)/);
         }
+      }
+    });
+  });
+
+  describe("documented tables", () => {
+    it("lists in docs/operations.md every alarm either stack creates, and no other", () => {
+      const documented = tableRows(fs.readFileSync(path.join(__dirname, "..", "..", "docs", "operations.md"), "utf8"), "alarm").map(
+        ([alarm]) => /`([^`]+)`/.exec(alarm!)![1]!,
+      );
+      const created = new Set<string>();
+      for (const q of [dev, prod]) {
+        const stack = `flight-data-pipeline-${q.program.stack}`;
+        const functions = q.ofType("aws:lambda/function:Function").map((fn) => fn.inputs.name as string);
+        for (const alarm of q.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")) {
+          const name = alarm.inputs.name as string;
+          const ofFunction = functions.find((fn) => name.startsWith(`${fn}-`));
+          created.add(ofFunction === undefined ? name.replace(`${stack}-`, "<stack>-") : name.replace(`${ofFunction}-`, "<function>-"));
+        }
+      }
+      expect(documented.sort()).to.deep.equal([...created].sort());
+    });
+
+    it("names in docs/deploying.md every output the program exports, and no other", () => {
+      const deploying = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "deploying.md"), "utf8");
+      const section = deploying.split(/^## Outputs$/m)[1]!.split(/^## /m)[0]!;
+      // `compaction` names the per-function outputs' entry, not an output.
+      const documented = [...section.matchAll(/`([a-zA-Z]+)`/g)].map((match) => match[1]!).filter((name) => name !== "compaction");
+      for (const q of [dev, prod]) {
+        expect(documented.sort(), q.program.stack).to.deep.equal(Object.keys(q.program.outputs).sort());
       }
     });
   });
