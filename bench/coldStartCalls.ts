@@ -9,8 +9,8 @@
  * change the floor's answers, and the floor must not touch the function's data: writes go to keys
  * of the floor's own (`cold-start-floor/<id>/…` objects, tracking items whose key values start
  * with `cold-start-floor-<id>-`), and a read the function found missing reads a floor key, missing
- * too; a conditional write keeps its condition, made to decide as the function's did. The floor's
- * answers are checked against the function's by status (`statusMismatches`).
+ * too; a conditional write keeps its condition, made to decide as the function's did. The floor
+ * checks each answer's status against the function's and reports those that differ.
  */
 import { gunzipSync } from "zlib";
 import type { FaultProxy, ProxiedExchange } from "../emulators";
@@ -234,10 +234,3 @@ export function floorPlanOf(recorded: readonly RecordedExchange[], options: Floo
 
 /** `client operation` of each call, in plan order: what a floor and its function are compared by. */
 export const operationsOf = (plan: FloorPlan): string[] => plan.waves.flat().map((call) => `${call.client} ${call.operation}`);
-
-/** Calls whose status in the floor's run differs from the function's, described; empty when they all match. */
-export function statusMismatches(plan: FloorPlan, statuses: readonly number[]): string[] {
-  return plan.waves.flat().flatMap((call, index) =>
-    statuses[index] === call.status ? [] : [`${call.client} ${call.operation}: function ${call.status}, floor ${statuses[index] ?? "none"}`],
-  );
-}
