@@ -14,7 +14,7 @@
  */
 import { gunzipSync } from "zlib";
 import type { FaultProxy, ProxiedExchange } from "../emulators";
-import type { FloorCall, FloorClient, FloorPlan } from "./coldStartFloor";
+import type { FloorCall, FloorPlan } from "./coldStartFloor";
 
 /** The proxies a function's calls go through, by the service behind them. */
 export type RecordedService = "s3" | "dynamodb" | "cloudwatch" | "snsSqs" | "secretsManager" | "opensky";
