@@ -3,8 +3,7 @@
  * the compaction's own decoder, or by hyparquet (validation's reader) when the decoder declines the
  * file's layout. The handler, the tests and the benchmark all read files through here.
  */
-// The function's own file: the package's index loads the whole reader, ~35 ms of CPU per cold start.
-import { parquetMetadata } from "hyparquet/src/metadata.js";
+import { parquetMetadata } from "hyparquet";
 import { namedError, type NamedError } from "../shared/namedError";
 import { METADATA_KEYS } from "../shared/snapshotMetadata";
 import { readSnapshotParquet } from "../validation/parquetReader";
