@@ -16,10 +16,11 @@ export interface ChildOptions {
   transpileTo?: string;
 }
 
-function transpiled(script: string, dir: string): string {
+/** A bench script as plain JavaScript in `dir`, under its own name or `as`. */
+export function transpiled(script: string, dir: string, as = script.replace(/\.ts$/, ".js")): string {
   const source = fs.readFileSync(path.join(__dirname, script), "utf8");
   const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
-  const target = path.join(dir, script.replace(/\.ts$/, ".js"));
+  const target = path.join(dir, as);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(target, outputText);
   return target;

@@ -11,17 +11,25 @@
  * collects the segments), twice per round: with the stack's tracing instrumentation off and on
  * (TRACING_INSTRUMENTATION), so the difference is what tracing costs. Rounds alternate which goes
  * first and use a new snapshot each, so every run does the same work; the figures are medians.
+ *
+ * Each function's run is followed by its floor's (coldStartFloor.ts): a bare handler that makes the
+ * calls the function was just seen making, through the fault proxies every AWS call of both goes
+ * through (they pass everything on and record it). The ratio of the two, per round then the
+ * median, is what the function's own code adds to the least its first invocation could cost.
  */
 import * as fs from "fs";
 import * as path from "path";
 import type { S3Event } from "aws-lambda";
-import { encodeKeyLikeS3Events, startEmulators, startXRayDaemon } from "../emulators";
+import { encodeKeyLikeS3Events, startEmulators, startFaultProxy, startXRayDaemon } from "../emulators";
 import { generateSnapshot } from "../fixtures/snapshotGenerator";
 import { writeFunctionPackage } from "../harness/functionPackage";
 import { buildMockedProgram } from "../harness/mockedProgram";
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { processedKeyForSnapshot, rawKeyForSnapshot, utcDayOfTime } from "../handlers/shared/s3Keys";
-import { runChild } from "./childProcess";
+import { awsClientOptions, SDK_REQUEST_TIMEOUT_MS } from "../handlers/shared/invocationDeadline";
+import { floorPlanOf, operationsOf, recordCalls } from "./coldStartCalls";
+import type { FloorResult } from "./coldStartFloor";
+import { runChild, transpiled } from "./childProcess";
 import type { ColdStartSpec, ColdStartTiming } from "./coldStartProcess";
 import type { ColdStartResult, TracingMode } from "./results";
 import { median } from "./statistics";
@@ -83,6 +91,21 @@ interface Run {
   timing: ColdStartTiming;
   segments: number;
   invocation: string;
+  floor: ColdStartTiming;
+  /** The floor's calls, `client operation`, in order. */
+  floorCalls: string[];
+  /** Where the floor's answers differed from the function's, or the floor made other calls. */
+  floorDrift: string[];
+}
+
+const total = (timing: ColdStartTiming): number => timing.init_ms + timing.first_invoke_ms;
+const totalCpu = (timing: ColdStartTiming): number => timing.init_cpu_ms + timing.first_invoke_cpu_ms;
+const rounded = (value: number, decimals = 2): number => Number(value.toFixed(decimals));
+
+/** With COLD_START_CPU_PROFILE_DIR set, each cold start (function and floor) writes a V8 CPU profile there, for finding where the time goes. */
+function cpuProfile(name: string): Record<string, string> {
+  const dir = process.env.COLD_START_CPU_PROFILE_DIR;
+  return dir === undefined ? {} : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(dir)} --cpu-prof-name=${name}.cpuprofile` };
 }
 
 export async function measureColdStarts(stack: string, workDir: string, options: ColdStartOptions): Promise<ColdStartResult[]> {
@@ -97,7 +120,10 @@ export async function measureColdStarts(stack: string, workDir: string, options:
   const emulators = await startEmulators({
     services: ["s3", "dynamodb", "cloudwatch", "snsSqs", "secretsManager", "opensky"],
     opensky: { clients: openSkyClientsOf(topology) },
+    faultInjection: true,
   });
+  const openSkyProxy = await startFaultProxy(emulators.opensky.endpoint);
+  const recorder = recordCalls({ ...emulators.faults, opensky: openSkyProxy });
   const daemon = await startXRayDaemon();
   try {
     const provisioned = await provision(topology, {
@@ -107,8 +133,12 @@ export async function measureColdStarts(stack: string, workDir: string, options:
     });
     const translation = new Map(provisioned.arnTranslation);
     const ingestionEnvironment = topology.functions.ingestion.pkg.environment;
-    if (ingestionEnvironment.OPENSKY_API_URL) translation.set(ingestionEnvironment.OPENSKY_API_URL, emulators.opensky.apiUrl);
-    if (ingestionEnvironment.OPENSKY_TOKEN_URL) translation.set(ingestionEnvironment.OPENSKY_TOKEN_URL, emulators.opensky.tokenUrl);
+    const throughProxy = (url: string) => url.replace(emulators.opensky.endpoint, openSkyProxy.endpoint);
+    if (ingestionEnvironment.OPENSKY_API_URL) translation.set(ingestionEnvironment.OPENSKY_API_URL, throughProxy(emulators.opensky.apiUrl));
+    if (ingestionEnvironment.OPENSKY_TOKEN_URL) translation.set(ingestionEnvironment.OPENSKY_TOKEN_URL, throughProxy(emulators.opensky.tokenUrl));
+    const tables = topology.tables.map((table) => ({ table: table.name, keys: [table.hashKey, ...(table.rangeKey === undefined ? [] : [table.rangeKey])] }));
+    const clientOptions = awsClientOptions(SDK_REQUEST_TIMEOUT_MS);
+    let floorRuns = 0;
     for (const [functionName, pkg] of functions) writeFunctionPackage(pkg, path.join(workDir, "functions", functionName));
 
     /** One cold start of one function on its own snapshot. */
@@ -123,6 +153,7 @@ export async function measureColdStarts(stack: string, workDir: string, options:
         ...emulators.awsEnvironment(),
         AWS_EXECUTION_ENV: `AWS_Lambda_${pkg.runtime}`,
         AWS_LAMBDA_FUNCTION_NAME: functionName,
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(pkg.memorySize),
         AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
         LAMBDA_TASK_ROOT: packageDir,
         _X_AMZN_TRACE_ID: newTraceHeader(true),
@@ -150,10 +181,37 @@ export async function measureColdStarts(stack: string, workDir: string, options:
       }
       const received = daemon.documents.length;
       const spec: ColdStartSpec = { packageDir, event: events[stage], timeoutSeconds: pkg.timeout };
-      const timing = await runChild<ColdStartTiming>("coldStartProcess.ts", spec, { environment, transpileTo: path.join(workDir, "cold-start") });
+      recorder.take();
+      const timing = await runChild<ColdStartTiming>("coldStartProcess.ts", spec, {
+        environment: { ...environment, ...cpuProfile(`${stage}-${tracing}-${floorRuns}`) },
+        transpileTo: path.join(workDir, "cold-start"),
+      });
       // The SDK sends each subsegment as it closes; give the last datagrams a moment to land.
       await new Promise((resolve) => setTimeout(resolve, 50));
-      return { timing, segments: daemon.documents.length - received, invocation };
+      const segments = daemon.documents.length - received;
+
+      // The floor, next, in the same environment: the calls the function just made, and nothing else.
+      const floorDir = path.join(workDir, "floors", `${floorRuns}`);
+      const plan = floorPlanOf(recorder.take(), { floorId: `${snapshotTime}-${tracing}-${floorRuns++}`, clientOptions, tables }, openSkyProxy.endpoint);
+      transpiled("coldStartFloor.ts", floorDir, "__index.js");
+      fs.writeFileSync(path.join(floorDir, "plan.json"), JSON.stringify(plan));
+      const floorSpec: ColdStartSpec = { packageDir: floorDir, event: {}, timeoutSeconds: pkg.timeout };
+      const floor = await runChild<ColdStartTiming>("coldStartProcess.ts", floorSpec, {
+        environment: { ...environment, LAMBDA_TASK_ROOT: floorDir, ...cpuProfile(`${stage}-${tracing}-${floorRuns - 1}-floor`) },
+        transpileTo: path.join(workDir, "cold-start"),
+      });
+      const floorCalls = operationsOf(plan);
+      const floorDrift: string[] = [];
+      const made = recorder.take().length;
+      if (made !== floorCalls.length) floorDrift.push(`the floor made ${made} calls, its plan ${floorCalls.length}`);
+      try {
+        if (!floor.outcome.startsWith("ok ")) throw new Error(floor.outcome);
+        floorDrift.push(...(JSON.parse(floor.outcome.slice(3)) as FloorResult).mismatches);
+      } catch (error) {
+        floorDrift.push(`floor: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      fs.rmSync(floorDir, { recursive: true, force: true });
+      return { timing, segments, invocation, floor, floorCalls, floorDrift };
     };
 
     const runs = new Map<string, Run[]>();
@@ -186,13 +244,23 @@ export async function measureColdStarts(stack: string, workDir: string, options:
           init_cpu_ms: Number(median(done.map((run) => run.timing.init_cpu_ms)).toFixed(2)),
           first_invoke_cpu_ms: Number(median(done.map((run) => run.timing.first_invoke_cpu_ms)).toFixed(2)),
           segments: median(done.map((run) => run.segments)),
+          floor_init_ms: rounded(median(done.map((run) => run.floor.init_ms))),
+          floor_first_invoke_ms: rounded(median(done.map((run) => run.floor.first_invoke_ms))),
+          floor_init_cpu_ms: rounded(median(done.map((run) => run.floor.init_cpu_ms))),
+          floor_first_invoke_cpu_ms: rounded(median(done.map((run) => run.floor.first_invoke_cpu_ms))),
+          floor_ratio: rounded(median(done.map((run) => total(run.timing) / total(run.floor))), 3),
+          floor_cpu_ratio: rounded(median(done.map((run) => totalCpu(run.timing) / totalCpu(run.floor))), 3),
+          floor_calls: done[done.length - 1]?.floorCalls ?? [],
+          floor_drift: [...new Set(done.flatMap((run) => run.floorDrift))],
           invocation: done[0]?.invocation ?? "",
           outcome: (failed ?? done[0])?.timing.outcome ?? "not run",
         };
       }),
     );
   } finally {
+    recorder.stop();
     await daemon.stop();
+    await openSkyProxy.stop();
     await emulators.stop();
     fs.rmSync(path.join(workDir, "functions"), { recursive: true, force: true });
   }

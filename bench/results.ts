@@ -43,6 +43,23 @@ export interface ColdStartResult {
   first_invoke_cpu_ms: number;
   /** Segment documents the X-Ray daemon stand-in received from one cold start (median). */
   segments: number;
+  /**
+   * The floor, run right after the function in each round (bench/coldStartFloor.ts): a bare
+   * handler that creates the SDK clients the function's first invocation called and makes the
+   * same calls, nothing else. Medians, as for the function.
+   */
+  floor_init_ms: number;
+  floor_first_invoke_ms: number;
+  floor_init_cpu_ms: number;
+  floor_first_invoke_cpu_ms: number;
+  /** (init + first invocation) of the function / of its floor, per round, median. */
+  floor_ratio: number;
+  /** The same ratio in CPU time. */
+  floor_cpu_ratio: number;
+  /** The floor's calls, `client operation` in order, from the last round. */
+  floor_calls: string[];
+  /** Where a floor's answers differed from its function's (status per call), or it made other calls; empty when none did. */
+  floor_drift: string[];
   /** What the first invocation was given. */
   invocation: string;
   /** How it ended: "ok <result>" or "error <message>". */

@@ -58,6 +58,9 @@ export function formatColdStarts(coldStarts: readonly ColdStartResult[]): string
     number(start.init_cpu_ms, 1),
     number(start.first_invoke_cpu_ms, 1),
     number(start.segments),
+    number(start.floor_init_ms + start.floor_first_invoke_ms, 1),
+    `${number(start.floor_ratio, 2)}×`,
+    `${number(start.floor_cpu_ratio, 2)}×`,
   ]);
   const cost = [...new Set(coldStarts.map((start) => start.function))].flatMap((name) => {
     const off = coldStarts.find((start) => start.function === name && start.tracing === "off");
@@ -77,12 +80,15 @@ export function formatColdStarts(coldStarts: readonly ColdStartResult[]): string
     ];
   });
   const failures = coldStarts.filter((start) => !start.outcome.startsWith("ok")).map((start) => `- ${start.function} (tracing ${start.tracing}): ${start.outcome}`);
+  const drift = coldStarts.filter((start) => start.floor_drift.length > 0).map((start) => `- ${start.function} (tracing ${start.tracing}): ${start.floor_drift.join("; ")}`);
   return [
-    "Cold start (fresh process per function in Lambda's environment; first invocation: a real run against the loopback emulators; medians):",
-    table(["function", "tracing", "runs", "zip bytes", "init ms", "first invoke ms", "total ms", "init CPU ms", "invoke CPU ms", "segments"], rows),
+    "Cold start (fresh process per function in Lambda's environment; first invocation: a real run against the loopback emulators; medians;",
+    "floor: a bare handler making the same SDK calls, run right after; × floor: (init + first invoke) / the floor's, per round, median):",
+    table(["function", "tracing", "runs", "zip bytes", "init ms", "first invoke ms", "total ms", "init CPU ms", "invoke CPU ms", "segments", "floor total ms", "× floor", "× floor CPU"], rows),
     "",
     "What tracing instrumentation adds to a cold start:",
     table(["function", "difference", "init ms", "first invoke ms", "total ms", "init CPU ms", "invoke CPU ms"], cost),
     ...(failures.length > 0 ? ["", "Runs that failed:", ...failures] : []),
+    ...(drift.length > 0 ? ["", "Floors whose calls were not answered as their function's were:", ...drift] : []),
   ].join("\n");
 }

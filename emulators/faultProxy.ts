@@ -63,6 +63,8 @@ export interface ProxiedExchange {
   /** The status the stand-in (or a `status` fault) answered with; absent when no answer came back. */
   status?: number;
   fault?: Fault["kind"];
+  /** When the whole request had arrived (performance.now()): with the time it settled, which calls overlapped. */
+  receivedAtMs?: number;
 }
 
 export interface FaultProxy extends LoopbackServer {
@@ -191,6 +193,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const server = http.createServer((incoming, response) => {
     void (async () => {
       const body = await readAll(incoming);
+      const receivedAtMs = performance.now();
       const method = incoming.method ?? "GET";
       const url = incoming.url ?? "/";
       const request: ProxiedRequest = { operation: operationOf(method, url, incoming.headers, body), method, url, headers: incoming.headers, body };
@@ -201,7 +204,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       const accessKeyId = accessKeyIdOf(url, incoming.headers);
       calls.push({ operation: request.operation, method, url, ...(accessKeyId ? { accessKeyId } : {}), ...(fault ? { fault: fault.kind } : {}) });
       const settled = (status?: number) => {
-        const exchange: ProxiedExchange = { request, ...(accessKeyId ? { accessKeyId } : {}), ...(status === undefined ? {} : { status }), ...(fault ? { fault: fault.kind } : {}) };
+        const exchange: ProxiedExchange = { request, ...(accessKeyId ? { accessKeyId } : {}), ...(status === undefined ? {} : { status }), ...(fault ? { fault: fault.kind } : {}), receivedAtMs };
         for (const observer of observers) observer(exchange);
       };
 

@@ -6,7 +6,8 @@
  * shared with the compaction stage, which hands it its own row groups.
  */
 import type { CompressionCodec, FileMetaData, RowGroup } from "hyparquet";
-import { ByteWriter } from "hyparquet-writer";
+// The class's own file: the package's index loads the whole generic writer, ~30 ms of CPU per cold start.
+import { ByteWriter } from "hyparquet-writer/src/bytewriter.js";
 import type { KeyValue } from "hyparquet-writer";
 import { writeIndexes } from "hyparquet-writer/src/indexes.js";
 import { writeMetadata } from "hyparquet-writer/src/metadata.js";

@@ -3,7 +3,10 @@
  * schema is checked against PARQUET_COLUMNS first, so a file from elsewhere fails with the column
  * that differs instead of with wrong numbers.
  */
-import { parquetMetadata, parquetRead, type FileMetaData } from "hyparquet";
+import type { FileMetaData } from "hyparquet";
+// The functions' own files: the package's index also loads what validation never calls.
+import { parquetMetadata } from "hyparquet/src/metadata.js";
+import { parquetRead } from "hyparquet/src/read.js";
 import { emptyColumn, type BooleanColumn, type NumberColumn, type StateColumns, type StringColumn, type TypedSnapshot } from "../shared/columns";
 import { PARQUET_DECOMPRESSORS } from "../shared/parquetCodecs";
 import { PARQUET_SCHEMA } from "../shared/parquetSchema";
