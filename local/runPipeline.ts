@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { STAGES, type StageName } from "../contract/dataLayout";
-import { stackConfiguration } from "../harness/mockedProgram";
+import { stackConfiguration } from "../mocked-program/mockedProgram";
 import { parseRunOptions, RUN_USAGE, type RunOptions, UsageError } from "./cli/options";
 import { progressLine } from "./cli/progress";
 import { type LocalPipeline, PROJECT_DIR, startLocalPipeline } from "./pipeline/localPipeline";

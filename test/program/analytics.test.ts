@@ -12,7 +12,7 @@ import { processedBucketRetentionRules } from "../../components/retentionRules";
 import { QUALITY_ROLLUP_COLUMNS } from "../../handlers/compaction/qualityRollup";
 import { compactedQualityKey, compactedStatesKey, keyForSnapshot, utcDayOfTime } from "../../handlers/shared/s3Keys";
 import { PARQUET_COLUMNS } from "../../handlers/shared/stateVector";
-import { buildMockedProgram, type MockedResource } from "../../harness/mockedProgram";
+import { buildMockedProgram, type MockedResource } from "../../mocked-program/mockedProgram";
 import { savedQueries } from "../../queries/savedQueries";
 import { ProgramQueries } from "./programQueries";
 

@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { buildMockedProgram, MOCKED_REQUIRED_SETTINGS } from "../../harness/mockedProgram";
+import { buildMockedProgram, MOCKED_REQUIRED_SETTINGS } from "../../mocked-program/mockedProgram";
 import { ENV } from "../../contract/environment";
 import { createLogger } from "../../handlers/shared/logger";
 import { PARQUET_COLUMNS } from "../../handlers/shared/stateVector";

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { buildMockedProgram, MOCK_ACCOUNT_ID, type MockedProgram } from "../../harness/mockedProgram";
+import { buildMockedProgram, MOCK_ACCOUNT_ID, type MockedProgram } from "../../mocked-program/mockedProgram";
 import { aliasRouting } from "../../components/aliasRouting";
 import { INSIGHTS_TABLE_AS_OF, lambdaInsightsLayerArn, lambdaInsightsRegions } from "../../components/lambdaInsights";
 import { PHYSICAL_NAME_LIMITS } from "../../config/physicalNames";
