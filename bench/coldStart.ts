@@ -28,8 +28,8 @@ import { median } from "./statistics";
 import { ENV } from "../contract/environment";
 import { provision } from "../local/pipeline/provisioning";
 import { openSkyClientsOf, topologyOf } from "../local/pipeline/topology";
-import { prepareSdkModulePath } from "../local/runtime/sdkModulePath";
-import { newTraceHeader } from "../local/runtime/traceHeader";
+import { prepareSdkModulePath } from "../local/function-runner/sdkModulePath";
+import { newTraceHeader } from "../local/function-runner/traceHeader";
 import { processedParquet } from "./validationRun";
 
 const STAGE_ORDER = ["ingestion", "processing", "validation", "compaction"] as const;

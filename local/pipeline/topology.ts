@@ -7,7 +7,7 @@
 import type { FunctionPackage } from "../../mocked-program/functionPackage";
 import type { MockedProgram, MockedResource } from "../../mocked-program/mockedProgram";
 import { STAGES, type StageName } from "../../contract/dataLayout";
-import type { LoggingSettings } from "../runtime/lambdaLogs";
+import type { LoggingSettings } from "../function-runner/lambdaLogs";
 
 export interface DeclaredFunction {
   stage: StageName;

@@ -11,7 +11,7 @@ import { addDays, dayStartTime, utcDayOfTime } from "../../handlers/shared/s3Key
 import type { RawSnapshot } from "../../handlers/shared/stateVector";
 import { type LocalPipeline, startLocalPipeline } from "../../local/pipeline/localPipeline";
 import { collectRunResults, exportRunResults, type RunResults } from "../../local/pipeline/runResults";
-import { renderSummary } from "../../local/pipeline/runSummary";
+import { renderSummary } from "../../local/cli/runSummary";
 import { savedQueries, type SavedQuery } from "../../queries/savedQueries";
 import { removeScratch, scratchLocalRoot } from "../local/pipelineOutputs";
 import { type LocalCatalog, openLocalCatalog, type QueryRow } from "./duckdbCatalog";
