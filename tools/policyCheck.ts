@@ -14,7 +14,7 @@ import { buildMockedProgram, MockedProgram } from "../mocked-program/mockedProgr
 import { ResourceSnapshot } from "../policies/offline/engineArgs";
 import { Finding, PolicyRun, runPolicies } from "../policies/offline/runPolicies";
 import { policies } from "../policies/rules";
-import { brokenProgram } from "../test/policies/brokenProgram";
+import { brokenProgram } from "./brokenProgram";
 
 export type ProgramVariant = "real" | "broken";
 

@@ -13,7 +13,7 @@ import { LocalFunction } from "../../local/function-runner/localFunction";
 import { DEFAULT_LAMBDA_RUNTIME } from "../../config/stackConfig";
 import { locateNodeRuntime, nodeMajorOf } from "../../local/function-runner/nodeRuntime";
 import { prepareSdkModulePath } from "../../local/function-runner/sdkModulePath";
-import { removeScratch, scratchLocalRoot } from "./pipelineOutputs";
+import { removeScratch, scratchLocalRoot } from "../support/pipelineOutputs";
 
 const HANDLERS = `
 let invocations = 0;

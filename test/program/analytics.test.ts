@@ -14,7 +14,7 @@ import { compactedQualityKey, compactedStatesKey, keyForSnapshot, utcDayOfTime }
 import { PARQUET_COLUMNS } from "../../handlers/shared/stateVector";
 import { buildMockedProgram, type MockedResource } from "../../mocked-program/mockedProgram";
 import { savedQueries } from "../../queries/savedQueries";
-import { ProgramQueries } from "./programQueries";
+import { ProgramQueries } from "../support/programQueries";
 
 /** name=value pairs of a key's directory, outermost first. */
 function partitionsOf(key: string, prefix: string): [string, string][] {

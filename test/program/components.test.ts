@@ -12,7 +12,7 @@ import { PARQUET_COLUMNS } from "../../handlers/shared/stateVector";
 import { sideServiceFailed } from "../../handlers/shared/trackedStage";
 import { OPERATED_STAGES, targetFromOutputs } from "../../operations/stackOutputs";
 import { OPERATOR_QUERIES } from "../../components/operatorQueries";
-import { actions, ProgramQueries, resources, statements } from "./programQueries";
+import { actions, ProgramQueries, resources, statements } from "../support/programQueries";
 
 const STAGES = ["ingestion", "processing", "validation", "compaction"];
 

@@ -10,7 +10,7 @@ import { buildMockedProgram, MOCK_ACCOUNT_ID, type MockedProgram } from "../../m
 import { aliasRouting } from "../../components/aliasRouting";
 import { INSIGHTS_TABLE_AS_OF, lambdaInsightsLayerArn, lambdaInsightsRegions } from "../../components/lambdaInsights";
 import { PHYSICAL_NAME_LIMITS } from "../../config/physicalNames";
-import { actions, ProgramQueries, resources, statements, type Statement } from "./programQueries";
+import { actions, ProgramQueries, resources, statements, type Statement } from "../support/programQueries";
 
 const T = {
   key: "aws:kms/key:Key",

@@ -12,7 +12,7 @@ import { parquetCompression, zstdAvailable } from "../../../handlers/shared/parq
 import type { ParquetCodecSetting } from "../../../handlers/shared/settings";
 import type { RawSnapshot } from "../../../handlers/shared/stateVector";
 import { writeReferenceParquet } from "../../support/referenceParquetWriter";
-import { rawSnapshot, repetitiveSnapshot } from "./snapshotArbitraries";
+import { rawSnapshot, repetitiveSnapshot } from "../../support/snapshotArbitraries";
 
 const CODECS: ParquetCodecSetting[] = zstdAvailable() ? ["snappy", "gzip", "zstd", "uncompressed"] : ["snappy", "gzip", "uncompressed"];
 
