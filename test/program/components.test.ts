@@ -11,7 +11,7 @@ import { createLogger } from "../../handlers/shared/logger";
 import { PARQUET_COLUMNS } from "../../handlers/shared/stateVector";
 import { sideServiceFailed } from "../../handlers/shared/trackedStage";
 import { OPERATED_STAGES, targetFromOutputs } from "../../operations/stackOutputs";
-import { OPERATOR_QUERIES } from "../../components/operatorQueries";
+import { OPERATOR_QUERIES } from "../../components/support/operatorQueries";
 import { actions, ProgramQueries, resources, statements } from "../support/programQueries";
 
 const STAGES = ["ingestion", "processing", "validation", "compaction"];
