@@ -169,6 +169,10 @@ describe("architecture: the layout's import rules", function () {
     expect([...outside, ...pulumi]).to.deep.equal([]);
   });
 
+  it("the cost estimate reads the stack's configuration, its mocked resources and the contract, never the Lambda code", () => {
+    expect(violations(sources, (file) => within(file, "cost"), (imported) => withinAny(imported, ["handlers", "components"]))).to.deep.equal([]);
+  });
+
   it("components/ holds ComponentResources; what they are built from lives in components/support/", () => {
     const notComponents = sources.filter((source) => path.posix.dirname(source.file) === "components" && !declaresComponentResource(source));
     const componentsInSupport = sources.filter((source) => within(source.file, "components/support") && declaresComponentResource(source));
