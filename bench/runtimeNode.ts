@@ -1,10 +1,10 @@
 /**
  * The Node.js binary the cases run on: the one the local Lambda harness uses for the Lambda
- * runtime (local/runtime/nodeRuntime.ts), so the figures are those of the runtime the functions
+ * runtime (local/function-runner/nodeRuntime.ts), so the figures are those of the runtime the functions
  * deploy to. BENCH_LAMBDA_RUNTIME=nodejs22.x measures the other runtime a stack may choose.
  */
 import { DEFAULT_LAMBDA_RUNTIME, LAMBDA_RUNTIMES } from "../config/stackConfig";
-import { locateNodeRuntime } from "../local/runtime/nodeRuntime";
+import { locateNodeRuntime } from "../local/function-runner/nodeRuntime";
 
 export function benchLambdaRuntime(): string {
   const chosen = process.env.BENCH_LAMBDA_RUNTIME ?? DEFAULT_LAMBDA_RUNTIME;

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { awsContext } from "./awsContext";
-import { policyDocument } from "./policyDocument";
+import { awsContext } from "./support/awsContext";
+import { policyDocument } from "./support/iamStatements";
 
 export interface AlertTopicArgs {
   kmsKeyArn: pulumi.Input<string>;

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { COMPACTED_QUALITY_PREFIX, COMPACTED_STATES_PREFIX, PROCESSED_PREFIX } from "../contract/dataLayout";
-import { hivePartitionProjection, type PartitionProjection } from "./partitionProjection";
+import { hivePartitionProjection, type PartitionProjection } from "./support/partitionProjection";
 
 export interface CatalogColumn {
   name: string;

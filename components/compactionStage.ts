@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { COMPACTED_PREFIX, PROCESSED_PREFIX, REPORTS_PREFIX } from "../contract/dataLayout";
 import { ENV } from "../contract/environment";
-import { awsContext } from "./awsContext";
+import { awsContext } from "./support/awsContext";
 import { PipelineFunction } from "./pipelineFunction";
-import { scheduleTrigger } from "./scheduleTrigger";
-import { listPrefixes, readObjects, trackSnapshotItems, writeObjects } from "./stagePermissions";
-import type { StageFunctionArgs } from "./stageFunction";
+import { scheduleTrigger } from "./support/scheduleTrigger";
+import { listPrefixes, readObjects, trackSnapshotItems, writeObjects } from "./support/stagePermissions";
+import type { StageFunctionArgs } from "./pipelineFunction";
 
 export interface CompactionStageArgs {
   function: StageFunctionArgs;

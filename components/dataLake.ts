@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { awsContext } from "./awsContext";
-import { pipelineKeyPolicy } from "./keyPolicy";
-import { policyDocument } from "./policyDocument";
+import { awsContext } from "./support/awsContext";
+import { pipelineKeyPolicy } from "./support/keyPolicy";
+import { policyDocument } from "./support/iamStatements";
 import { SecureBucket } from "./secureBucket";
 import { RAW_PREFIX } from "../contract/dataLayout";
 

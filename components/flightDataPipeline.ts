@@ -10,13 +10,13 @@ import { ExecutionTracking } from "./executionTracking";
 import { IngestionStage } from "./ingestionStage";
 import { Monitoring } from "./monitoring";
 import { Network } from "./network";
-import { OPERATOR_QUERIES } from "./operatorQueries";
+import { OPERATOR_QUERIES } from "./support/operatorQueries";
 import type { PipelineFunction } from "./pipelineFunction";
 import { ProcessingStage } from "./processingStage";
-import { processedBucketRetentionRules } from "./retentionRules";
+import { processedBucketRetentionRules } from "./support/retentionRules";
 import { SavedLogQueries } from "./savedLogQueries";
 import { SharedDependenciesLayer } from "./sharedDependenciesLayer";
-import type { StageFunctionArgs, StageHandler } from "./stageFunction";
+import type { StageFunctionArgs, StageHandler } from "./pipelineFunction";
 import { ValidationStage } from "./validationStage";
 
 export interface FlightDataPipelineArgs {

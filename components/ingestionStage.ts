@@ -2,12 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { RAW_PREFIX } from "../contract/dataLayout";
 import { ENV } from "../contract/environment";
-import { awsContext } from "./awsContext";
+import { awsContext } from "./support/awsContext";
 import { PipelineFunction, type KeyUse } from "./pipelineFunction";
-import type { PolicyStatement } from "./policyDocument";
-import { scheduleTrigger } from "./scheduleTrigger";
-import { listPrefixes, PUBLISH_PIPELINE_METRICS, readObjects, trackSnapshotItems, writeObjects } from "./stagePermissions";
-import type { StageFunctionArgs } from "./stageFunction";
+import type { PolicyStatement } from "./support/iamStatements";
+import { scheduleTrigger } from "./support/scheduleTrigger";
+import { listPrefixes, PUBLISH_PIPELINE_METRICS, readObjects, trackSnapshotItems, writeObjects } from "./support/stagePermissions";
+import type { StageFunctionArgs } from "./pipelineFunction";
 
 export interface OpenSkySettings {
   apiUrl: string;

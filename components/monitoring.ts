@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { ENVIRONMENT_DIMENSION, METRICS_NAMESPACE, type StageName } from "../contract/dataLayout";
 import { METRIC, SIDE_SERVICE_FAILURE_EVENT } from "../contract/metricNames";
-import { awsContext } from "./awsContext";
+import { awsContext } from "./support/awsContext";
 
 export interface MonitoringArgs {
   /** The stack name: the Environment dimension the handlers put on every metric. */

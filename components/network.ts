@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
-import { awsContext } from "./awsContext";
+import { awsContext } from "./support/awsContext";
 
 export type NetworkArgs =
   | { kind: "existing"; subnetIds: pulumi.Input<string>[]; securityGroupIds: pulumi.Input<string>[] }

@@ -1,11 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { aliasRouting } from "./aliasRouting";
-import { awsContext } from "./awsContext";
-import { lambdaInsightsLayerArn } from "./lambdaInsights";
-import { LAMBDA_TRUST_POLICY, policyDocument, type PolicyStatement } from "./policyDocument";
-import { queueBacklogAlarm } from "./queueBacklogAlarm";
-import { packagesToExclude } from "./runtimePackages";
+import { aliasRouting } from "./support/aliasRouting";
+import type { InvokeTarget } from "./support/invokeTarget";
+import { awsContext } from "./support/awsContext";
+import { lambdaInsightsLayerArn } from "./support/lambdaInsights";
+import { LAMBDA_TRUST_POLICY, policyDocument, type PolicyStatement } from "./support/iamStatements";
+import { queueBacklogAlarm } from "./support/queueBacklogAlarm";
+import { packagesToExclude } from "./support/runtimePackages";
 
 export type LambdaArchitecture = "x86_64" | "arm64";
 
@@ -61,19 +62,11 @@ export interface PipelineFunctionArgs {
   /** Publishes versions behind a `live` alias; triggers should target `invokeTarget`. */
   versioning?: {
     provisionedConcurrency: number;
-    /** Share of traffic for a newly published version (components/aliasRouting.ts); unset routes all of it. */
+    /** Share of traffic for a newly published version (components/support/aliasRouting.ts); unset routes all of it. */
     gradualDeploymentWeight?: number;
   };
   /** Creates the function's alarms; with a topic they notify it. */
   alarms?: { topicArn?: pulumi.Input<string> };
-}
-
-/** What an event source invokes: the alias when versioning is on, else the function. */
-export interface InvokeTarget {
-  functionName: pulumi.Output<string>;
-  /** Alias name, or undefined for the unqualified function. */
-  qualifier?: pulumi.Output<string>;
-  arn: pulumi.Output<string>;
 }
 
 const INSIGHTS_LOG_GROUP = "/aws/lambda-insights";
@@ -447,3 +440,24 @@ function checkArgs(name: string, args: PipelineFunctionArgs): void {
   }
   if (problems.length > 0) throw new Error(`PipelineFunction ${name}: ${problems.join("; ")}`);
 }
+
+/** A stage's code as the program hands it over: components never import handlers. */
+export interface StageHandler {
+  /** The handler module's `…HandlerFromEnvironment`: runs once per container, returns the handler. */
+  callbackFactory: aws.lambda.CallbackFactory<any, any>;
+  /** npm packages (from package.json `dependencies`) the handler loads at run time. */
+  runtimePackages: string[];
+  /** Packages the handler loads only when the stack instruments tracing (TRACING_INSTRUMENTATION). */
+  tracingPackages?: string[];
+}
+
+/**
+ * Everything about a stage's function that the stage itself does not decide: sizing, runtime,
+ * encryption, tracing, versioning, alarms and the environment every stage shares. The stage adds
+ * its description, its permissions (the services that use the key among them), its own
+ * environment and its trigger.
+ */
+export type StageFunctionArgs = Omit<
+  PipelineFunctionArgs,
+  "description" | "callbackFactory" | "runtimePackages" | "statements" | "keyUse"
+> & { handler: StageHandler };

@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PROCESSED_PREFIX, QUARANTINE_PREFIX, RAW_PREFIX, RAW_SUFFIX } from "../contract/dataLayout";
 import { ENV } from "../contract/environment";
-import { awsContext } from "./awsContext";
+import { awsContext } from "./support/awsContext";
 import { PipelineFunction } from "./pipelineFunction";
-import { s3Trigger } from "./s3Trigger";
-import { listPrefixes, PUBLISH_PIPELINE_METRICS, readObjects, trackSnapshotItems, writeObjects } from "./stagePermissions";
-import type { StageFunctionArgs } from "./stageFunction";
+import { s3Trigger } from "./support/s3Trigger";
+import { listPrefixes, PUBLISH_PIPELINE_METRICS, readObjects, trackSnapshotItems, writeObjects } from "./support/stagePermissions";
+import type { StageFunctionArgs } from "./pipelineFunction";
 
 export interface ProcessingStageArgs {
   function: StageFunctionArgs;

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { StageName } from "../contract/dataLayout";
-import type { OperatorQuery } from "./operatorQueries";
+import type { OperatorQuery } from "./support/operatorQueries";
 
 export interface SavedLogQueriesArgs {
   /** The folder the queries appear under in the Logs Insights console: `<folder>/<query id>`. */

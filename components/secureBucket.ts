@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { policyDocument } from "./policyDocument";
+import { policyDocument } from "./support/iamStatements";
 
 export interface SecureBucketArgs {
   /** The customer-managed key every object is encrypted with. */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { packagesToExclude } from "./runtimePackages";
+import { packagesToExclude } from "./support/runtimePackages";
 
 export interface SharedDependenciesLayerArgs {
   /** Runtime packages (from package.json `dependencies`) the functions share. */

@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PROCESSED_PREFIX, PROCESSED_SUFFIX, REPORTS_PREFIX } from "../contract/dataLayout";
 import { ENV } from "../contract/environment";
-import { awsContext } from "./awsContext";
+import { awsContext } from "./support/awsContext";
 import { PipelineFunction, type KeyUse } from "./pipelineFunction";
-import type { PolicyStatement } from "./policyDocument";
-import { s3Trigger } from "./s3Trigger";
-import { keepCircuitBreakerState, listPrefixes, PUBLISH_PIPELINE_METRICS, readObjects, trackSnapshotItems, writeObjects } from "./stagePermissions";
-import type { StageFunctionArgs } from "./stageFunction";
+import type { PolicyStatement } from "./support/iamStatements";
+import { s3Trigger } from "./support/s3Trigger";
+import { keepCircuitBreakerState, listPrefixes, PUBLISH_PIPELINE_METRICS, readObjects, trackSnapshotItems, writeObjects } from "./support/stagePermissions";
+import type { StageFunctionArgs } from "./pipelineFunction";
 
 export interface ValidationStageArgs {
   function: StageFunctionArgs;

@@ -76,7 +76,7 @@ export interface StackConfig {
   enableLambdaVersioning: boolean;
   enableProvisionedConcurrency: boolean;
   enableGradualDeployment: boolean;
-  /** Share of the live alias's traffic the newest version gets; 1 promotes it (components/aliasRouting.ts). */
+  /** Share of the live alias's traffic the newest version gets; 1 promotes it (components/support/aliasRouting.ts). */
   gradualDeploymentWeight: number;
   sharedDependenciesLayer: boolean;
   vpc?: VpcSettings;

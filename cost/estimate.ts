@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { CONFIG_NAMESPACE, parseStackConfig } from "../config/stackConfig";
-import { buildMockedProgram, stackConfiguration } from "../harness/mockedProgram";
+import { buildMockedProgram, stackConfiguration } from "../mocked-program/mockedProgram";
 import { monthlyCost, type MonthlyCost } from "./monthlyCost";
 import { DEFAULT_PRICES_PATH, loadPriceTable, type PriceTable } from "./priceTable";
 import { stackUsage, type MeasuredDurations, type ResourceCounts } from "./stackUsage";

@@ -3,8 +3,7 @@
  * under Pulumi's mocks) and the benchmarked durations. Every number that is not read from one of
  * those is an assumption, and each is recorded in `assumptions` to be printed with the estimate.
  */
-import { INGESTION_METRICS } from "../handlers/ingestion/ingestionMetrics";
-import { createQualityChecks } from "../handlers/validation/qualityChecks";
+import { INGESTION_METRICS, QUALITY_CHECK_NAMES } from "../contract/publishedMetrics";
 import { METRIC } from "../contract/metricNames";
 import { callsPerDay, type StackConfig } from "../config/stackConfig";
 import { HOURS_PER_MONTH, type FunctionUsage, type StackUsage } from "./usage";
@@ -154,10 +153,10 @@ export function stackUsage(stack: string, config: StackConfig, resources: Resour
   );
 
   const ingestionMetricNames = Object.values(INGESTION_METRICS).length;
-  const customMetrics = ingestionMetricNames + 1 + VALIDATION_SCORE_METRICS.length + createQualityChecks().length;
+  const customMetrics = ingestionMetricNames + 1 + VALIDATION_SCORE_METRICS.length + QUALITY_CHECK_NAMES.length;
   const insightsMetrics = config.enableLambdaInsights ? INSIGHTS_METRICS_PER_FUNCTION * functions.length : 0;
   assumptions.push(
-    `Custom metrics (namespace FlightDataPipeline, Environment dimension): ${ingestionMetricNames} ingestion, 1 processing (${METRIC.quarantinedRows}), ${VALIDATION_SCORE_METRICS.length} validation scores and ${createQualityChecks().length} CheckFailures (one per check)${insightsMetrics > 0 ? `, plus ${insightsMetrics} Lambda Insights metrics` : ""}; one PutMetricData call per invocation.`,
+    `Custom metrics (namespace FlightDataPipeline, Environment dimension): ${ingestionMetricNames} ingestion, 1 processing (${METRIC.quarantinedRows}), ${VALIDATION_SCORE_METRICS.length} validation scores and ${QUALITY_CHECK_NAMES.length} CheckFailures (one per check)${insightsMetrics > 0 ? `, plus ${insightsMetrics} Lambda Insights metrics` : ""}; one PutMetricData call per invocation.`,
   );
 
   const logBytes = LOG_BYTES_PER_INVOCATION + (config.enableLambdaInsights ? INSIGHTS_LOG_BYTES_PER_INVOCATION : 0);

@@ -9,7 +9,7 @@ import { INVOKE_USAGE, parseInvokeOptions, UsageError } from "./cli/options";
 import { type LocalPipeline, PROJECT_DIR, startLocalPipeline } from "./pipeline/localPipeline";
 import { eventPlaceholders, fillPlaceholders, isS3Event, seedS3EventObjects } from "./pipeline/eventSeeding";
 import { GENERATED_STATE_COUNT } from "./pipeline/snapshotSource";
-import { PrerequisiteError } from "./prerequisiteError";
+import { PrerequisiteError } from "./function-runner/prerequisiteError";
 
 async function main(): Promise<number> {
   const options = parseInvokeOptions(process.argv.slice(2), PROJECT_DIR);

@@ -5,13 +5,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import { STAGES, type StageName } from "../contract/dataLayout";
-import { stackConfiguration } from "../harness/mockedProgram";
+import { stackConfiguration } from "../mocked-program/mockedProgram";
 import { parseRunOptions, RUN_USAGE, type RunOptions, UsageError } from "./cli/options";
 import { progressLine } from "./cli/progress";
 import { type LocalPipeline, PROJECT_DIR, startLocalPipeline } from "./pipeline/localPipeline";
-import { PrerequisiteError } from "./prerequisiteError";
+import { PrerequisiteError } from "./function-runner/prerequisiteError";
 import { clearRunOutputs, collectRunResults, exportRunResults } from "./pipeline/runResults";
-import { renderSummary } from "./pipeline/runSummary";
+import { renderSummary } from "./cli/runSummary";
 import { generatedDay, generatedSnapshots, replayedSnapshots, type TickSnapshot } from "./pipeline/snapshotSource";
 import { addDays, utcDayOfTime } from "../handlers/shared/s3Keys";
 

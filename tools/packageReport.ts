@@ -4,7 +4,7 @@
  *
  *   npm run packages -- --stack prod
  */
-import { buildMockedProgram } from "../harness/mockedProgram";
+import { buildMockedProgram } from "../mocked-program/mockedProgram";
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

@@ -10,11 +10,11 @@
  */
 import * as fs from "fs";
 import { parseArgs } from "util";
-import { buildMockedProgram, MockedProgram } from "../harness/mockedProgram";
+import { buildMockedProgram, MockedProgram } from "../mocked-program/mockedProgram";
 import { ResourceSnapshot } from "../policies/offline/engineArgs";
 import { Finding, PolicyRun, runPolicies } from "../policies/offline/runPolicies";
 import { policies } from "../policies/rules";
-import { brokenProgram } from "../test/policies/brokenProgram";
+import { brokenProgram } from "./brokenProgram";
 
 export type ProgramVariant = "real" | "broken";
 

@@ -21,7 +21,7 @@ import { parquetCompression } from "../../handlers/shared/parquetCodecs";
 import { PARQUET_SCHEMA } from "../../handlers/shared/parquetSchema";
 import { PARQUET_COLUMNS, SNAPSHOT_TIME_COLUMN } from "../../handlers/shared/stateVector";
 import { readSnapshotParquet } from "../../handlers/validation/parquetReader";
-import { nullableMillis, nullableNumbers, utf8Values } from "../../harness/referenceParquetWriter";
+import { nullableMillis, nullableNumbers, utf8Values } from "../../test/support/referenceParquetWriter";
 
 export interface LoadedFile {
   bytes: Uint8Array;

@@ -6,7 +6,7 @@
  * then two minutes between attempts; here the waits are scaled down to `retryDelayMs` × attempt.
  */
 import { randomUUID } from "crypto";
-import type { InvokeResult, LocalFunction } from "../runtime/localFunction";
+import type { InvokeResult, LocalFunction } from "../function-runner/localFunction";
 import type { DeclaredFunction } from "./topology";
 
 export interface AsyncTarget {

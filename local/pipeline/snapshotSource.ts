@@ -9,7 +9,7 @@ import { generateDay } from "../../fixtures/dayGenerator";
 import { generateSnapshot } from "../../fixtures/snapshotGenerator";
 import { dayStartTime, type UtcDay } from "../../handlers/shared/s3Keys";
 import type { RawSnapshot } from "../../handlers/shared/stateVector";
-import { PrerequisiteError } from "../prerequisiteError";
+import { PrerequisiteError } from "../function-runner/prerequisiteError";
 
 export interface TickSnapshot {
   snapshot: RawSnapshot;

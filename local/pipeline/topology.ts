@@ -4,10 +4,10 @@
  * topics, secrets, which function each bucket notifies, what each schedule invokes, and each
  * function's asynchronous-invoke configuration. Physical names and ARNs are the mocks' own.
  */
-import type { FunctionPackage } from "../../harness/functionPackage";
-import type { MockedProgram, MockedResource } from "../../harness/mockedProgram";
+import type { FunctionPackage } from "../../mocked-program/functionPackage";
+import type { MockedProgram, MockedResource } from "../../mocked-program/mockedProgram";
 import { STAGES, type StageName } from "../../contract/dataLayout";
-import type { LoggingSettings } from "../runtime/lambdaLogs";
+import type { LoggingSettings } from "../function-runner/lambdaLogs";
 
 export interface DeclaredFunction {
   stage: StageName;

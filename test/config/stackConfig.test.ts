@@ -13,7 +13,7 @@ import {
   scheduleExpressionProblem,
 } from "../../config/stackConfig";
 import { functionSupportedRuntime } from "../../policies/rules/lambdaFunctions";
-import { MOCKED_REQUIRED_SETTINGS, stackConfiguration } from "../../harness/mockedProgram";
+import { MOCKED_REQUIRED_SETTINGS, stackConfiguration } from "../../mocked-program/mockedProgram";
 
 const PROJECT_DIR = path.resolve(__dirname, "../..");
 

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { createQualityChecks } from "../../handlers/validation/qualityChecks";
-import { tableRows } from "./markdown";
+import { tableRows } from "../support/markdown";
 
 const ROOT = path.resolve(__dirname, "../..");
 

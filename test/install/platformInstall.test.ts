@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DEFAULT_LAMBDA_RUNTIME } from "../../config/stackConfig";
-import { PrerequisiteError } from "../../local/prerequisiteError";
+import { PrerequisiteError } from "../../local/function-runner/prerequisiteError";
 import {
   declaredRuntimePackages,
   nodeMajorOf,
@@ -18,7 +18,7 @@ import {
   runtimePackageName,
   RUNTIME_PACKAGE_DIR,
   type NodeRuntimeHost,
-} from "../../local/runtime/nodeRuntime";
+} from "../../local/function-runner/nodeRuntime";
 
 const PROJECT_DIR = path.resolve(__dirname, "../..");
 /** Every lock file the root `npm ci` installs from. */

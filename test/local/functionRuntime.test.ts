@@ -7,13 +7,13 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { prepareBootstrap } from "../../local/runtime/bootstrapScript";
-import type { LoggingSettings } from "../../local/runtime/lambdaLogs";
-import { LocalFunction } from "../../local/runtime/localFunction";
+import { prepareBootstrap } from "../../local/function-runner/bootstrapScript";
+import type { LoggingSettings } from "../../local/function-runner/lambdaLogs";
+import { LocalFunction } from "../../local/function-runner/localFunction";
 import { DEFAULT_LAMBDA_RUNTIME } from "../../config/stackConfig";
-import { locateNodeRuntime, nodeMajorOf } from "../../local/runtime/nodeRuntime";
-import { prepareSdkModulePath } from "../../local/runtime/sdkModulePath";
-import { removeScratch, scratchLocalRoot } from "./pipelineOutputs";
+import { locateNodeRuntime, nodeMajorOf } from "../../local/function-runner/nodeRuntime";
+import { prepareSdkModulePath } from "../../local/function-runner/sdkModulePath";
+import { removeScratch, scratchLocalRoot } from "../support/pipelineOutputs";
 
 const HANDLERS = `
 let invocations = 0;

@@ -11,7 +11,7 @@ import { generateSnapshot } from "../../fixtures/snapshotGenerator";
 import { keyForSnapshot } from "../../handlers/shared/s3Keys";
 import { type LocalPipeline, startLocalPipeline } from "../../local/pipeline/localPipeline";
 import { collectRunResults, type RunResults } from "../../local/pipeline/runResults";
-import { createdKeys, removeScratch, scratchLocalRoot, snapshotIdsOf } from "./pipelineOutputs";
+import { createdKeys, removeScratch, scratchLocalRoot, snapshotIdsOf } from "../support/pipelineOutputs";
 
 const SNAPSHOTS = 200;
 /** About what the dev stack's bounding box returns per snapshot, with room to spare. */

@@ -11,7 +11,7 @@ import type { AttemptReport, FailureRecord } from "../../local/pipeline/asyncInv
 import { type LocalPipeline, startLocalPipeline } from "../../local/pipeline/localPipeline";
 import { collectRunResults, type RunResults, scanTracking } from "../../local/pipeline/runResults";
 import { badTickOf, generatedSnapshots } from "../../local/pipeline/snapshotSource";
-import { createdKeys, removeScratch, scratchLocalRoot, snapshotIdsOf } from "./pipelineOutputs";
+import { createdKeys, removeScratch, scratchLocalRoot, snapshotIdsOf } from "../support/pipelineOutputs";
 
 const TICKS = 3;
 

@@ -11,7 +11,7 @@ import type { SegmentDocument } from "../../emulators";
 import { keyForSnapshot } from "../../handlers/shared/s3Keys";
 import { type LocalPipeline, startLocalPipeline } from "../../local/pipeline/localPipeline";
 import { generatedSnapshots } from "../../local/pipeline/snapshotSource";
-import { removeScratch, scratchLocalRoot } from "./pipelineOutputs";
+import { removeScratch, scratchLocalRoot } from "../support/pipelineOutputs";
 
 type Line = Record<string, any>;
 

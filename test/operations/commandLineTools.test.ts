@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { generateSnapshot } from "../../fixtures/snapshotGenerator";
 import { rawKeyForSnapshot } from "../../handlers/shared/s3Keys";
-import { removeScratch, scratchLocalRoot } from "../local/pipelineOutputs";
+import { removeScratch, scratchLocalRoot } from "../support/pipelineOutputs";
 
 const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 

@@ -27,7 +27,7 @@ import type { PipelineAccess } from "../../operations/pipelineAccess";
 import { redrive, redriveFailed } from "../../operations/redrive";
 import { snapshotRange } from "../../operations/snapshotRange";
 import type { PipelineTarget } from "../../operations/stackOutputs";
-import { removeScratch, scratchLocalRoot } from "../local/pipelineOutputs";
+import { removeScratch, scratchLocalRoot } from "../support/pipelineOutputs";
 
 const hourOf = (time: number): string => new Date(time * 1000).toISOString().slice(0, 13);
 

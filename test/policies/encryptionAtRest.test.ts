@@ -8,7 +8,7 @@ import {
   tableEncryptedWithCustomerManagedKey,
   topicEncryptedWithCustomerManagedKey,
 } from "../../policies/rules/encryptionAtRest";
-import { ACCOUNT, check, expectCompliant, expectViolations, resource, TYPE } from "./policyHarness";
+import { ACCOUNT, check, expectCompliant, expectViolations, resource, TYPE } from "../support/policyRuleRunner";
 
 const KEY_ARN = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 

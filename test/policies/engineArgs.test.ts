@@ -3,7 +3,7 @@ import { expect } from "chai";
 import * as aws from "../../policies/node_modules/@pulumi/aws";
 import { NotApplicable, resourceValidationArgs, stackValidationArgs } from "../../policies/offline/engineArgs";
 import { logGroupRetention } from "../../policies/rules/operations";
-import { resource, TYPE, UNKNOWN } from "./policyHarness";
+import { resource, TYPE, UNKNOWN } from "../support/policyRuleRunner";
 
 /** The offline argument builder against what @pulumi/policy's server hands to rules. */
 describe("policies: validation arguments built like the engine's", () => {

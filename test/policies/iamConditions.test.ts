@@ -1,5 +1,5 @@
 import { kmsGrantsThroughServices, tableGrantsByLeadingKeys } from "../../policies/rules/iamConditions";
-import { ACCOUNT, expectCompliant, expectViolations, policyDocument, resource, TYPE } from "./policyHarness";
+import { ACCOUNT, expectCompliant, expectViolations, policyDocument, resource, TYPE } from "../support/policyRuleRunner";
 
 const KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/4c1e`;
 const TABLE = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/executions`;

@@ -7,7 +7,7 @@ import {
   passRoleScoped,
 } from "../../policies/rules/iamDocuments";
 import { expect } from "chai";
-import { ACCOUNT, check, expectCompliant, expectViolations, policyDocument, resource, TYPE } from "./policyHarness";
+import { ACCOUNT, check, expectCompliant, expectViolations, policyDocument, resource, TYPE } from "../support/policyRuleRunner";
 
 const QUEUE_ARN = `arn:aws:sqs:eu-west-1:${ACCOUNT}:ingestion-dlq`;
 const ROOT = `arn:aws:iam::${ACCOUNT}:root`;

@@ -1,6 +1,6 @@
 import { noBroadManagedPolicies } from "../../policies/rules/iamManagedPolicies";
 import { lambdaRoleTrustsOnlyLambda } from "../../policies/rules/lambdaRoleTrust";
-import { ACCOUNT, expectCompliant, expectViolations, policyDocument, resource, TYPE, UNKNOWN } from "./policyHarness";
+import { ACCOUNT, expectCompliant, expectViolations, policyDocument, resource, TYPE, UNKNOWN } from "../support/policyRuleRunner";
 
 const LAMBDA_TRUST = policyDocument({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" });
 

@@ -7,7 +7,7 @@ import {
   permissionScopedToSource,
 } from "../../policies/rules/lambdaFunctions";
 import { eventTargetRetryAndDeadLetter, logGroupRetention, tablePointInTimeRecovery } from "../../policies/rules/operations";
-import { ACCOUNT, check, expectCompliant, expectViolations, resource, TYPE, UNKNOWN } from "./policyHarness";
+import { ACCOUNT, check, expectCompliant, expectViolations, resource, TYPE, UNKNOWN } from "../support/policyRuleRunner";
 
 const DLQ_ARN = `arn:aws:sqs:eu-west-1:${ACCOUNT}:ingestion-dlq`;
 

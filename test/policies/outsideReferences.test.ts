@@ -1,5 +1,5 @@
 import { outsideReferencesUnverified } from "../../policies/rules/outsideReferences";
-import { ACCOUNT, expectCompliant, expectViolations, policyDocument, resource, TYPE, UNKNOWN } from "./policyHarness";
+import { ACCOUNT, expectCompliant, expectViolations, policyDocument, resource, TYPE, UNKNOWN } from "../support/policyRuleRunner";
 
 const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/9a1b`;
 const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT}:alerts`;

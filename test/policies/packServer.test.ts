@@ -4,8 +4,8 @@ import { ResourceSnapshot } from "../../policies/offline/engineArgs";
 import { Finding, runPolicies } from "../../policies/offline/runPolicies";
 import { policies } from "../../policies/rules";
 import { checkProgram } from "../../tools/policyCheck";
-import { EngineDiagnostic, PackServer } from "./packServer";
-import { resource, TYPE, UNKNOWN } from "./policyHarness";
+import { EngineDiagnostic, PackServer } from "../support/policyPackServer";
+import { resource, TYPE, UNKNOWN } from "../support/policyRuleRunner";
 
 /**
  * The pack as `pulumi preview --policy-pack policies` runs it: policies/index.ts in its own

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { queueEncryptedWithCustomerManagedKey } from "../../policies/rules/encryptionAtRest";
 import { noWildcardActions } from "../../policies/rules/iamDocuments";
 import { bucketPublicAccessBlocked } from "../../policies/rules/s3Buckets";
-import { check, resource, TYPE, UNKNOWN } from "./policyHarness";
+import { check, resource, TYPE, UNKNOWN } from "../support/policyRuleRunner";
 
 /**
  * During a preview, inputs computed from other resources' outputs reach the rules as the engine's

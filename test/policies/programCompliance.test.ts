@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { policies } from "../../policies/rules";
 import { checkProgram, formatFindings } from "../../tools/policyCheck";
-import { BROKEN_PROGRAM_VIOLATIONS } from "./brokenProgram";
+import { BROKEN_PROGRAM_VIOLATIONS } from "../../tools/brokenProgram";
 
 /** The offline policy check on the program itself, as `npm run policy:check` runs it in CI. */
 describe("policies: the program under the offline policy check", function () {

@@ -5,7 +5,7 @@ import {
   bucketPublicAccessBlocked,
 } from "../../policies/rules/s3Buckets";
 import { ResourceSnapshot } from "../../policies/offline/engineArgs";
-import { ACCOUNT, expectCompliant, expectViolations, policyDocument, resource, TYPE, UNKNOWN } from "./policyHarness";
+import { ACCOUNT, expectCompliant, expectViolations, policyDocument, resource, TYPE, UNKNOWN } from "../support/policyRuleRunner";
 
 const KEY_ARN = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 

@@ -8,13 +8,13 @@ import fc from "fast-check";
 import { COMPACTED_PREFIX, COMPACTED_QUALITY_PREFIX, COMPACTED_STATES_PREFIX, PROCESSED_PREFIX } from "../../contract/dataLayout";
 import { ENV } from "../../contract/environment";
 import { DEFAULT_CATALOG_FIRST_YEAR, parseStackConfig } from "../../config/stackConfig";
-import { processedBucketRetentionRules } from "../../components/retentionRules";
+import { processedBucketRetentionRules } from "../../components/support/retentionRules";
 import { QUALITY_ROLLUP_COLUMNS } from "../../handlers/compaction/qualityRollup";
 import { compactedQualityKey, compactedStatesKey, keyForSnapshot, utcDayOfTime } from "../../handlers/shared/s3Keys";
 import { PARQUET_COLUMNS } from "../../handlers/shared/stateVector";
-import { buildMockedProgram, type MockedResource } from "../../harness/mockedProgram";
+import { buildMockedProgram, type MockedResource } from "../../mocked-program/mockedProgram";
 import { savedQueries } from "../../queries/savedQueries";
-import { ProgramQueries } from "./programQueries";
+import { ProgramQueries } from "../support/programQueries";
 
 /** name=value pairs of a key's directory, outermost first. */
 function partitionsOf(key: string, prefix: string): [string, string][] {

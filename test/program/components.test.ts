@@ -5,15 +5,15 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { buildMockedProgram, MOCKED_REQUIRED_SETTINGS } from "../../harness/mockedProgram";
+import { buildMockedProgram, MOCKED_REQUIRED_SETTINGS } from "../../mocked-program/mockedProgram";
 import { ENV } from "../../contract/environment";
 import { createLogger } from "../../handlers/shared/logger";
 import { PARQUET_COLUMNS } from "../../handlers/shared/stateVector";
 import { sideServiceFailed } from "../../handlers/shared/trackedStage";
 import { OPERATED_STAGES, targetFromOutputs } from "../../operations/stackOutputs";
-import { OPERATOR_QUERIES } from "../../components/operatorQueries";
-import { actions, ProgramQueries, resources, statements } from "./programQueries";
-import { tableRows } from "../docs/markdown";
+import { OPERATOR_QUERIES } from "../../components/support/operatorQueries";
+import { actions, ProgramQueries, resources, statements } from "../support/programQueries";
+import { tableRows } from "../support/markdown";
 
 const STAGES = ["ingestion", "processing", "validation", "compaction"];
 

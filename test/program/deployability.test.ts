@@ -6,11 +6,11 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { buildMockedProgram, MOCK_ACCOUNT_ID, type MockedProgram } from "../../harness/mockedProgram";
-import { aliasRouting } from "../../components/aliasRouting";
-import { INSIGHTS_TABLE_AS_OF, lambdaInsightsLayerArn, lambdaInsightsRegions } from "../../components/lambdaInsights";
+import { buildMockedProgram, MOCK_ACCOUNT_ID, type MockedProgram } from "../../mocked-program/mockedProgram";
+import { aliasRouting } from "../../components/support/aliasRouting";
+import { INSIGHTS_TABLE_AS_OF, lambdaInsightsLayerArn, lambdaInsightsRegions } from "../../components/support/lambdaInsights";
 import { PHYSICAL_NAME_LIMITS } from "../../config/physicalNames";
-import { actions, ProgramQueries, resources, statements, type Statement } from "./programQueries";
+import { actions, ProgramQueries, resources, statements, type Statement } from "../support/programQueries";
 
 const T = {
   key: "aws:kms/key:Key",
@@ -396,7 +396,7 @@ describe("deployability: what AWS rejects and mocks accept", function () {
     const ageDays = (Date.now() - Date.parse(INSIGHTS_TABLE_AS_OF)) / 86_400_000;
     expect(
       ageDays,
-      `components/lambdaInsights.ts holds AWS's list as of ${INSIGHTS_TABLE_AS_OF}: take the current versions from AWS's "Available versions of the Lambda Insights extension" pages and update INSIGHTS_TABLE_AS_OF`,
+      `components/support/lambdaInsights.ts holds AWS's list as of ${INSIGHTS_TABLE_AS_OF}: take the current versions from AWS's "Available versions of the Lambda Insights extension" pages and update INSIGHTS_TABLE_AS_OF`,
     ).to.be.at.most(INSIGHTS_TABLE_MAX_AGE_DAYS);
     expect(lambdaInsightsLayerArn("us-east-1", "x86_64")).to.equal("arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:60");
     expect(lambdaInsightsLayerArn("us-east-1", "arm64")).to.equal("arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension-Arm64:25");

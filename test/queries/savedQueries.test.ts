@@ -11,10 +11,10 @@ import { addDays, dayStartTime, utcDayOfTime } from "../../handlers/shared/s3Key
 import type { RawSnapshot } from "../../handlers/shared/stateVector";
 import { type LocalPipeline, startLocalPipeline } from "../../local/pipeline/localPipeline";
 import { collectRunResults, exportRunResults, type RunResults } from "../../local/pipeline/runResults";
-import { renderSummary } from "../../local/pipeline/runSummary";
+import { renderSummary } from "../../local/cli/runSummary";
 import { savedQueries, type SavedQuery } from "../../queries/savedQueries";
-import { removeScratch, scratchLocalRoot } from "../local/pipelineOutputs";
-import { type LocalCatalog, openLocalCatalog, type QueryRow } from "./duckdbCatalog";
+import { removeScratch, scratchLocalRoot } from "../support/pipelineOutputs";
+import { type LocalCatalog, openLocalCatalog, type QueryRow } from "../support/duckdbCatalog";
 
 const TICKS = 8;
 /** Position of the tick the feed misses, and of the snapshot made bad on purpose. */

@@ -29,7 +29,7 @@ import { createLogger } from "../../handlers/shared/logger";
 import { processedKeyForSnapshot, rawKeyForSnapshot, snapshotIdForTime } from "../../handlers/shared/s3Keys";
 import { readProcessingSettings, readValidationSettings } from "../../handlers/shared/settings";
 import { createTrackingStore, type TrackingRecord } from "../../handlers/shared/tracking";
-import { eventOf, nextSnapshotTime, putAndCaptureEvent } from "../handlers/stageEvents";
+import { eventOf, nextSnapshotTime, putAndCaptureEvent } from "../support/stageEvents";
 
 const RAW = "raw-bucket";
 const PROCESSED = "processed-bucket";

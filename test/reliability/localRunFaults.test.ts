@@ -10,7 +10,7 @@ import { METRIC } from "../../contract/metricNames";
 import { type LocalPipeline, startLocalPipeline } from "../../local/pipeline/localPipeline";
 import { collectRunResults, type RunResults } from "../../local/pipeline/runResults";
 import { generatedSnapshots } from "../../local/pipeline/snapshotSource";
-import { createdKeys, removeScratch, scratchLocalRoot, snapshotIdsOf } from "../local/pipelineOutputs";
+import { createdKeys, removeScratch, scratchLocalRoot, snapshotIdsOf } from "../support/pipelineOutputs";
 
 describe("reliability: the local run with duplicate deliveries and CloudWatch down", function () {
   this.timeout(180_000);

@@ -15,7 +15,7 @@ import { createLogger } from "../../handlers/shared/logger";
 import { quarantineKeyForSnapshot, processedKeyForSnapshot, rawKeyForSnapshot } from "../../handlers/shared/s3Keys";
 import { readProcessingSettings } from "../../handlers/shared/settings";
 import { readSnapshotParquet } from "../../handlers/validation/parquetReader";
-import { eventOf } from "../handlers/stageEvents";
+import { eventOf } from "../support/stageEvents";
 
 const RAW = "raw-bucket";
 const PROCESSED = "processed-bucket";

@@ -13,7 +13,7 @@ import { generateSnapshot } from "../../fixtures/snapshotGenerator";
 import type { AttemptReport } from "../../local/pipeline/asyncInvoker";
 import { type LocalPipeline, startLocalPipeline } from "../../local/pipeline/localPipeline";
 import { collectRunResults, exportRunResults, type RunResults } from "../../local/pipeline/runResults";
-import { removeScratch, scratchLocalRoot } from "../local/pipelineOutputs";
+import { removeScratch, scratchLocalRoot } from "../support/pipelineOutputs";
 
 const CLIENT_SECRET = "scan-client-secret-7Hq2Lx9Pz4";
 const TOKENS = {

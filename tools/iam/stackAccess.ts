@@ -5,7 +5,7 @@
  * calls AWS makes to KMS on a caller's behalf depend on it).
  */
 import { STAGES, type StageName } from "../../contract/dataLayout";
-import type { MockedProgram, MockedResource } from "../../harness/mockedProgram";
+import type { MockedProgram, MockedResource } from "../../mocked-program/mockedProgram";
 import type { ApplicablePolicies, AuthorizationRequest, KmsGrant, RolePrincipal } from "./evaluate";
 import { parsePolicy, type PolicyDocument } from "./policyLanguage";
 

@@ -12,8 +12,8 @@ import { COMPACTED_METADATA_KEYS } from "../../../handlers/compaction/compactedF
 import { zstdAvailable } from "../../../handlers/shared/parquetCodecs";
 import type { ParquetCodecSetting } from "../../../handlers/shared/settings";
 import { PARQUET_COLUMNS, type RawSnapshot } from "../../../handlers/shared/stateVector";
-import { rawSnapshot, repetitiveSnapshot } from "../processing/snapshotArbitraries";
-import { arrayBufferOf, compactFiles, compactionOrder, processedFile, rowsOf, type Row } from "./compactionFixtures";
+import { rawSnapshot, repetitiveSnapshot } from "../../support/snapshotArbitraries";
+import { arrayBufferOf, compactFiles, compactionOrder, processedFile, rowsOf, type Row } from "../../support/compactionFixtures";
 
 const CODECS: ParquetCodecSetting[] = zstdAvailable() ? ["snappy", "gzip", "zstd", "uncompressed"] : ["snappy", "gzip", "uncompressed"];
 

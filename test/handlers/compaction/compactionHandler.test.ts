@@ -32,8 +32,8 @@ import { readProcessingSettings, readValidationSettings } from "../../../handler
 import type { RawSnapshot } from "../../../handlers/shared/stateVector";
 import { createTrackingStore } from "../../../handlers/shared/tracking";
 import { createValidationHandler } from "../../../handlers/validation";
-import { eventOf, listKeys, putAndCaptureEvent } from "../stageEvents";
-import { arrayBufferOf, compactionOrder, rowsOf, type Row } from "./compactionFixtures";
+import { eventOf, listKeys, putAndCaptureEvent } from "../../support/stageEvents";
+import { arrayBufferOf, compactionOrder, rowsOf, type Row } from "../../support/compactionFixtures";
 
 const RAW_BUCKET = "raw-bucket";
 const BUCKET = "processed-bucket";

@@ -12,7 +12,7 @@ import type { IngestionSettings } from "../../../handlers/shared/settings";
 import type { RawSnapshot } from "../../../handlers/shared/stateVector";
 import { createTrackingStore } from "../../../handlers/shared/tracking";
 import { createTrackingTable, openSkyFailures, type RunningEmulators, startEmulators } from "../../../emulators";
-import { sampleSnapshot } from "./sampleSnapshot";
+import { sampleSnapshot } from "../../support/sampleSnapshot";
 
 const RAW_BUCKET = "raw-bucket";
 const TABLE = "tracking";

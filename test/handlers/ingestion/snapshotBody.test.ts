@@ -3,7 +3,7 @@ import * as path from "path";
 import { expect } from "chai";
 import { checkSnapshotBody, describeBody, snapshotTimeProblem } from "../../../handlers/ingestion/snapshotBody";
 import { createRedactor } from "../../../handlers/shared/redaction";
-import { sampleSnapshot } from "./sampleSnapshot";
+import { sampleSnapshot } from "../../support/sampleSnapshot";
 
 const NOW = new Date("2026-12-01T00:00:00Z");
 const noRedaction = (text: string): string => text;

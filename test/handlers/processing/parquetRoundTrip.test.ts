@@ -8,7 +8,7 @@ import { parquetCompression, zstdAvailable } from "../../../handlers/shared/parq
 import type { ParquetCodecSetting } from "../../../handlers/shared/settings";
 import type { RawSnapshot } from "../../../handlers/shared/stateVector";
 import { readSnapshotParquet } from "../../../handlers/validation/parquetReader";
-import { rawSnapshot } from "./snapshotArbitraries";
+import { rawSnapshot } from "../../support/snapshotArbitraries";
 
 const CODECS: ParquetCodecSetting[] = zstdAvailable() ? ["snappy", "gzip", "zstd", "uncompressed"] : ["snappy", "gzip", "uncompressed"];
 

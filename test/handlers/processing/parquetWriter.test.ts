@@ -11,8 +11,8 @@ import { typeSnapshot, type TypedSnapshot } from "../../../handlers/shared/colum
 import { parquetCompression, zstdAvailable } from "../../../handlers/shared/parquetCodecs";
 import type { ParquetCodecSetting } from "../../../handlers/shared/settings";
 import type { RawSnapshot } from "../../../handlers/shared/stateVector";
-import { writeReferenceParquet } from "../../../harness/referenceParquetWriter";
-import { rawSnapshot, repetitiveSnapshot } from "./snapshotArbitraries";
+import { writeReferenceParquet } from "../../support/referenceParquetWriter";
+import { rawSnapshot, repetitiveSnapshot } from "../../support/snapshotArbitraries";
 
 const CODECS: ParquetCodecSetting[] = zstdAvailable() ? ["snappy", "gzip", "zstd", "uncompressed"] : ["snappy", "gzip", "uncompressed"];
 

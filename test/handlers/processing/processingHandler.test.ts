@@ -15,7 +15,7 @@ import { readProcessingSettings } from "../../../handlers/shared/settings";
 import { metadataFromKeyValues } from "../../../handlers/shared/snapshotMetadata";
 import { createTrackingStore } from "../../../handlers/shared/tracking";
 import { readSnapshotParquet } from "../../../handlers/validation/parquetReader";
-import { createdEvents, eventOf, listKeys, nextSnapshotTime, putAndCaptureEvent } from "../stageEvents";
+import { createdEvents, eventOf, listKeys, nextSnapshotTime, putAndCaptureEvent } from "../../support/stageEvents";
 
 const RAW_BUCKET = "raw-bucket";
 const PROCESSED_BUCKET = "processed-bucket";

@@ -5,7 +5,7 @@ import { createSnapshotScanner } from "../../../handlers/processing/snapshotScan
 import { typeSnapshot, type TypingResult } from "../../../handlers/shared/columns";
 import { parseRawSnapshot } from "../../../handlers/shared/rawSnapshot";
 import type { RawSnapshot } from "../../../handlers/shared/stateVector";
-import { rawSnapshot, repetitiveSnapshot } from "./snapshotArbitraries";
+import { rawSnapshot, repetitiveSnapshot } from "../../support/snapshotArbitraries";
 
 const TIME = 1_766_888_059;
 const ROW = '["a2d2c6","N281MA  ","United States",1766888059,1766888059,-118.1803,33.9294,396.24,false,100.99,266.79,-1.63,null,381,"4704",false,0]';

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { QUALITY_CHECK_NAMES } from "../../../contract/publishedMetrics";
 import { generateSnapshot, type DefectKind } from "../../../fixtures/snapshotGenerator";
 import { typeSnapshot } from "../../../handlers/shared/columns";
 import type { RawSnapshot } from "../../../handlers/shared/stateVector";
@@ -68,6 +69,10 @@ describe("quality checks", () => {
     ]);
     const soft = QUALITY_CHECKS.filter((check) => check.severity === "soft").map((check) => check.name);
     expect(soft).to.include.members(["callsign_format", "origin_country_present", "position_present", "contact_delay", "on_ground_consistency"]);
+  });
+
+  it("runs exactly the contract's checks, in its order: one CheckFailures series each, as the cost estimate counts them", () => {
+    expect(QUALITY_CHECKS.map((check) => check.name)).to.deep.equal([...QUALITY_CHECK_NAMES]);
   });
 
   it("passes every check on a clean snapshot", () => {

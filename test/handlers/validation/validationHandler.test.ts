@@ -24,7 +24,7 @@ import { createTrackingStore } from "../../../handlers/shared/tracking";
 import { createValidationHandler } from "../../../handlers/validation";
 import { createQualityChecks } from "../../../handlers/validation/qualityChecks";
 import type { ValidationReport } from "../../../handlers/validation/validationReport";
-import { eventOf, listKeys, nextSnapshotTime, putAndCaptureEvent } from "../stageEvents";
+import { eventOf, listKeys, nextSnapshotTime, putAndCaptureEvent } from "../../support/stageEvents";
 
 const QUALITY_CHECKS = createQualityChecks();
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { MockedProgram, MockedResource } from "../../harness/mockedProgram";
+import type { MockedProgram, MockedResource } from "../../mocked-program/mockedProgram";
 
 /** Reads the mocked resource graph the way the tests ask about it. */
 export class ProgramQueries {

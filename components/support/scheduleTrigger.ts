@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { AwsContext } from "./awsContext";
-import type { InvokeTarget } from "./pipelineFunction";
-import { policyDocument } from "./policyDocument";
+import type { InvokeTarget } from "./invokeTarget";
+import { policyDocument } from "./iamStatements";
 import { queueBacklogAlarm } from "./queueBacklogAlarm";
 
 export interface ScheduleTriggerArgs {

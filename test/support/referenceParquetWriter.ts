@@ -6,10 +6,10 @@
 import type { Encoding } from "hyparquet";
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
 import type { KeyValue } from "hyparquet-writer";
-import { columnByName, type BooleanColumn, type NumberColumn, type StringColumn, type TypedSnapshot } from "../handlers/shared/columns";
-import { CREATED_BY, type ParquetWriteSettings } from "../handlers/processing/parquetWriter";
-import { PARQUET_SCHEMA } from "../handlers/shared/parquetSchema";
-import { PARQUET_COLUMNS, SNAPSHOT_TIME_COLUMN, type StateVectorField } from "../handlers/shared/stateVector";
+import { columnByName, type BooleanColumn, type NumberColumn, type StringColumn, type TypedSnapshot } from "../../handlers/shared/columns";
+import { CREATED_BY, type ParquetWriteSettings } from "../../handlers/processing/parquetWriter";
+import { PARQUET_SCHEMA } from "../../handlers/shared/parquetSchema";
+import { PARQUET_COLUMNS, SNAPSHOT_TIME_COLUMN, type StateVectorField } from "../../handlers/shared/stateVector";
 
 /**
  * Encodings known from the data, so the writer skips sampling for them. icao24 is unique within a

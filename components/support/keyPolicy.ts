@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsContext } from "./awsContext";
-import type { PolicyStatement } from "./policyDocument";
+import type { PolicyStatement } from "./iamStatements";
 
 /**
  * The pipeline key's policy. In a key policy `Resource: "*"` means "this key". Besides the account

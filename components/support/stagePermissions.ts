@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CIRCUIT_BREAKER_PARTITION, METRICS_NAMESPACE, SNAPSHOT_PARTITION_PATTERNS } from "../contract/dataLayout";
-import type { PolicyStatement } from "./policyDocument";
+import { CIRCUIT_BREAKER_PARTITION, METRICS_NAMESPACE, SNAPSHOT_PARTITION_PATTERNS } from "../../contract/dataLayout";
+import type { PolicyStatement } from "./iamStatements";
 
 /**
  * Statements the stages share, each scoped as tightly as the action allows. What each stage may

@@ -7,7 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { PrerequisiteError } from "../prerequisiteError";
+import { PrerequisiteError } from "./prerequisiteError";
 
 const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 const ROOT_MODULES = path.join(PROJECT_DIR, "node_modules");

@@ -13,7 +13,7 @@ export function prepareBootstrap(localRoot: string): string {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
     fileName: SOURCE,
   });
-  const target = path.join(localRoot, "harness", "bootstrap.js");
+  const target = path.join(localRoot, "function-runner", "bootstrap.js");
   if (!fs.existsSync(target) || fs.readFileSync(target, "utf8") !== outputText) {
     fs.mkdirSync(path.dirname(target), { recursive: true });
     const staging = `${target}.${process.pid}`;

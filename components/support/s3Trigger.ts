@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { AwsContext } from "./awsContext";
-import type { InvokeTarget } from "./pipelineFunction";
+import type { InvokeTarget } from "./invokeTarget";
 
 export interface S3TriggerArgs {
   bucketName: pulumi.Input<string>;

@@ -16,7 +16,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { PrerequisiteError } from "../prerequisiteError";
+import { PrerequisiteError } from "./prerequisiteError";
 
 export const RUNTIME_PACKAGE_DIR = path.resolve(__dirname, "..", "lambda-runtime");
 

@@ -3,7 +3,7 @@
  * and writes the result as `<out>/index.js`, so a handler author can check that the code survives
  * Pulumi's closure serialization and run it (with its packages on NODE_PATH) before the program does.
  *
- *   node -r ts-node/register/transpile-only harness/serializeHandler.ts handlers/ingestion ingestionHandlerFromEnvironment /tmp/out
+ *   node -r ts-node/register/transpile-only mocked-program/serializeHandler.ts handlers/ingestion ingestionHandlerFromEnvironment /tmp/out
  */
 import * as fs from "fs";
 import * as path from "path";

@@ -4,16 +4,16 @@
  * a day compacted without S3 through the same pieces the handler uses.
  */
 import { parquetMetadata, parquetReadObjects } from "hyparquet";
-import { createCompactedFileWriter, type CompactedFile } from "../../../handlers/compaction/compactedFile";
-import { createDayRows } from "../../../handlers/compaction/dayRows";
-import { createProcessedFileDecoder } from "../../../handlers/compaction/processedFileDecoder";
-import { addProcessedFile } from "../../../handlers/compaction/processedFileReader";
-import { transformSnapshot } from "../../../handlers/processing/transformSnapshot";
-import { parquetCompression, PARQUET_DECOMPRESSORS } from "../../../handlers/shared/parquetCodecs";
-import { rawKeyForSnapshot } from "../../../handlers/shared/s3Keys";
-import type { ParquetCodecSetting } from "../../../handlers/shared/settings";
-import type { RawSnapshot } from "../../../handlers/shared/stateVector";
-import { readSnapshotParquet } from "../../../handlers/validation/parquetReader";
+import { createCompactedFileWriter, type CompactedFile } from "../../handlers/compaction/compactedFile";
+import { createDayRows } from "../../handlers/compaction/dayRows";
+import { createProcessedFileDecoder } from "../../handlers/compaction/processedFileDecoder";
+import { addProcessedFile } from "../../handlers/compaction/processedFileReader";
+import { transformSnapshot } from "../../handlers/processing/transformSnapshot";
+import { parquetCompression, PARQUET_DECOMPRESSORS } from "../../handlers/shared/parquetCodecs";
+import { rawKeyForSnapshot } from "../../handlers/shared/s3Keys";
+import type { ParquetCodecSetting } from "../../handlers/shared/settings";
+import type { RawSnapshot } from "../../handlers/shared/stateVector";
+import { readSnapshotParquet } from "../../handlers/validation/parquetReader";
 
 export type Row = Record<string, string | number | boolean | null>;
 

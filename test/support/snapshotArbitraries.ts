@@ -1,7 +1,7 @@
 /** fast-check arbitraries for raw snapshots that typing accepts, shared by the Parquet tests. */
 import fc from "fast-check";
-import { MAX_ABS_TIMESTAMP_SECONDS } from "../../../handlers/shared/columns";
-import type { RawSnapshot } from "../../../handlers/shared/stateVector";
+import { MAX_ABS_TIMESTAMP_SECONDS } from "../../handlers/shared/columns";
+import type { RawSnapshot } from "../../handlers/shared/stateVector";
 
 const nullable = <T>(arbitrary: fc.Arbitrary<T>): fc.Arbitrary<T | null> => fc.option(arbitrary, { nil: null });
 const text = fc.string({ unit: "grapheme", maxLength: 12 });

@@ -3,7 +3,7 @@
  * without position, an aircraft on the ground, negative altitude in flight, an 18-field row with
  * category. Ingestion only checks shape, so a handful of rows covers it.
  */
-import type { RawSnapshot } from "../../../handlers/shared/stateVector";
+import type { RawSnapshot } from "../../handlers/shared/stateVector";
 
 export function sampleSnapshot(time: number): RawSnapshot {
   return {

@@ -1,5 +1,5 @@
 import type * as aws from "@pulumi/aws";
-import { COMPACTED_PREFIX, PROCESSED_PREFIX, QUARANTINE_PREFIX, REPORTS_PREFIX } from "../contract/dataLayout";
+import { COMPACTED_PREFIX, PROCESSED_PREFIX, QUARANTINE_PREFIX, REPORTS_PREFIX } from "../../contract/dataLayout";
 
 export interface ProcessedBucketRetention {
   /** Per-snapshot Parquet: deleted once compaction no longer looks at its day. */

@@ -253,7 +253,7 @@ async function resolveOutputs(exported: object): Promise<Record<string, unknown>
  */
 async function waitForRegistrations(): Promise<void> {
   const wait = (settings as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
-  if (typeof wait !== "function") throw new Error("@pulumi/pulumi no longer exposes runtime/settings.waitForRPCs; update harness/mockedProgram.ts");
+  if (typeof wait !== "function") throw new Error("@pulumi/pulumi no longer exposes runtime/settings.waitForRPCs; update mocked-program/mockedProgram.ts");
   await wait();
 }
 

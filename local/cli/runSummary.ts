@@ -5,10 +5,10 @@
  * invoke times, peak memory against its memory size, and package size.
  */
 import { COMPACTED_STATES_PREFIX, PROCESSED_PREFIX, STAGES, type StageName } from "../../contract/dataLayout";
-import { textTable } from "../cli/textTable";
-import type { LocalFunction } from "../runtime/localFunction";
-import type { RunResults } from "./runResults";
-import type { PipelineTopology } from "./topology";
+import { textTable } from "./textTable";
+import type { LocalFunction } from "../function-runner/localFunction";
+import type { RunResults } from "../pipeline/runResults";
+import type { PipelineTopology } from "../pipeline/topology";
 
 export interface SnapshotOutcome {
   snapshotId: string;
