@@ -18,7 +18,7 @@ const SNAPSHOTS = 200;
 const STATES_PER_SNAPSHOT = 200;
 
 describe("local pipeline under load: a few hundred snapshots at once", function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   const localRoot = scratchLocalRoot();
   const firstTime = Math.floor(Date.now() / 1000) - 6 * 3_600;
   const times = Array.from({ length: SNAPSHOTS }, (_, index) => firstTime + index * 60);

@@ -16,7 +16,7 @@ import { createdKeys, removeScratch, scratchLocalRoot, snapshotIdsOf } from "../
 const TICKS = 3;
 
 describe("local pipeline run: three ticks through the function packages", function () {
-  this.timeout(90_000);
+  this.timeout(300_000);
   const localRoot = scratchLocalRoot();
   const attempts: AttemptReport[] = [];
   const snapshots = generatedSnapshots(TICKS, 7);

@@ -16,7 +16,7 @@ import { removeScratch, scratchLocalRoot } from "../support/pipelineOutputs";
 type Line = Record<string, any>;
 
 describe("local run with traces: structured logs and X-Ray subsegments", function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   const localRoot = scratchLocalRoot();
   const [tick] = generatedSnapshots(1, 41);
   const snapshotId = String(tick!.snapshot.time);

@@ -25,7 +25,7 @@ function runTool(tool: string, args: string[]): Promise<{ code: number; stdout: 
 }
 
 describe("operator commands", function () {
-  this.timeout(180_000);
+  this.timeout(300_000);
 
   it("refuse a bad command line with the usage and exit status 2", async () => {
     const result = await runTool("redrive.ts", ["--stack", "dev", "--stage", "archive"]);

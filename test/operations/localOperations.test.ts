@@ -32,7 +32,7 @@ import { removeScratch, scratchLocalRoot } from "../support/pipelineOutputs";
 const hourOf = (time: number): string => new Date(time * 1000).toISOString().slice(0, 13);
 
 describe("operations: backfill and redrive on the local pipeline", function () {
-  this.timeout(180_000);
+  this.timeout(300_000);
   const localRoot = scratchLocalRoot();
   const snapshots = generatedSnapshots(4, 31);
   const ids = snapshots.map((tick) => String(tick.snapshot.time));

@@ -13,7 +13,7 @@ import { generatedSnapshots } from "../../local/pipeline/snapshotSource";
 import { createdKeys, removeScratch, scratchLocalRoot, snapshotIdsOf } from "../support/pipelineOutputs";
 
 describe("reliability: the local run with duplicate deliveries and CloudWatch down", function () {
-  this.timeout(180_000);
+  this.timeout(300_000);
   const localRoot = scratchLocalRoot();
   const snapshots = generatedSnapshots(3, 11);
   const logLines: string[] = [];

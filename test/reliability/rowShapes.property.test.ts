@@ -86,7 +86,7 @@ const oddRow: fc.Arbitrary<Row> = fc.tuple(hex6, fc.integer({ min: 0, max: 8 }))
 });
 
 describe("reliability: odd rows never cost a snapshot", function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   let emulators: RunningEmulators<"s3" | "dynamodb" | "cloudwatch" | "opensky">;
   let time = Math.floor(Date.now() / 1000 / 300) * 300 - 30 * 86_400;
 

@@ -26,7 +26,7 @@ const TOKENS = {
 } as const;
 
 describe("reliability: no secret leaves the function, whatever the token endpoint answers", function () {
-  this.timeout(180_000);
+  this.timeout(300_000);
   const localRoot = scratchLocalRoot();
   const logLines: string[] = [];
   const attempts: AttemptReport[] = [];
