@@ -1,13 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import type { LambdaArchitecture } from "../contract/settings";
 import { aliasRouting } from "./aliasRouting";
 import { awsContext } from "./awsContext";
 import { lambdaInsightsLayerArn } from "./lambdaInsights";
 import { LAMBDA_TRUST_POLICY, policyDocument, type PolicyStatement } from "./policyDocument";
 import { queueBacklogAlarm } from "./queueBacklogAlarm";
 import { packagesToExclude } from "./runtimePackages";
-
-export type LambdaArchitecture = "x86_64" | "arm64";
 
 /** AWS services that use the pipeline key for a function, with its role's permissions. */
 export type KeyUsingService = "s3" | "sqs" | "sns" | "dynamodb" | "secretsmanager";
