@@ -19,8 +19,8 @@ import type { ConfigReader } from "./configReader";
 
 type Keyed<T> = T & { key: string };
 
-export function integerOf(r: ConfigReader, s: Keyed<IntegerSetting> & { default: number }): number {
-  return r.integer(s.key, s.default, s.min, upperBound(s), s.unit);
+export function integerOf(r: ConfigReader, s: Keyed<IntegerSetting> & { defaultValue: number }): number {
+  return r.integer(s.key, s.defaultValue, s.min, upperBound(s), s.unit);
 }
 
 /** An integer without a default: undefined when unset. */
@@ -29,27 +29,27 @@ export function optionalIntegerOf(r: ConfigReader, s: Keyed<IntegerSetting>): nu
 }
 
 export function integerChoiceOf(r: ConfigReader, s: Keyed<IntegerChoiceSetting>): number {
-  return r.integerAmong(s.key, s.default, s.values);
+  return r.integerAmong(s.key, s.defaultValue, s.values);
 }
 
 export function numberOf(r: ConfigReader, s: Keyed<NumberSetting>): number {
-  return r.number(s.key, s.default, s.min, s.max);
+  return r.number(s.key, s.defaultValue, s.min, s.max);
 }
 
 export function fractionOf(r: ConfigReader, s: Keyed<FractionSetting>): number {
-  return r.fraction(s.key, s.default);
+  return r.fraction(s.key, s.defaultValue);
 }
 
 export function booleanOf(r: ConfigReader, s: Keyed<BooleanSetting>): boolean {
-  return r.boolean(s.key, s.default);
+  return r.boolean(s.key, s.defaultValue);
 }
 
 export function choiceOf<T extends string>(r: ConfigReader, s: Keyed<ChoiceSetting<T>>): T {
-  return r.oneOf(s.key, s.values, s.default);
+  return r.oneOf(s.key, s.values, s.defaultValue);
 }
 
-export function textOf(r: ConfigReader, s: Keyed<TextSetting> & { default: string }): string {
-  return r.string(s.key, s.default, s.problem);
+export function textOf(r: ConfigReader, s: Keyed<TextSetting> & { defaultValue: string }): string {
+  return r.string(s.key, s.defaultValue, s.problem);
 }
 
 /** `problem` adds a check that needs more than the value (the stack's name, say). */
@@ -59,6 +59,6 @@ export function optionalTextOf(r: ConfigReader, s: Keyed<TextSetting>, problem =
 
 /** Without trailing slashes, as the handlers read it. */
 export function urlOf(r: ConfigReader, s: Keyed<UrlSetting>): string {
-  const value = r.string(s.key, s.default, (v) => (normalizedUrl(v) === undefined ? `must be ${URL_RULE}` : undefined));
+  const value = r.string(s.key, s.defaultValue, (v) => (normalizedUrl(v) === undefined ? `must be ${URL_RULE}` : undefined));
   return normalizedUrl(value) ?? value;
 }

@@ -138,21 +138,21 @@ export const FUNCTION_DEFAULTS = Object.fromEntries(
   STAGES.map((stage) => [stage, { ...FUNCTION_SIZING_DEFAULTS[stage], environmentVariables: {} }]),
 ) as Record<StageName, FunctionSettings>;
 
-export const DEFAULT_LAMBDA_RUNTIME: LambdaRuntime = S.lambdaRuntime.default;
-export const DEFAULT_CATALOG_FIRST_YEAR = S.catalogFirstYear.default;
+export const DEFAULT_LAMBDA_RUNTIME: LambdaRuntime = S.lambdaRuntime.defaultValue;
+export const DEFAULT_CATALOG_FIRST_YEAR = S.catalogFirstYear.defaultValue;
 
 /** The seed's data_quality_config. */
 export const DATA_QUALITY_DEFAULTS = {
-  qualityThreshold: S.qualityThreshold.default,
-  minCompletenessScore: S.minCompletenessScore.default,
-  maxErrorRate: S.maxErrorRate.default,
+  qualityThreshold: S.qualityThreshold.defaultValue,
+  minCompletenessScore: S.minCompletenessScore.defaultValue,
+  maxErrorRate: S.maxErrorRate.defaultValue,
 } as const;
 
 /** Parquet as processing writes it unless the stack says otherwise. */
 export const PARQUET_DEFAULTS: StackConfig["parquet"] = {
-  codec: S.parquetCodec.default,
-  gzipLevel: S.parquetGzipLevel.default,
-  rowGroupSize: S.parquetRowGroupSize.default,
+  codec: S.parquetCodec.defaultValue,
+  gzipLevel: S.parquetGzipLevel.defaultValue,
+  rowGroupSize: S.parquetRowGroupSize.defaultValue,
 };
 
 /** The stack the configuration belongs to: named in the `pulumi config set` commands problems suggest. */

@@ -48,8 +48,8 @@ export function readInteger(env: Environment, setting: InEnvironment<IntegerSett
   const value = present(env, setting.env);
   const allowed = `an integer from ${setting.min} to ${upperBound(setting)}`;
   if (value === undefined) {
-    if (setting.default === undefined) throw new Error(`${setting.env} is not set: it must be ${allowed}`);
-    return setting.default;
+    if (setting.defaultValue === undefined) throw new Error(`${setting.env} is not set: it must be ${allowed}`);
+    return setting.defaultValue;
   }
   const parsed = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(parsed) || parsed < setting.min || parsed > upperBound(setting)) throw notAllowed(setting.env, value, allowed);
@@ -58,7 +58,7 @@ export function readInteger(env: Environment, setting: InEnvironment<IntegerSett
 
 export function readFraction(env: Environment, setting: InEnvironment<FractionSetting>): number {
   const value = present(env, setting.env);
-  if (value === undefined) return setting.default;
+  if (value === undefined) return setting.defaultValue;
   const parsed = /^[0-9.eE+-]+$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isFinite(parsed) || parsed < 0 || parsed > 1) throw notAllowed(setting.env, value, "a number from 0 to 1");
   return parsed;
@@ -66,7 +66,7 @@ export function readFraction(env: Environment, setting: InEnvironment<FractionSe
 
 export function readBoolean(env: Environment, setting: InEnvironment<BooleanSetting>): boolean {
   const value = present(env, setting.env);
-  if (value === undefined) return setting.default;
+  if (value === undefined) return setting.defaultValue;
   const lower = value.toLowerCase();
   if (lower === "true") return true;
   if (lower === "false") return false;
@@ -76,7 +76,7 @@ export function readBoolean(env: Environment, setting: InEnvironment<BooleanSett
 /** Matched regardless of case: the components write the canonical spelling, people set either. */
 export function readChoice<T extends string>(env: Environment, setting: InEnvironment<ChoiceSetting<T>>): T {
   const value = present(env, setting.env);
-  if (value === undefined) return setting.default;
+  if (value === undefined) return setting.defaultValue;
   const match = setting.values.find((choice) => choice.toLowerCase() === value.toLowerCase());
   if (match === undefined) throw notAllowed(setting.env, value, `one of ${setting.values.join(", ")}`);
   return match;
@@ -84,7 +84,7 @@ export function readChoice<T extends string>(env: Environment, setting: InEnviro
 
 /** Without its trailing slashes, so paths join onto it the same way whichever was configured. */
 export function readUrl(env: Environment, setting: InEnvironment<UrlSetting>): string {
-  const value = present(env, setting.env) ?? setting.default;
+  const value = present(env, setting.env) ?? setting.defaultValue;
   const url = normalizedUrl(value);
   if (url === undefined) throw notAllowed(setting.env, value, URL_RULE);
   return url;

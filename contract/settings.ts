@@ -10,6 +10,8 @@
  */
 import { STAGES, type StageName } from "./dataLayout";
 
+// Defaults are `defaultValue`, never `default`: Pulumi's closure serializer takes an object with a
+// `default` property for an `import *` result and fails on a primitive there.
 interface Described {
   /** Dotted stack key; undefined for a variable the program sets from a resource it creates. */
   key?: string;
@@ -22,7 +24,7 @@ interface Described {
 
 export interface IntegerSetting extends Described {
   kind: "integer";
-  default?: number;
+  defaultValue?: number;
   min: number;
   /** "currentYear": the year the program runs in (the catalog's first year). */
   max: number | "currentYear";
@@ -33,13 +35,13 @@ export interface IntegerSetting extends Described {
 /** An integer that must be one of a list (CloudWatch's retention periods). */
 export interface IntegerChoiceSetting extends Described {
   kind: "integerChoice";
-  default: number;
+  defaultValue: number;
   values: readonly number[];
 }
 
 export interface NumberSetting extends Described {
   kind: "number";
-  default: number;
+  defaultValue: number;
   min: number;
   max: number;
 }
@@ -47,24 +49,24 @@ export interface NumberSetting extends Described {
 /** A number from 0 to 1. */
 export interface FractionSetting extends Described {
   kind: "fraction";
-  default: number;
+  defaultValue: number;
 }
 
 export interface BooleanSetting extends Described {
   kind: "boolean";
-  default: boolean;
+  defaultValue: boolean;
 }
 
 export interface ChoiceSetting<T extends string = string> extends Described {
   kind: "choice";
-  default: T;
+  defaultValue: T;
   values: readonly T[];
 }
 
 /** Free text; `problem` says what is wrong with a value, or undefined when it is allowed. */
 export interface TextSetting extends Described {
   kind: "text";
-  default?: string;
+  defaultValue?: string;
   /** What the docs show as the default when there is none. */
   unsetMeans?: string;
   allowed?: string;
@@ -74,7 +76,7 @@ export interface TextSetting extends Described {
 /** An https URL (http only on the loopback interface, where the local stand-ins listen). */
 export interface UrlSetting extends Described {
   kind: "url";
-  default: string;
+  defaultValue: string;
 }
 
 export interface BoundingBoxSetting extends Described {
@@ -207,12 +209,12 @@ export function functionSettings(stage: StageName) {
   const d = FUNCTION_SIZING_DEFAULTS[stage];
   const of = STAGE_MEANINGS[stage];
   return {
-    memorySize: { kind: "integer", key: `${key}.memorySize`, default: d.memorySize, min: 128, max: 10240, unit: "MB", meaning: `memory of ${of}` },
-    timeout: { kind: "integer", key: `${key}.timeout`, default: d.timeout, min: 1, max: 900, unit: "seconds", meaning: `timeout of ${of}` },
+    memorySize: { kind: "integer", key: `${key}.memorySize`, defaultValue: d.memorySize, min: 128, max: 10240, unit: "MB", meaning: `memory of ${of}` },
+    timeout: { kind: "integer", key: `${key}.timeout`, defaultValue: d.timeout, min: 1, max: 900, unit: "seconds", meaning: `timeout of ${of}` },
     reservedConcurrency: {
       kind: "integer",
       key: `${key}.reservedConcurrency`,
-      default: d.reservedConcurrency,
+      defaultValue: d.reservedConcurrency,
       min: 1,
       max: 1000,
       meaning: `reserved concurrency of ${of}`,
@@ -220,7 +222,7 @@ export function functionSettings(stage: StageName) {
     provisionedConcurrency: {
       kind: "integer",
       key: `${key}.provisionedConcurrency`,
-      default: d.provisionedConcurrency,
+      defaultValue: d.provisionedConcurrency,
       min: 0,
       max: 1000,
       meaning: `provisioned concurrency of ${of}: at most its reserved concurrency, only with enableProvisionedConcurrency (and versioning), never with gradual deployment`,
@@ -256,7 +258,7 @@ export const PROGRAM_SETTINGS = {
     env: "TRACING_INSTRUMENTATION",
     derivedFrom: ["enableXrayTracing", "enableXrayInstrumentation"],
     // Absent (a function deployed before the variable existed, a test) means no tracer.
-    default: false,
+    defaultValue: false,
     meaning: "true records the AWS SDK and OpenSky calls as X-Ray subsegments: set when both enableXrayTracing and enableXrayInstrumentation are",
   },
 } satisfies Record<string, SettingDefinition>;
@@ -266,14 +268,14 @@ export const STACK_SETTINGS = {
   lambdaRuntime: {
     kind: "choice",
     key: "lambdaRuntime",
-    default: "nodejs24.x" as LambdaRuntime,
+    defaultValue: "nodejs24.x" as LambdaRuntime,
     values: LAMBDA_RUNTIMES,
     meaning: "nodejs24.x or nodejs22.x (until Lambda deprecates it with Node 22's end of life, April 2027); the local harness runs the same major",
   },
   lambdaArchitecture: {
     kind: "choice",
     key: "lambdaArchitecture",
-    default: "x86_64" as LambdaArchitecture,
+    defaultValue: "x86_64" as LambdaArchitecture,
     values: LAMBDA_ARCHITECTURES,
     meaning: "the functions' instruction set (also picks the Lambda Insights layer)",
   },
@@ -281,46 +283,46 @@ export const STACK_SETTINGS = {
     kind: "choice",
     key: "logLevel",
     env: "LOG_LEVEL",
-    default: "INFO" as LogLevel,
+    defaultValue: "INFO" as LogLevel,
     values: LOG_LEVELS,
     meaning: "the handlers' log level, and the application log level of Lambda's JSON log format, which drops lines below it",
   },
   systemLogLevel: {
     kind: "choice",
     key: "systemLogLevel",
-    default: "INFO" as SystemLogLevel,
+    defaultValue: "INFO" as SystemLogLevel,
     values: SYSTEM_LOG_LEVELS,
     meaning: "the level of Lambda's own log records; WARN drops `platform.start` and `platform.report` (START and REPORT), which the runbook's duration queries read",
   },
   logRetentionDays: {
     kind: "integerChoice",
     key: "logRetentionDays",
-    default: 30,
+    defaultValue: 30,
     values: LOG_RETENTION_DAYS,
     meaning: "retention of each function's log group, in days (one of CloudWatch's values)",
   },
-  enableScheduledIngestion: { kind: "boolean", key: "enableScheduledIngestion", default: true, meaning: "false: no schedule (invoke ingestion by hand)" },
+  enableScheduledIngestion: { kind: "boolean", key: "enableScheduledIngestion", defaultValue: true, meaning: "false: no schedule (invoke ingestion by hand)" },
   ingestionScheduleExpression: {
     kind: "text",
     key: "ingestionScheduleExpression",
-    default: "rate(5 minutes)",
+    defaultValue: "rate(5 minutes)",
     allowed: "EventBridge `rate(…)` or six-field `cron(…)`",
     problem: scheduleExpressionProblem,
     meaning: "when ingestion runs",
   },
-  enableXrayTracing: { kind: "boolean", key: "enableXrayTracing", default: true, meaning: "Active tracing, and the role's X-Ray statement" },
+  enableXrayTracing: { kind: "boolean", key: "enableXrayTracing", defaultValue: true, meaning: "Active tracing, and the role's X-Ray statement" },
   enableXrayInstrumentation: {
     kind: "boolean",
     key: "enableXrayInstrumentation",
-    default: true,
+    defaultValue: true,
     meaning:
       "with `enableXrayTracing`: every AWS SDK call and OpenSky request as an X-Ray subsegment, the snapshot id as an annotation " +
       "(Powertools Tracer); false ships and loads no tracer: each cold start saves 88–110 ms (14–16%; 60–92 ms of CPU at init, " +
       "55–94 ms in the first invocation) and each package about 590 KiB (README, Performance)",
   },
-  enableCloudwatchAlarms: { kind: "boolean", key: "enableCloudwatchAlarms", default: true, meaning: "every alarm (README, Alarms)" },
-  createLambdaDashboard: { kind: "boolean", key: "createLambdaDashboard", default: true, meaning: "the CloudWatch dashboard" },
-  enableLambdaInsights: { kind: "boolean", key: "enableLambdaInsights", default: true, meaning: "the Lambda Insights layer and its log permissions" },
+  enableCloudwatchAlarms: { kind: "boolean", key: "enableCloudwatchAlarms", defaultValue: true, meaning: "every alarm (README, Alarms)" },
+  createLambdaDashboard: { kind: "boolean", key: "createLambdaDashboard", defaultValue: true, meaning: "the CloudWatch dashboard" },
+  enableLambdaInsights: { kind: "boolean", key: "enableLambdaInsights", defaultValue: true, meaning: "the Lambda Insights layer and its log permissions" },
   lambdaInsightsLayerArn: {
     kind: "text",
     key: "lambdaInsightsLayerArn",
@@ -334,17 +336,17 @@ export const STACK_SETTINGS = {
   dlqRetentionSeconds: {
     kind: "integer",
     key: "dlqRetentionSeconds",
-    default: 1209600,
+    defaultValue: 1209600,
     min: 60,
     max: 1209600,
     unit: "seconds",
     meaning: "how long failed events wait in the DLQs",
   },
-  maximumRetryAttempts: { kind: "integer", key: "maximumRetryAttempts", default: 2, min: 0, max: 2, meaning: "retries of a failed asynchronous invocation" },
+  maximumRetryAttempts: { kind: "integer", key: "maximumRetryAttempts", defaultValue: 2, min: 0, max: 2, meaning: "retries of a failed asynchronous invocation" },
   maximumEventAgeSeconds: {
     kind: "integer",
     key: "maximumEventAgeSeconds",
-    default: 21600,
+    defaultValue: 21600,
     min: 60,
     max: 21600,
     unit: "seconds",
@@ -353,7 +355,7 @@ export const STACK_SETTINGS = {
   createErrorNotificationTopic: {
     kind: "boolean",
     key: "createErrorNotificationTopic",
-    default: true,
+    defaultValue: true,
     meaning: "false: no topic; alarms have no actions and quality alerts are only logged",
   },
   errorNotificationEmail: {
@@ -374,29 +376,29 @@ export const STACK_SETTINGS = {
     kind: "fraction",
     key: "dataQualityConfig.qualityThreshold",
     env: "QUALITY_THRESHOLD",
-    default: 0.8,
+    defaultValue: 0.8,
     meaning: "quality score below it alerts (and fires the quality alarm)",
   },
   minCompletenessScore: {
     kind: "fraction",
     key: "dataQualityConfig.minCompletenessScore",
     env: "MIN_COMPLETENESS_SCORE",
-    default: 0.7,
+    defaultValue: 0.7,
     meaning: "completeness below it alerts",
   },
-  maxErrorRate: { kind: "fraction", key: "dataQualityConfig.maxErrorRate", env: "MAX_ERROR_RATE", default: 0.05, meaning: "error rate above it alerts" },
+  maxErrorRate: { kind: "fraction", key: "dataQualityConfig.maxErrorRate", env: "MAX_ERROR_RATE", defaultValue: 0.05, meaning: "error rate above it alerts" },
   strictMode: {
     kind: "boolean",
     key: "dataQualityConfig.strictMode",
     env: "STRICT_MODE",
-    default: false,
+    defaultValue: false,
     meaning: "true: a snapshot below the thresholds also fails the invocation",
   },
   circuitBreakerThreshold: {
     kind: "integer",
     key: "dataQualityConfig.circuitBreakerThreshold",
     env: "CIRCUIT_BREAKER_THRESHOLD",
-    default: 3,
+    defaultValue: 3,
     min: 1,
     max: 1000,
     unit: "snapshots",
@@ -405,25 +407,25 @@ export const STACK_SETTINGS = {
   enableLambdaVersioning: {
     kind: "boolean",
     key: "enableLambdaVersioning",
-    default: false,
+    defaultValue: false,
     meaning: "publishes versions behind a `live` alias that the triggers invoke",
   },
   enableProvisionedConcurrency: {
     kind: "boolean",
     key: "enableProvisionedConcurrency",
-    default: false,
+    defaultValue: false,
     meaning: "provisioned concurrency on the alias (per function, from `lambdaConfig`); needs versioning; refused with gradual deployment (README, Deploying)",
   },
   enableGradualDeployment: {
     kind: "boolean",
     key: "enableGradualDeployment",
-    default: false,
+    defaultValue: false,
     meaning: "weighted routing of new versions on the alias, and canary alarms on the new version; needs versioning",
   },
   gradualDeploymentWeight: {
     kind: "number",
     key: "gradualDeploymentWeight",
-    default: 0.1,
+    defaultValue: 0.1,
     min: 0.01,
     max: 1,
     meaning: "share of traffic a new version gets (1 promotes it)",
@@ -431,7 +433,7 @@ export const STACK_SETTINGS = {
   sharedDependenciesLayer: {
     kind: "boolean",
     key: "sharedDependenciesLayer",
-    default: false,
+    defaultValue: false,
     meaning: "one layer with the npm packages; functions ship only their code",
   },
   vpcSubnetIds: {
@@ -452,13 +454,13 @@ export const STACK_SETTINGS = {
   vpcCreate: {
     kind: "boolean",
     key: "vpcConfig.create",
-    default: false,
+    defaultValue: false,
     meaning: "create a VPC: private subnets behind NAT, S3 and DynamoDB gateway endpoints (instead of subnetIds and securityGroupIds)",
   },
   vpcCidrBlock: {
     kind: "text",
     key: "vpcConfig.cidrBlock",
-    default: "10.42.0.0/16",
+    defaultValue: "10.42.0.0/16",
     allowed: "an IPv4 CIDR block from /16 to /24",
     problem: (value: string) => (/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/.test(value) ? undefined : "must be an IPv4 CIDR block from /16 to /24"),
     meaning: "the created VPC's address range",
@@ -466,7 +468,7 @@ export const STACK_SETTINGS = {
   vpcAvailabilityZones: {
     kind: "integer",
     key: "vpcConfig.availabilityZones",
-    default: 2,
+    defaultValue: 2,
     min: 2,
     max: 6,
     meaning: "availability zones the created VPC spans",
@@ -474,7 +476,7 @@ export const STACK_SETTINGS = {
   vpcNatGateways: {
     kind: "choice",
     key: "vpcConfig.natGateways",
-    default: "single" as (typeof NAT_GATEWAY_MODES)[number],
+    defaultValue: "single" as (typeof NAT_GATEWAY_MODES)[number],
     values: NAT_GATEWAY_MODES,
     meaning: "one NAT gateway for the created VPC, or one per availability zone",
   },
@@ -482,14 +484,14 @@ export const STACK_SETTINGS = {
     kind: "url",
     key: "opensky.apiUrl",
     env: "OPENSKY_API_URL",
-    default: "https://opensky-network.org/api",
+    defaultValue: "https://opensky-network.org/api",
     meaning: "base URL of the OpenSky REST API",
   },
   openskyTokenUrl: {
     kind: "url",
     key: "opensky.tokenUrl",
     env: "OPENSKY_TOKEN_URL",
-    default: "https://auth.opensky-network.org/auth/realms/opensky-network/protocol/openid-connect/token",
+    defaultValue: "https://auth.opensky-network.org/auth/realms/opensky-network/protocol/openid-connect/token",
     meaning: "OpenSky's OAuth2 token endpoint for client credentials",
   },
   openskyClientId: {
@@ -519,14 +521,14 @@ export const STACK_SETTINGS = {
     kind: "boolean",
     key: "opensky.extended",
     env: "OPENSKY_EXTENDED",
-    default: false,
+    defaultValue: false,
     meaning: "adds `extended=1` (the `category` column)",
   },
   openskyRequestTimeoutMs: {
     kind: "integer",
     key: "opensky.requestTimeoutMs",
     env: "OPENSKY_REQUEST_TIMEOUT_MS",
-    default: 10000,
+    defaultValue: 10000,
     min: 100,
     max: 60000,
     unit: "ms",
@@ -535,7 +537,7 @@ export const STACK_SETTINGS = {
   rawTransitionDays: {
     kind: "integer",
     key: "dataLake.rawTransitionDays",
-    default: 30,
+    defaultValue: 30,
     min: 30,
     max: 3650,
     unit: "days (S3 moves objects to STANDARD_IA after 30 days at the earliest)",
@@ -544,7 +546,7 @@ export const STACK_SETTINGS = {
   rawExpirationDays: {
     kind: "integer",
     key: "dataLake.rawExpirationDays",
-    default: 365,
+    defaultValue: 365,
     min: 1,
     max: 36500,
     unit: "days",
@@ -553,7 +555,7 @@ export const STACK_SETTINGS = {
   processedTransitionDays: {
     kind: "integer",
     key: "dataLake.processedTransitionDays",
-    default: 90,
+    defaultValue: 90,
     min: 30,
     max: 3650,
     unit: "days",
@@ -562,7 +564,7 @@ export const STACK_SETTINGS = {
   processedExpirationDays: {
     kind: "integer",
     key: "dataLake.processedExpirationDays",
-    default: 30,
+    defaultValue: 30,
     min: 2,
     max: 36500,
     unit: "days",
@@ -572,7 +574,7 @@ export const STACK_SETTINGS = {
   compactedTransitionDays: {
     kind: "integer",
     key: "dataLake.compactedTransitionDays",
-    default: 90,
+    defaultValue: 90,
     min: 0,
     max: 3650,
     unit: "days",
@@ -581,7 +583,7 @@ export const STACK_SETTINGS = {
   compactedStorageClass: {
     kind: "choice",
     key: "dataLake.compactedStorageClass",
-    default: "STANDARD_IA" as CompactedStorageClass,
+    defaultValue: "STANDARD_IA" as CompactedStorageClass,
     values: COMPACTED_STORAGE_CLASSES,
     meaning: "where the daily files move after compactedTransitionDays",
   },
@@ -596,7 +598,7 @@ export const STACK_SETTINGS = {
   reportsExpirationDays: {
     kind: "integer",
     key: "dataLake.reportsExpirationDays",
-    default: 90,
+    defaultValue: 90,
     min: 1,
     max: 36500,
     unit: "days",
@@ -605,7 +607,7 @@ export const STACK_SETTINGS = {
   quarantineExpirationDays: {
     kind: "integer",
     key: "dataLake.quarantineExpirationDays",
-    default: 90,
+    defaultValue: 90,
     min: 1,
     max: 36500,
     unit: "days",
@@ -614,7 +616,7 @@ export const STACK_SETTINGS = {
   athenaResultsExpirationDays: {
     kind: "integer",
     key: "dataLake.athenaResultsExpirationDays",
-    default: 30,
+    defaultValue: 30,
     min: 1,
     max: 3650,
     unit: "days",
@@ -623,7 +625,7 @@ export const STACK_SETTINGS = {
   forceDestroy: {
     kind: "boolean",
     key: "dataLake.forceDestroy",
-    default: false,
+    defaultValue: false,
     meaning: "lets `pulumi destroy` empty the buckets; also shortens the key's deletion window to 7 days and turns off the table's deletion protection",
   },
   existingBuckets: {
@@ -637,7 +639,7 @@ export const STACK_SETTINGS = {
     kind: "integer",
     key: "trackingTtlDays",
     env: "TRACKING_TTL_DAYS",
-    default: 30,
+    defaultValue: 30,
     min: 1,
     max: 3650,
     unit: "days",
@@ -647,7 +649,7 @@ export const STACK_SETTINGS = {
     kind: "choice",
     key: "parquet.codec",
     env: "PARQUET_CODEC",
-    default: "snappy" as ParquetCodec,
+    defaultValue: "snappy" as ParquetCodec,
     values: PARQUET_CODECS,
     meaning: "compression of the Parquet files processing and compaction write",
   },
@@ -655,7 +657,7 @@ export const STACK_SETTINGS = {
     kind: "integer",
     key: "parquet.gzipLevel",
     env: "PARQUET_GZIP_LEVEL",
-    default: 6,
+    defaultValue: 6,
     min: 1,
     max: 9,
     meaning: "gzip level, with codec gzip",
@@ -664,7 +666,7 @@ export const STACK_SETTINGS = {
     kind: "integer",
     key: "parquet.rowGroupSize",
     env: "PARQUET_ROW_GROUP_SIZE",
-    default: 100000,
+    defaultValue: 100000,
     min: 1000,
     max: 10000000,
     unit: "rows",
@@ -674,7 +676,7 @@ export const STACK_SETTINGS = {
     kind: "text",
     key: "compaction.scheduleExpression",
     // 00:15 UTC, once the day's last snapshot (23:55) has been processed and validated.
-    default: "cron(15 0 * * ? *)",
+    defaultValue: "cron(15 0 * * ? *)",
     allowed: "EventBridge `rate(…)` or six-field `cron(…)`",
     problem: scheduleExpressionProblem,
     meaning: "when the daily compaction runs (UTC): after the day's last snapshot has been validated",
@@ -683,7 +685,7 @@ export const STACK_SETTINGS = {
     kind: "integer",
     key: "compaction.lookbackDays",
     env: "COMPACTION_LOOKBACK_DAYS",
-    default: 7,
+    defaultValue: 7,
     min: 1,
     max: 30,
     unit: "days",
@@ -694,7 +696,7 @@ export const STACK_SETTINGS = {
     key: "compaction.rowGroupSize",
     env: "COMPACTION_ROW_GROUP_SIZE",
     // About 32 MB of uncompressed column data (26 MB compressed) per row group of a global day (README, Performance).
-    default: 1000000,
+    defaultValue: 1000000,
     min: 10000,
     max: 10000000,
     unit: "rows",
@@ -704,7 +706,7 @@ export const STACK_SETTINGS = {
     kind: "integer",
     key: "catalog.firstYear",
     // The oldest OpenSky history a backfill is likely to bring.
-    default: 2016,
+    defaultValue: 2016,
     min: 1970,
     max: "currentYear",
     unit: "(the year of the oldest snapshot the tables should show)",
@@ -713,7 +715,7 @@ export const STACK_SETTINGS = {
   staleFeedPeriods: {
     kind: "integer",
     key: "staleFeedPeriods",
-    default: 3,
+    defaultValue: 3,
     min: 1,
     max: 288,
     unit: "five-minute periods",

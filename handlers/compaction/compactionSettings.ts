@@ -8,7 +8,7 @@ import { PROGRAM_SETTINGS as P, STACK_SETTINGS as S } from "../../contract/setti
 import type { CompactionEnvironmentSettings } from "../../contract/stageEnvironment";
 import { readCommonSettings } from "../shared/settings";
 
-export const DEFAULT_COMPACTION_ROW_GROUP_SIZE = S.compactionRowGroupSize.default;
+export const DEFAULT_COMPACTION_ROW_GROUP_SIZE = S.compactionRowGroupSize.defaultValue;
 
 /** Set by Lambda in every function's environment, and by the local harness. */
 export const LAMBDA_MEMORY_VARIABLE = "AWS_LAMBDA_FUNCTION_MEMORY_SIZE";
