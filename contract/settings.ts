@@ -193,23 +193,19 @@ export const FUNCTION_SIZING_DEFAULTS: Record<StageName, FunctionSizing> = {
   compaction: { memorySize: 3008, timeout: 900, reservedConcurrency: 1, provisionedConcurrency: 0 },
 };
 
-const STAGE_MEANINGS: Record<StageName, string> = {
-  ingestion: "the ingestion function",
-  processing: "the processing function",
-  validation: "the validation function",
-  compaction:
-    "the compaction function: a global day (1.9 million rows) peaks under 900 MB and took 9–11 s in the benchmark, plus its S3 " +
-    "reads; the memory sets the row budget (5.6 million rows at 3008 MB) and buys nearly two vCPUs; the timeout leaves room " +
-    "for a week of catching up or a month of backfill in one invocation",
-};
+/** Why the compaction function is sized as it is. */
+const COMPACTION_SIZING =
+  ": a global day (1.9 million rows) peaks under 900 MB and took 9–11 s in the benchmark, plus its S3 reads; the memory " +
+  "sets the row budget (5.6 million rows at 3008 MB) and buys nearly two vCPUs; the timeout leaves room for a week of " +
+  "catching up or a month of backfill in one invocation";
 
 /** The lambdaConfig.<stage>.* settings of one stage. */
 export function functionSettings(stage: StageName) {
   const key = `lambdaConfig.${stage}`;
   const d = FUNCTION_SIZING_DEFAULTS[stage];
-  const of = STAGE_MEANINGS[stage];
+  const of = `the ${stage} function`;
   return {
-    memorySize: { kind: "integer", key: `${key}.memorySize`, defaultValue: d.memorySize, min: 128, max: 10240, unit: "MB", meaning: `memory of ${of}` },
+    memorySize: { kind: "integer", key: `${key}.memorySize`, defaultValue: d.memorySize, min: 128, max: 10240, unit: "MB", meaning: `memory of ${of}${stage === "compaction" ? COMPACTION_SIZING : ""}` },
     timeout: { kind: "integer", key: `${key}.timeout`, defaultValue: d.timeout, min: 1, max: 900, unit: "seconds", meaning: `timeout of ${of}` },
     reservedConcurrency: {
       kind: "integer",
@@ -251,6 +247,7 @@ export const PROGRAM_SETTINGS = {
   openskyCredentialsSecretArn: {
     kind: "text",
     env: "OPENSKY_CREDENTIALS_SECRET_ARN",
+    derivedFrom: ["opensky.clientId", "openskyClientSecret"],
     meaning: 'the Secrets Manager secret holding {"clientId", "clientSecret"} when opensky.clientId is set; unset means anonymous access',
   },
   tracingInstrumentation: {

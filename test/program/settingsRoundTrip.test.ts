@@ -6,7 +6,7 @@
  */
 import { expect } from "chai";
 import { STAGES, type StageName } from "../../contract/dataLayout";
-import { STACK_SETTINGS } from "../../contract/settings";
+import { allSettings, STACK_SETTINGS } from "../../contract/settings";
 import { CONFIG_NAMESPACE, parseStackConfig, type StackConfig } from "../../config/stackConfig";
 import { LAMBDA_MEMORY_VARIABLE, readCompactionSettings } from "../../handlers/compaction/compactionSettings";
 import { readIngestionSettings, readProcessingSettings, readValidationSettings } from "../../handlers/shared/settings";
@@ -134,8 +134,11 @@ describe("settings round trip: stack configuration → each stage's environment 
       const config = parsedConfig(stack, overrides);
       const q = new ProgramQueries(await buildMockedProgram({ stack, config: overrides }));
       const expected = expectedSettings(stack, config, q);
+      const defined = allSettings().flatMap((setting) => (setting.env === undefined ? [] : [setting.env]));
       for (const stage of STAGES) {
         const fn = q.fn(stage).inputs;
+        const programSet = Object.keys(fn.environment.variables).filter((name) => !(name in config.lambda[stage].environmentVariables));
+        expect(defined, `${stage}'s variables are all in the contract`).to.include.members(programSet);
         // Lambda adds the function's memory to the environment itself; compaction sizes its budget from it.
         const env = { ...fn.environment.variables, [LAMBDA_MEMORY_VARIABLE]: String(fn.memorySize) };
         expect(READERS[stage](env), stage).to.deep.equal(expected[stage]);
