@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { COMPACTED_PREFIX, PROCESSED_PREFIX, REPORTS_PREFIX } from "../contract/dataLayout";
-import { ENV } from "../contract/environment";
+import type { ParquetCodec } from "../contract/settings";
+import { compactionEnvironment } from "../contract/stageEnvironment";
 import { awsContext } from "./support/awsContext";
 import { PipelineFunction } from "./pipelineFunction";
 import { scheduleTrigger } from "./support/scheduleTrigger";
@@ -17,7 +18,7 @@ export interface CompactionStageArgs {
   /** Days each run checks, the day just ended included. */
   lookbackDays: number;
   rowGroupSize: number;
-  parquet: { codec: string; gzipLevel: number };
+  parquet: { codec: ParquetCodec; gzipLevel: number };
   /** Retention of the schedule's own dead-letter queue. */
   dlqRetentionSeconds: number;
 }
@@ -63,11 +64,13 @@ export class CompactionStage extends pulumi.ComponentResource {
         keyUse: { decrypt: ["s3", "dynamodb"], generateDataKeys: ["s3"] },
         environment: {
           ...args.function.environment,
-          [ENV.processedBucket]: args.processedBucketName,
-          [ENV.parquetCodec]: args.parquet.codec,
-          [ENV.parquetGzipLevel]: String(args.parquet.gzipLevel),
-          [ENV.compactionLookbackDays]: String(args.lookbackDays),
-          [ENV.compactionRowGroupSize]: String(args.rowGroupSize),
+          ...compactionEnvironment({
+            processedBucket: args.processedBucketName,
+            parquetCodec: args.parquet.codec,
+            parquetGzipLevel: args.parquet.gzipLevel,
+            lookbackDays: args.lookbackDays,
+            rowGroupSize: args.rowGroupSize,
+          }),
         },
       },
       { parent: this },

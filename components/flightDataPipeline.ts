@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { STAGES, type StageName } from "../contract/dataLayout";
-import { ENV } from "../contract/environment";
+import { commonEnvironment } from "../contract/stageEnvironment";
 import type { StackConfig } from "../config/stackConfig";
 import { AlertTopic } from "./alertTopic";
 import { AnalyticsCatalog, type CatalogColumn, type CatalogQuery } from "./analyticsCatalog";
@@ -129,11 +129,13 @@ export class FlightDataPipeline extends pulumi.ComponentResource {
         handler: handlerOf(stage),
         environment: {
           ...settings.environmentVariables,
-          [ENV.environment]: args.environment,
-          [ENV.logLevel]: c.logLevel,
-          [ENV.trackingTable]: this.tracking.tableName,
-          [ENV.trackingTtlDays]: String(c.trackingTtlDays),
-          [ENV.tracingInstrumentation]: String(instrumented),
+          ...commonEnvironment({
+            environment: args.environment,
+            logLevel: c.logLevel,
+            trackingTable: this.tracking.tableName,
+            trackingTtlDays: c.trackingTtlDays,
+            tracing: instrumented,
+          }),
         },
         memorySize: settings.memorySize,
         timeout: settings.timeout,

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { RAW_PREFIX } from "../contract/dataLayout";
-import { ENV } from "../contract/environment";
+import type { BoundingBox } from "../contract/settings";
+import { ingestionEnvironment } from "../contract/stageEnvironment";
 import { awsContext } from "./support/awsContext";
 import { PipelineFunction, type KeyUse } from "./pipelineFunction";
 import type { PolicyStatement } from "./support/iamStatements";
@@ -15,7 +16,7 @@ export interface OpenSkySettings {
   /** With clientSecret: OAuth2 client credentials; without: anonymous access. */
   clientId?: string;
   clientSecret?: pulumi.Input<string>;
-  boundingBox?: { lamin: number; lomin: number; lamax: number; lomax: number };
+  boundingBox?: BoundingBox;
   extended: boolean;
   requestTimeoutMs: number;
 }
@@ -63,17 +64,6 @@ export class IngestionStage extends pulumi.ComponentResource {
       PUBLISH_PIPELINE_METRICS,
     ];
     const keyUse: KeyUse = { decrypt: ["dynamodb"], generateDataKeys: ["s3"] };
-    const environment: Record<string, pulumi.Input<string>> = {
-      ...args.function.environment,
-      [ENV.rawBucket]: args.rawBucketName,
-      [ENV.openskyApiUrl]: args.opensky.apiUrl,
-      [ENV.openskyTokenUrl]: args.opensky.tokenUrl,
-      [ENV.openskyExtended]: String(args.opensky.extended),
-      [ENV.openskyRequestTimeoutMs]: String(args.opensky.requestTimeoutMs),
-    };
-    const box = args.opensky.boundingBox;
-    if (box) environment[ENV.openskyBoundingBox] = [box.lamin, box.lomin, box.lamax, box.lomax].join(",");
-
     // The client secret lives in Secrets Manager, encrypted with the pipeline key; the function
     // gets only the secret's ARN and reads it at init.
     if (clientId !== undefined && clientSecret !== undefined) {
@@ -89,9 +79,20 @@ export class IngestionStage extends pulumi.ComponentResource {
       );
       statements.push({ Sid: "ReadOpenSkyCredentials", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secret.arn });
       keyUse.decrypt.push("secretsmanager");
-      environment[ENV.openskyCredentialsSecretArn] = secret.arn;
       this.credentialsSecretArn = secret.arn;
     }
+    const environment = {
+      ...args.function.environment,
+      ...ingestionEnvironment({
+        rawBucket: args.rawBucketName,
+        openskyApiUrl: args.opensky.apiUrl,
+        openskyTokenUrl: args.opensky.tokenUrl,
+        openskyCredentialsSecretArn: this.credentialsSecretArn,
+        boundingBox: args.opensky.boundingBox,
+        extended: args.opensky.extended,
+        requestTimeoutMs: args.opensky.requestTimeoutMs,
+      }),
+    };
 
     const { handler, ...functionArgs } = args.function;
     this.function = new PipelineFunction(

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import type { LambdaArchitecture } from "../contract/settings";
 import { aliasRouting } from "./support/aliasRouting";
 import type { InvokeTarget } from "./support/invokeTarget";
 import { awsContext } from "./support/awsContext";
@@ -7,8 +8,6 @@ import { lambdaInsightsLayerArn } from "./support/lambdaInsights";
 import { LAMBDA_TRUST_POLICY, policyDocument, type PolicyStatement } from "./support/iamStatements";
 import { queueBacklogAlarm } from "./support/queueBacklogAlarm";
 import { packagesToExclude } from "./support/runtimePackages";
-
-export type LambdaArchitecture = "x86_64" | "arm64";
 
 /** AWS services that use the pipeline key for a function, with its role's permissions. */
 export type KeyUsingService = "s3" | "sqs" | "sns" | "dynamodb" | "secretsmanager";

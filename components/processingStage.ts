@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { ParquetCodec } from "../contract/settings";
 import { PROCESSED_PREFIX, QUARANTINE_PREFIX, RAW_PREFIX, RAW_SUFFIX } from "../contract/dataLayout";
-import { ENV } from "../contract/environment";
+import { processingEnvironment } from "../contract/stageEnvironment";
 import { awsContext } from "./support/awsContext";
 import { PipelineFunction } from "./pipelineFunction";
 import { s3Trigger } from "./support/s3Trigger";
@@ -14,7 +15,7 @@ export interface ProcessingStageArgs {
   processedBucketName: pulumi.Input<string>;
   processedBucketArn: pulumi.Input<string>;
   trackingTableArn: pulumi.Input<string>;
-  parquet: { codec: string; gzipLevel: number; rowGroupSize: number };
+  parquet: { codec: ParquetCodec; gzipLevel: number; rowGroupSize: number };
 }
 
 /**
@@ -52,11 +53,13 @@ export class ProcessingStage extends pulumi.ComponentResource {
         keyUse: { decrypt: ["s3", "dynamodb"], generateDataKeys: ["s3"] },
         environment: {
           ...args.function.environment,
-          [ENV.rawBucket]: args.rawBucketName,
-          [ENV.processedBucket]: args.processedBucketName,
-          [ENV.parquetCodec]: args.parquet.codec,
-          [ENV.parquetGzipLevel]: String(args.parquet.gzipLevel),
-          [ENV.parquetRowGroupSize]: String(args.parquet.rowGroupSize),
+          ...processingEnvironment({
+            rawBucket: args.rawBucketName,
+            processedBucket: args.processedBucketName,
+            parquetCodec: args.parquet.codec,
+            parquetGzipLevel: args.parquet.gzipLevel,
+            parquetRowGroupSize: args.parquet.rowGroupSize,
+          }),
         },
       },
       { parent: this },

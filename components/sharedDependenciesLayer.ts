@@ -1,12 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import type { LambdaArchitecture } from "../contract/settings";
 import { packagesToExclude } from "./support/runtimePackages";
 
 export interface SharedDependenciesLayerArgs {
   /** Runtime packages (from package.json `dependencies`) the functions share. */
   packages: string[];
   runtime: string;
-  architecture: "x86_64" | "arm64";
+  architecture: LambdaArchitecture;
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PROCESSED_PREFIX, PROCESSED_SUFFIX, REPORTS_PREFIX } from "../contract/dataLayout";
-import { ENV } from "../contract/environment";
+import { validationEnvironment } from "../contract/stageEnvironment";
 import { awsContext } from "./support/awsContext";
 import { PipelineFunction, type KeyUse } from "./pipelineFunction";
 import type { PolicyStatement } from "./support/iamStatements";
@@ -57,21 +57,15 @@ export class ValidationStage extends pulumi.ComponentResource {
       PUBLISH_PIPELINE_METRICS,
     ];
     const keyUse: KeyUse = { decrypt: ["s3", "dynamodb"], generateDataKeys: ["s3"] };
-    const environment: Record<string, pulumi.Input<string>> = {
-      ...args.function.environment,
-      [ENV.processedBucket]: args.processedBucketName,
-      [ENV.qualityThreshold]: String(q.qualityThreshold),
-      [ENV.minCompletenessScore]: String(q.minCompletenessScore),
-      [ENV.maxErrorRate]: String(q.maxErrorRate),
-      [ENV.strictMode]: String(q.strictMode),
-      [ENV.circuitBreakerThreshold]: String(q.circuitBreakerThreshold),
-    };
     if (args.alertTopicArn) {
       statements.push({ Sid: "PublishQualityAlerts", Effect: "Allow", Action: "sns:Publish", Resource: args.alertTopicArn });
       keyUse.decrypt.push("sns");
       keyUse.generateDataKeys.push("sns");
-      environment[ENV.alertTopicArn] = args.alertTopicArn;
     }
+    const environment = {
+      ...args.function.environment,
+      ...validationEnvironment({ processedBucket: args.processedBucketName, alertTopicArn: args.alertTopicArn || undefined, ...q }),
+    };
 
     this.function = new PipelineFunction(
       name,

@@ -201,7 +201,7 @@ export class ConfigReader {
       if (isObject && [...this.read].some((p) => p.startsWith(`${path}.`))) {
         this.collectUnknown(value as Record<string, unknown>, path);
       } else if (!this.read.has(path)) {
-        this.fail(path, value, "is not a setting of this project (misspelt?); see the README's configuration reference");
+        this.fail(path, value, "is not a setting of this project (misspelt?); see docs/configuration.md for every key");
       }
     }
   }

@@ -4,8 +4,32 @@
  * config/loadStackConfig.ts feeds it from the stack's Pulumi configuration.
  */
 import { STAGES, type StageName } from "../contract/dataLayout";
-import { ENV } from "../contract/environment";
+import {
+  allSettings,
+  FUNCTION_SIZING_DEFAULTS,
+  functionSettings,
+  STACK_SETTINGS as S,
+  type BoundingBox,
+  type CompactedStorageClass,
+  type LambdaArchitecture,
+  type LambdaRuntime,
+  type LogLevel,
+  type ParquetCodec,
+  type SystemLogLevel,
+} from "../contract/settings";
 import { ConfigReader } from "./configReader";
+import {
+  booleanOf,
+  choiceOf,
+  fractionOf,
+  integerChoiceOf,
+  integerOf,
+  numberOf,
+  optionalIntegerOf,
+  optionalTextOf,
+  textOf,
+  urlOf,
+} from "./settingReader";
 import { alertEmailProblem, openskyClientIdProblem, REQUIRED_SETTING_COMMANDS } from "./placeholderValues";
 
 export const CONFIG_NAMESPACE = "flight-data-pipeline";
@@ -18,21 +42,8 @@ export interface FunctionSettings {
   environmentVariables: Record<string, string>;
 }
 
-export type LambdaRuntime = "nodejs22.x" | "nodejs24.x";
-export type LambdaArchitecture = "x86_64" | "arm64";
-export type LogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
-/** Lambda's own lines (platform.start, platform.report: INFO) are kept at this level and above. */
-export type SystemLogLevel = "DEBUG" | "INFO" | "WARN";
-export type ParquetCodec = "snappy" | "gzip" | "zstd" | "uncompressed";
-/** Where the daily compacted files move after compactedTransitionDays. */
-export type CompactedStorageClass = "STANDARD_IA" | "INTELLIGENT_TIERING" | "GLACIER_IR";
-
-export interface BoundingBox {
-  lamin: number;
-  lomin: number;
-  lamax: number;
-  lomax: number;
-}
+export type { BoundingBox, CompactedStorageClass, LambdaArchitecture, LambdaRuntime, LogLevel, ParquetCodec, SystemLogLevel } from "../contract/settings";
+export { LAMBDA_RUNTIMES, scheduleExpressionProblem } from "../contract/settings";
 
 export interface ExistingBucket {
   name: string;
@@ -122,76 +133,27 @@ export interface StackConfig {
   tags: Record<string, string>;
 }
 
-export const FUNCTION_DEFAULTS: Record<StageName, FunctionSettings> = {
-  ingestion: { memorySize: 512, timeout: 60, reservedConcurrency: 10, provisionedConcurrency: 0, environmentVariables: {} },
-  processing: { memorySize: 1024, timeout: 120, reservedConcurrency: 5, provisionedConcurrency: 0, environmentVariables: {} },
-  validation: { memorySize: 512, timeout: 60, reservedConcurrency: 3, provisionedConcurrency: 0, environmentVariables: {} },
-  // A global day (1.9 million rows) peaked under 900 MB and took 9–11 s in the benchmark; 3008 MB also buys
-  // close to two vCPUs. One at a time: two runs over the same day would only write the same bytes.
-  compaction: { memorySize: 3008, timeout: 900, reservedConcurrency: 1, provisionedConcurrency: 0, environmentVariables: {} },
-};
+/** Each stage's function settings when the stack sets none. */
+export const FUNCTION_DEFAULTS = Object.fromEntries(
+  STAGES.map((stage) => [stage, { ...FUNCTION_SIZING_DEFAULTS[stage], environmentVariables: {} }]),
+) as Record<StageName, FunctionSettings>;
 
-/** The compaction stage's defaults (config keys compaction.*, dataLake.* retention). */
-export const COMPACTION_DEFAULTS = {
-  /** 00:15 UTC, once the day's last snapshot (23:55) has been processed and validated. */
-  scheduleExpression: "cron(15 0 * * ? *)",
-  lookbackDays: 7,
-  rowGroupSize: 1_000_000,
-} as const;
-
-export const RETENTION_DEFAULTS = {
-  processedExpirationDays: 30,
-  compactedTransitionDays: 90,
-  compactedStorageClass: "STANDARD_IA",
-  reportsExpirationDays: 90,
-  quarantineExpirationDays: 90,
-} as const;
-
-/** The earliest year the catalog lists by default: the oldest OpenSky history a backfill is likely to bring. */
-export const DEFAULT_CATALOG_FIRST_YEAR = 2016;
+export const DEFAULT_LAMBDA_RUNTIME: LambdaRuntime = S.lambdaRuntime.defaultValue;
+export const DEFAULT_CATALOG_FIRST_YEAR = S.catalogFirstYear.defaultValue;
 
 /** The seed's data_quality_config. */
-export const DATA_QUALITY_DEFAULTS = { qualityThreshold: 0.8, minCompletenessScore: 0.7, maxErrorRate: 0.05 } as const;
+export const DATA_QUALITY_DEFAULTS = {
+  qualityThreshold: S.qualityThreshold.defaultValue,
+  minCompletenessScore: S.minCompletenessScore.defaultValue,
+  maxErrorRate: S.maxErrorRate.defaultValue,
+} as const;
 
 /** Parquet as processing writes it unless the stack says otherwise. */
-export const PARQUET_DEFAULTS: StackConfig["parquet"] = { codec: "snappy", gzipLevel: 6, rowGroupSize: 100000 };
-
-/** CloudWatch Logs accepts only these retention periods. */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
-
-/** The Node.js runtimes Lambda supports and the policy pack allows; nodejs22.x until its 2027 deprecation. */
-export const LAMBDA_RUNTIMES: readonly LambdaRuntime[] = ["nodejs24.x", "nodejs22.x"];
-export const DEFAULT_LAMBDA_RUNTIME: LambdaRuntime = "nodejs24.x";
-const ARCHITECTURES: readonly LambdaArchitecture[] = ["x86_64", "arm64"];
-const LOG_LEVELS: readonly LogLevel[] = ["DEBUG", "INFO", "WARN", "ERROR"];
-export const SYSTEM_LOG_LEVELS: readonly SystemLogLevel[] = ["DEBUG", "INFO", "WARN"];
-const CODECS: readonly ParquetCodec[] = ["snappy", "gzip", "zstd", "uncompressed"];
-const NAT_MODES = ["single", "onePerAz"] as const;
-const COMPACTED_STORAGE_CLASSES: readonly CompactedStorageClass[] = ["STANDARD_IA", "INTELLIGENT_TIERING", "GLACIER_IR"];
-
-/**
- * EventBridge accepts `rate(1 minute)` but not `rate(1 minutes)`, and `rate(5 minutes)` but not
- * `rate(5 minute)`; cron takes six fields.
- */
-export function scheduleExpressionProblem(expression: string): string | undefined {
-  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
-  if (rate) {
-    const value = Number(rate[1]);
-    if (value < 1) return "a rate must be at least 1";
-    const singular = !rate[2].endsWith("s");
-    if (value === 1 && !singular) return `use rate(1 ${rate[2].slice(0, -1)})`;
-    if (value !== 1 && singular) return `use rate(${value} ${rate[2]}s)`;
-    return undefined;
-  }
-  const cron = /^cron\((.+)\)$/.exec(expression);
-  if (cron) {
-    const fields = cron[1].trim().split(/\s+/);
-    return fields.length === 6 ? undefined : `cron() takes 6 fields (minutes hours day-of-month month day-of-week year), got ${fields.length}`;
-  }
-  return "must be rate(<n> <minute(s)|hour(s)|day(s)>) or cron(<6 fields>)";
-}
+export const PARQUET_DEFAULTS: StackConfig["parquet"] = {
+  codec: S.parquetCodec.defaultValue,
+  gzipLevel: S.parquetGzipLevel.defaultValue,
+  rowGroupSize: S.parquetRowGroupSize.defaultValue,
+};
 
 /** The stack the configuration belongs to: named in the `pulumi config set` commands problems suggest. */
 export interface StackContext {
@@ -210,15 +172,14 @@ export function parseStackConfig(raw: Record<string, unknown>, context: StackCon
 
   const lambda = {} as Record<StageName, FunctionSettings>;
   for (const stage of STAGES) {
-    const key = `lambdaConfig.${stage}`;
-    const d = FUNCTION_DEFAULTS[stage];
+    const f = functionSettings(stage);
     lambda[stage] = {
-      memorySize: r.integer(`${key}.memorySize`, d.memorySize, 128, 10240, "MB"),
-      timeout: r.integer(`${key}.timeout`, d.timeout, 1, 900, "seconds"),
-      reservedConcurrency: r.integer(`${key}.reservedConcurrency`, d.reservedConcurrency, 1, 1000),
-      provisionedConcurrency: r.integer(`${key}.provisionedConcurrency`, d.provisionedConcurrency, 0, 1000),
+      memorySize: integerOf(r, f.memorySize),
+      timeout: integerOf(r, f.timeout),
+      reservedConcurrency: integerOf(r, f.reservedConcurrency),
+      provisionedConcurrency: integerOf(r, f.provisionedConcurrency),
       environmentVariables: r.stringMap(
-        `${key}.environmentVariables`,
+        f.environmentVariables.key,
         /^[A-Za-z][A-Za-z0-9_]*$/,
         "names must start with a letter and hold only letters, digits and _ (Lambda's rule)",
       ),
@@ -227,83 +188,77 @@ export function parseStackConfig(raw: Record<string, unknown>, context: StackCon
 
   const config: StackConfig = {
     lambda,
-    lambdaRuntime: r.oneOf("lambdaRuntime", LAMBDA_RUNTIMES, DEFAULT_LAMBDA_RUNTIME),
-    lambdaArchitecture: r.oneOf("lambdaArchitecture", ARCHITECTURES, "x86_64"),
-    logLevel: r.oneOf("logLevel", LOG_LEVELS, "INFO"),
-    systemLogLevel: r.oneOf("systemLogLevel", SYSTEM_LOG_LEVELS, "INFO"),
-    logRetentionDays: r.integerAmong("logRetentionDays", 30, LOG_RETENTION_DAYS),
-    enableScheduledIngestion: r.boolean("enableScheduledIngestion", true),
-    ingestionScheduleExpression: r.string("ingestionScheduleExpression", "rate(5 minutes)", scheduleExpressionProblem),
-    enableXrayTracing: r.boolean("enableXrayTracing", true),
-    enableXrayInstrumentation: r.boolean("enableXrayInstrumentation", true),
-    enableCloudwatchAlarms: r.boolean("enableCloudwatchAlarms", true),
-    createLambdaDashboard: r.boolean("createLambdaDashboard", true),
-    enableLambdaInsights: r.boolean("enableLambdaInsights", true),
-    lambdaInsightsLayerArn: r.optionalString("lambdaInsightsLayerArn", (v) =>
-      /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]+:\d+$/.test(v) ? undefined : "must be a layer version ARN",
-    ),
-    dlqRetentionSeconds: r.integer("dlqRetentionSeconds", 1209600, 60, 1209600, "seconds"),
-    maximumRetryAttempts: r.integer("maximumRetryAttempts", 2, 0, 2),
-    maximumEventAgeSeconds: r.integer("maximumEventAgeSeconds", 21600, 60, 21600, "seconds"),
-    createErrorNotificationTopic: r.boolean("createErrorNotificationTopic", true),
-    errorNotificationEmail: r.optionalString("errorNotificationEmail", (v) => withCommand("errorNotificationEmail", alertEmailProblem(v))),
+    lambdaRuntime: choiceOf(r, S.lambdaRuntime),
+    lambdaArchitecture: choiceOf(r, S.lambdaArchitecture),
+    logLevel: choiceOf(r, S.logLevel),
+    systemLogLevel: choiceOf(r, S.systemLogLevel),
+    logRetentionDays: integerChoiceOf(r, S.logRetentionDays),
+    enableScheduledIngestion: booleanOf(r, S.enableScheduledIngestion),
+    ingestionScheduleExpression: textOf(r, S.ingestionScheduleExpression),
+    enableXrayTracing: booleanOf(r, S.enableXrayTracing),
+    enableXrayInstrumentation: booleanOf(r, S.enableXrayInstrumentation),
+    enableCloudwatchAlarms: booleanOf(r, S.enableCloudwatchAlarms),
+    createLambdaDashboard: booleanOf(r, S.createLambdaDashboard),
+    enableLambdaInsights: booleanOf(r, S.enableLambdaInsights),
+    lambdaInsightsLayerArn: optionalTextOf(r, S.lambdaInsightsLayerArn),
+    dlqRetentionSeconds: integerOf(r, S.dlqRetentionSeconds),
+    maximumRetryAttempts: integerOf(r, S.maximumRetryAttempts),
+    maximumEventAgeSeconds: integerOf(r, S.maximumEventAgeSeconds),
+    createErrorNotificationTopic: booleanOf(r, S.createErrorNotificationTopic),
+    errorNotificationEmail: optionalTextOf(r, S.errorNotificationEmail, (v) => withCommand("errorNotificationEmail", alertEmailProblem(v))),
     dataQuality: {
-      qualityThreshold: r.fraction("dataQualityConfig.qualityThreshold", DATA_QUALITY_DEFAULTS.qualityThreshold),
-      minCompletenessScore: r.fraction("dataQualityConfig.minCompletenessScore", DATA_QUALITY_DEFAULTS.minCompletenessScore),
-      maxErrorRate: r.fraction("dataQualityConfig.maxErrorRate", DATA_QUALITY_DEFAULTS.maxErrorRate),
-      strictMode: r.boolean("dataQualityConfig.strictMode", false),
-      circuitBreakerThreshold: r.integer("dataQualityConfig.circuitBreakerThreshold", 3, 1, 1000, "snapshots"),
+      qualityThreshold: fractionOf(r, S.qualityThreshold),
+      minCompletenessScore: fractionOf(r, S.minCompletenessScore),
+      maxErrorRate: fractionOf(r, S.maxErrorRate),
+      strictMode: booleanOf(r, S.strictMode),
+      circuitBreakerThreshold: integerOf(r, S.circuitBreakerThreshold),
     },
-    enableLambdaVersioning: r.boolean("enableLambdaVersioning", false),
-    enableProvisionedConcurrency: r.boolean("enableProvisionedConcurrency", false),
-    enableGradualDeployment: r.boolean("enableGradualDeployment", false),
-    gradualDeploymentWeight: r.number("gradualDeploymentWeight", 0.1, 0.01, 1),
-    sharedDependenciesLayer: r.boolean("sharedDependenciesLayer", false),
+    enableLambdaVersioning: booleanOf(r, S.enableLambdaVersioning),
+    enableProvisionedConcurrency: booleanOf(r, S.enableProvisionedConcurrency),
+    enableGradualDeployment: booleanOf(r, S.enableGradualDeployment),
+    gradualDeploymentWeight: numberOf(r, S.gradualDeploymentWeight),
+    sharedDependenciesLayer: booleanOf(r, S.sharedDependenciesLayer),
     vpc: readVpc(r),
     opensky: {
-      apiUrl: r.string("opensky.apiUrl", "https://opensky-network.org/api", httpsUrlProblem),
-      tokenUrl: r.string(
-        "opensky.tokenUrl",
-        "https://auth.opensky-network.org/auth/realms/opensky-network/protocol/openid-connect/token",
-        httpsUrlProblem,
-      ),
-      clientId: r.optionalString("opensky.clientId", (v) =>
+      apiUrl: urlOf(r, S.openskyApiUrl),
+      tokenUrl: urlOf(r, S.openskyTokenUrl),
+      clientId: optionalTextOf(r, S.openskyClientId, (v) =>
         withCommand("opensky.clientId", openskyClientIdProblem(v, CONFIG_NAMESPACE, context.stack)),
       ),
       boundingBox: readBoundingBox(r),
-      extended: r.boolean("opensky.extended", false),
-      requestTimeoutMs: r.integer("opensky.requestTimeoutMs", 10000, 100, 60000, "ms"),
+      extended: booleanOf(r, S.openskyExtended),
+      requestTimeoutMs: integerOf(r, S.openskyRequestTimeoutMs),
     },
     dataLake: {
-      rawTransitionDays: r.integer("dataLake.rawTransitionDays", 30, 30, 3650, "days (S3 moves objects to STANDARD_IA after 30 days at the earliest)"),
-      rawExpirationDays: r.integer("dataLake.rawExpirationDays", 365, 1, 36500, "days"),
-      processedTransitionDays: r.integer("dataLake.processedTransitionDays", 90, 30, 3650, "days"),
-      athenaResultsExpirationDays: r.integer("dataLake.athenaResultsExpirationDays", 30, 1, 3650, "days"),
-      forceDestroy: r.boolean("dataLake.forceDestroy", false),
+      rawTransitionDays: integerOf(r, S.rawTransitionDays),
+      rawExpirationDays: integerOf(r, S.rawExpirationDays),
+      processedTransitionDays: integerOf(r, S.processedTransitionDays),
+      athenaResultsExpirationDays: integerOf(r, S.athenaResultsExpirationDays),
+      forceDestroy: booleanOf(r, S.forceDestroy),
       existingBuckets: readExistingBuckets(r),
-      processedExpirationDays: r.integer("dataLake.processedExpirationDays", RETENTION_DEFAULTS.processedExpirationDays, 2, 36500, "days"),
-      compactedTransitionDays: r.integer("dataLake.compactedTransitionDays", RETENTION_DEFAULTS.compactedTransitionDays, 0, 3650, "days"),
-      compactedStorageClass: r.oneOf("dataLake.compactedStorageClass", COMPACTED_STORAGE_CLASSES, RETENTION_DEFAULTS.compactedStorageClass),
-      compactedExpirationDays: r.has("dataLake.compactedExpirationDays") ? r.integer("dataLake.compactedExpirationDays", 36500, 1, 36500, "days") : undefined,
-      reportsExpirationDays: r.integer("dataLake.reportsExpirationDays", RETENTION_DEFAULTS.reportsExpirationDays, 1, 36500, "days"),
-      quarantineExpirationDays: r.integer("dataLake.quarantineExpirationDays", RETENTION_DEFAULTS.quarantineExpirationDays, 1, 36500, "days"),
+      processedExpirationDays: integerOf(r, S.processedExpirationDays),
+      compactedTransitionDays: integerOf(r, S.compactedTransitionDays),
+      compactedStorageClass: choiceOf(r, S.compactedStorageClass),
+      compactedExpirationDays: optionalIntegerOf(r, S.compactedExpirationDays),
+      reportsExpirationDays: integerOf(r, S.reportsExpirationDays),
+      quarantineExpirationDays: integerOf(r, S.quarantineExpirationDays),
     },
     compaction: {
-      scheduleExpression: r.string("compaction.scheduleExpression", COMPACTION_DEFAULTS.scheduleExpression, scheduleExpressionProblem),
-      lookbackDays: r.integer("compaction.lookbackDays", COMPACTION_DEFAULTS.lookbackDays, 1, 30, "days"),
-      rowGroupSize: r.integer("compaction.rowGroupSize", COMPACTION_DEFAULTS.rowGroupSize, 10000, 10000000, "rows"),
+      scheduleExpression: textOf(r, S.compactionScheduleExpression),
+      lookbackDays: integerOf(r, S.compactionLookbackDays),
+      rowGroupSize: integerOf(r, S.compactionRowGroupSize),
     },
     catalog: {
-      firstYear: r.integer("catalog.firstYear", DEFAULT_CATALOG_FIRST_YEAR, 1970, new Date().getUTCFullYear(), "(the year of the oldest snapshot the tables should show)"),
+      firstYear: integerOf(r, S.catalogFirstYear),
     },
-    trackingTtlDays: r.integer("trackingTtlDays", 30, 1, 3650, "days"),
+    trackingTtlDays: integerOf(r, S.trackingTtlDays),
     parquet: {
-      codec: r.oneOf("parquet.codec", CODECS, PARQUET_DEFAULTS.codec),
-      gzipLevel: r.integer("parquet.gzipLevel", PARQUET_DEFAULTS.gzipLevel, 1, 9),
-      rowGroupSize: r.integer("parquet.rowGroupSize", PARQUET_DEFAULTS.rowGroupSize, 1000, 10000000, "rows"),
+      codec: choiceOf(r, S.parquetCodec),
+      gzipLevel: integerOf(r, S.parquetGzipLevel),
+      rowGroupSize: integerOf(r, S.parquetRowGroupSize),
     },
-    staleFeedPeriods: r.integer("staleFeedPeriods", 3, 1, 288, "five-minute periods"),
-    tags: r.stringMap("tags"),
+    staleFeedPeriods: integerOf(r, S.staleFeedPeriods),
+    tags: r.stringMap(S.tags.key),
   };
 
   const required = r.stringList(
@@ -361,15 +316,6 @@ function anonymousCreditProblem(config: StackConfig): string | undefined {
   );
 }
 
-function httpsUrlProblem(value: string): string | undefined {
-  try {
-    const url = new URL(value);
-    return url.protocol === "https:" || url.hostname === "127.0.0.1" ? undefined : "must be an https:// URL";
-  } catch {
-    return "must be an https:// URL";
-  }
-}
-
 function readBoundingBox(r: ConfigReader): BoundingBox | undefined {
   if (!r.has("opensky.boundingBox")) return undefined;
   const box = {
@@ -401,17 +347,15 @@ function readExistingBuckets(r: ConfigReader): StackConfig["dataLake"]["existing
 
 function readVpc(r: ConfigReader): VpcSettings | undefined {
   if (!r.has("vpcConfig")) return undefined;
-  if (r.boolean("vpcConfig.create", false)) {
+  if (booleanOf(r, S.vpcCreate)) {
     return {
       kind: "create",
-      cidrBlock: r.string("vpcConfig.cidrBlock", "10.42.0.0/16", (v) =>
-        /^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/.test(v) ? undefined : "must be an IPv4 CIDR block from /16 to /24",
-      ),
-      availabilityZones: r.integer("vpcConfig.availabilityZones", 2, 2, 6),
-      natGateways: r.oneOf("vpcConfig.natGateways", NAT_MODES, "single"),
+      cidrBlock: textOf(r, S.vpcCidrBlock),
+      availabilityZones: integerOf(r, S.vpcAvailabilityZones),
+      natGateways: choiceOf(r, S.vpcNatGateways),
     };
   }
-  const subnetIds = r.stringList("vpcConfig.subnetIds", /^subnet-[0-9a-f]+$/, "must be a subnet id (subnet-…)");
+  const subnetIds = r.stringList(S.vpcSubnetIds.key, /^subnet-[0-9a-f]+$/, "must be a subnet id (subnet-…)");
   const securityGroupIds = r.stringList("vpcConfig.securityGroupIds", /^sg-[0-9a-f]+$/, "must be a security group id (sg-…)");
   if (subnetIds.length === 0) {
     r.fail("vpcConfig.subnetIds", r.get("vpcConfig.subnetIds"), "needs at least one subnet (or set vpcConfig.create: true)");
@@ -436,7 +380,7 @@ const PROVISIONED_WITH_ROUTING =
   "(or enableProvisionedConcurrency: false) to keep gradual deployment, or set enableGradualDeployment: false";
 
 /** Names the program sets itself, and the prefix Lambda reserves. */
-const RESERVED_ENVIRONMENT = new Set<string>(Object.values(ENV));
+const RESERVED_ENVIRONMENT = new Set<string>(allSettings().flatMap((setting) => (setting.env === undefined ? [] : [setting.env])));
 
 function checkCrossKeyRules(config: StackConfig, r: ConfigReader, intent: { credentialsIntended: boolean }): void {
   for (const stage of STAGES) {

@@ -4,7 +4,7 @@
  * number per region and architecture (AWS's "Available versions of the Lambda Insights extension"
  * pages). Regions not listed here need `lambdaInsightsLayerArn` set explicitly.
  */
-type Architecture = "x86_64" | "arm64";
+import type { LambdaArchitecture } from "../../contract/settings";
 
 /** Publishing account and layer version. */
 type Published = readonly [account: string, version: number];
@@ -65,7 +65,7 @@ function partitionOf(region: string): string {
   return "aws";
 }
 
-export function lambdaInsightsLayerArn(region: string, architecture: Architecture): string {
+export function lambdaInsightsLayerArn(region: string, architecture: LambdaArchitecture): string {
   const published = PUBLISHED[region]?.[architecture];
   if (!published) {
     throw new Error(
@@ -78,6 +78,6 @@ export function lambdaInsightsLayerArn(region: string, architecture: Architectur
 }
 
 /** Regions with a known layer for the architecture. */
-export function lambdaInsightsRegions(architecture: Architecture): string[] {
+export function lambdaInsightsRegions(architecture: LambdaArchitecture): string[] {
   return Object.keys(PUBLISHED).filter((region) => PUBLISHED[region][architecture] !== undefined);
 }

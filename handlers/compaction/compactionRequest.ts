@@ -5,7 +5,7 @@
  *
  *   {"days": ["2021-10-17", "2021-10-18"]}    or    {"from": "2021-10-01", "to": "2021-10-31"}
  */
-import { namedError, type NamedError } from "../shared/namedError";
+import { describeError, namedError, type NamedError } from "../shared/namedError";
 import { addDays, dayStartTime, utcDayOfTime, type UtcDay } from "../shared/s3Keys";
 
 /** One invocation compacts at most this many days, so a backfill cannot outrun the timeout unnoticed. */
@@ -26,7 +26,7 @@ function checkedDay(event: unknown, value: unknown): UtcDay {
   try {
     dayStartTime(value);
   } catch (error) {
-    throw badRequest(event, (error as Error).message);
+    throw badRequest(event, describeError(error));
   }
   return value;
 }

@@ -15,6 +15,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { parquetMetadataAsync, type FileMetaData } from "hyparquet";
 import { CONTENT_HASH_METADATA, contentHash } from "../shared/s3Objects";
+import { describeError } from "../shared/namedError";
 
 /** x-amz-meta-inputs-sha256: the fingerprint of the objects a daily file was made from. */
 export const INPUTS_HASH_METADATA = "inputs-sha256";
@@ -34,12 +35,8 @@ export interface StoredObject {
   metadata: Record<string, string>;
 }
 
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
 function failure(action: string, bucket: string, key: string, error: unknown): Error {
-  return new Error(`could not ${action} s3://${bucket}/${key}: ${reasonOf(error)}`, { cause: error });
+  return new Error(`could not ${action} s3://${bucket}/${key}: ${describeError(error)}`, { cause: error });
 }
 
 export async function listObjects(s3: S3Client, bucket: string, prefix: string): Promise<ListedObject[]> {
@@ -87,7 +84,7 @@ export async function readParquetFooter(s3: S3Client, bucket: string, key: strin
     return await parquetMetadataAsync({ byteLength: size, slice }, { initialFetchSize: FOOTER_FETCH_BYTES });
   } catch (error) {
     if (error instanceof Error && error.message.startsWith("could not read bytes")) throw error;
-    throw new Error(`s3://${bucket}/${key} is not a readable Parquet file: ${reasonOf(error)}`, { cause: error });
+    throw new Error(`s3://${bucket}/${key} is not a readable Parquet file: ${describeError(error)}`, { cause: error });
   }
 }
 

@@ -4,7 +4,7 @@
  * file's layout. The handler, the tests and the benchmark all read files through here.
  */
 import { parquetMetadata } from "hyparquet";
-import { namedError, type NamedError } from "../shared/namedError";
+import { describeError, namedError, type NamedError } from "../shared/namedError";
 import { METADATA_KEYS } from "../shared/snapshotMetadata";
 import { readSnapshotParquet } from "../validation/parquetReader";
 import type { DayRows } from "./dayRows";
@@ -15,8 +15,6 @@ export type UnreadableProcessedFileError = NamedError<"UnreadableProcessedFileEr
 /** How the file was read. */
 export type ReadPath = "decoder" | "hyparquet";
 
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
 export async function addProcessedFile(rows: DayRows, decode: ProcessedFileDecoder, bytes: Uint8Array, key: string, snapshotTime: number): Promise<ReadPath> {
   const problem = (reason: string): UnreadableProcessedFileError =>
     namedError("UnreadableProcessedFileError", `processed file ${key} cannot be compacted: ${reason}`, { key });
@@ -24,7 +22,7 @@ export async function addProcessedFile(rows: DayRows, decode: ProcessedFileDecod
   try {
     metadata = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
   } catch (error) {
-    throw problem(messageOf(error));
+    throw problem(describeError(error));
   }
   const recordedTime = metadata.key_value_metadata?.find((entry) => entry.key === METADATA_KEYS.snapshotTime)?.value;
   if (recordedTime !== String(snapshotTime)) throw problem(`its metadata gives snapshot time ${JSON.stringify(recordedTime)}, its key ${snapshotTime}`);
@@ -36,7 +34,7 @@ export async function addProcessedFile(rows: DayRows, decode: ProcessedFileDecod
   try {
     rows.add((await readSnapshotParquet(bytes)).snapshot);
   } catch (error) {
-    throw problem(messageOf(error));
+    throw problem(describeError(error));
   }
   return "hyparquet";
 }

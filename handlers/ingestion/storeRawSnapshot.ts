@@ -10,6 +10,7 @@
  */
 import { HeadObjectCommand, PutObjectCommand, type S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { contentHash, CONTENT_HASH_METADATA } from "../shared/s3Objects";
+import { describeError } from "../shared/namedError";
 
 /** x-amz-meta-writer: the id of the run that stored the object. */
 export const WRITER_METADATA = "writer";
@@ -47,7 +48,7 @@ async function storedWriter(s3: S3Client, bucket: string, key: string): Promise<
     return head.Metadata?.[WRITER_METADATA] ?? "";
   } catch (error) {
     if (statusOf(error) === 404) return undefined;
-    throw new Error(`could not tell who stored s3://${bucket}/${key} after S3 refused the conditional write: ${(error as Error).message}`, {
+    throw new Error(`could not tell who stored s3://${bucket}/${key} after S3 refused the conditional write: ${describeError(error)}`, {
       cause: error,
     });
   }

@@ -5,6 +5,7 @@
  */
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import type { Logger } from "./logger";
+import { describeError } from "./namedError";
 
 export interface Alert {
   subject: string;
@@ -67,8 +68,7 @@ export function createAlertPublisher(options: AlertPublisherOptions): AlertPubli
           }),
         );
       } catch (error) {
-        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        throw new Error(`could not publish the ${alert.kind} alert to ${options.topicArn}: ${reason}`, { cause: error });
+        throw new Error(`could not publish the ${alert.kind} alert to ${options.topicArn}: ${describeError(error)}`, { cause: error });
       }
     },
   };

@@ -5,9 +5,9 @@
  * `$.event` for a metric filter) and filters it by its `level` against the function's
  * application log level; console.log would nest the object under `message`.
  */
+import { LOG_LEVELS, type LogLevel } from "../../contract/settings";
 
-export const LOG_LEVELS = ["DEBUG", "INFO", "WARN", "ERROR"] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export { LOG_LEVELS, type LogLevel } from "../../contract/settings";
 
 export type LogFields = Readonly<Record<string, unknown>>;
 

@@ -6,6 +6,7 @@
  * whole snapshot.
  */
 import type { RawSnapshot } from "./stateVector";
+import { describeError } from "./namedError";
 
 /** How much of an unexpected body an error message quotes. */
 const QUOTED_CHARACTERS = 80;
@@ -37,7 +38,7 @@ export function parseRawSnapshot(body: string): RawSnapshot {
   try {
     parsed = JSON.parse(body);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = describeError(error);
     const trimmed = body.trim();
     if (/^[{[]/.test(trimmed) && !/[}\]]$/.test(trimmed)) {
       // A transfer cut off mid-body: say so, and show the end where it broke off.

@@ -6,14 +6,10 @@
  */
 import { createHash } from "crypto";
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { describeError } from "./namedError";
 
 /** x-amz-meta-content-sha256 */
 export const CONTENT_HASH_METADATA = "content-sha256";
-
-function reasonOf(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
-}
 
 export async function readObjectBytes(s3: S3Client, bucket: string, key: string): Promise<Uint8Array> {
   try {
@@ -21,7 +17,7 @@ export async function readObjectBytes(s3: S3Client, bucket: string, key: string)
     if (response.Body === undefined) throw new Error("the response has no body");
     return await response.Body.transformToByteArray();
   } catch (error) {
-    throw new Error(`could not read s3://${bucket}/${key}: ${reasonOf(error)}`, { cause: error });
+    throw new Error(`could not read s3://${bucket}/${key}: ${describeError(error)}`, { cause: error });
   }
 }
 
@@ -39,7 +35,7 @@ async function storedHash(s3: S3Client, bucket: string, key: string): Promise<st
     return head.Metadata?.[CONTENT_HASH_METADATA] ?? "";
   } catch (error) {
     if (isNotFound(error)) return undefined;
-    throw new Error(`could not check s3://${bucket}/${key}: ${reasonOf(error)}`, { cause: error });
+    throw new Error(`could not check s3://${bucket}/${key}: ${describeError(error)}`, { cause: error });
   }
 }
 
@@ -61,7 +57,7 @@ export async function writeObject(s3: S3Client, bucket: string, object: ObjectTo
       }),
     );
   } catch (error) {
-    throw new Error(`could not write s3://${bucket}/${object.key}: ${reasonOf(error)}`, { cause: error });
+    throw new Error(`could not write s3://${bucket}/${object.key}: ${describeError(error)}`, { cause: error });
   }
 }
 

@@ -31,7 +31,8 @@ describe("handler settings from environment variables", () => {
       rawBucket: "raw",
       openskyApiUrl: "https://opensky-network.org/api",
       extended: false,
-      requestTimeoutMs: 20000,
+      // The stack's default (opensky.requestTimeoutMs): one definition serves both sides.
+      requestTimeoutMs: 10000,
     });
     expect(settings.openskyCredentialsSecretArn).to.equal(undefined);
     expect(settings.boundingBox).to.equal(undefined);
@@ -77,7 +78,9 @@ describe("handler settings from environment variables", () => {
     ["a box with three numbers", { ...common, RAW_BUCKET: "r", OPENSKY_BOUNDING_BOX: "1,2,3" }, /^OPENSKY_BOUNDING_BOX="1,2,3" is not allowed: it must be four comma-separated numbers/],
     ["an upside-down box", { ...common, RAW_BUCKET: "r", OPENSKY_BOUNDING_BOX: "50,5,40,10" }, /^OPENSKY_BOUNDING_BOX="50,5,40,10" is not allowed/],
     ["a yes/no flag", { ...common, RAW_BUCKET: "r", OPENSKY_EXTENDED: "yes" }, /^OPENSKY_EXTENDED="yes" is not allowed: it must be true or false$/],
-    ["a URL without a scheme", { ...common, RAW_BUCKET: "r", OPENSKY_API_URL: "opensky-network.org/api" }, /^OPENSKY_API_URL="opensky-network.org\/api" is not allowed: it must be an absolute http\(s\) URL$/],
+    ["a URL without a scheme", { ...common, RAW_BUCKET: "r", OPENSKY_API_URL: "opensky-network.org/api" }, /^OPENSKY_API_URL="opensky-network.org\/api" is not allowed: it must be an absolute https:\/\/ URL \(http:\/\/ only on 127.0.0.1, localhost or \[::1\]\)$/],
+    ["plain http to a remote host", { ...common, RAW_BUCKET: "r", OPENSKY_API_URL: "http://opensky-network.org/api" }, /^OPENSKY_API_URL="http:\/\/opensky-network.org\/api" is not allowed/],
+    ["a timeout beyond the stack's limit", { ...common, RAW_BUCKET: "r", OPENSKY_REQUEST_TIMEOUT_MS: "60001" }, /^OPENSKY_REQUEST_TIMEOUT_MS="60001" is not allowed: it must be an integer from 100 to 60000$/],
     ["a timeout in seconds", { ...common, RAW_BUCKET: "r", OPENSKY_REQUEST_TIMEOUT_MS: "20s" }, /^OPENSKY_REQUEST_TIMEOUT_MS="20s" is not allowed/],
   ];
   for (const [what, env, message] of failures) {
