@@ -27,8 +27,9 @@ export interface PipelineFunctionArgs {
   /**
    * Runs once per container and returns the handler. Pass the handler module's own factory,
    * not a closure over component state: Pulumi serializes everything the function captures.
+   * Each stage's handler takes an event type of its own, hence `never` for the event.
    */
-  callbackFactory: aws.lambda.CallbackFactory<any, any>;
+  callbackFactory: aws.lambda.CallbackFactory<never, unknown>;
   /** Packages of package.json's `dependencies` this function's code loads at run time. */
   runtimePackages: string[];
   /** What the stage's code does with AWS, beyond logging, its DLQ, its key and tracing. */
@@ -94,7 +95,7 @@ export const PLATFORM_GRANT_REASONS: Readonly<Record<string, string>> = {
  * its alarms.
  */
 export class PipelineFunction extends pulumi.ComponentResource {
-  readonly function: aws.lambda.CallbackFunction<any, any>;
+  readonly function: aws.lambda.CallbackFunction<never, unknown>;
   readonly functionName: pulumi.Output<string>;
   readonly functionArn: pulumi.Output<string>;
   readonly roleArn: pulumi.Output<string>;
@@ -443,7 +444,7 @@ function checkArgs(name: string, args: PipelineFunctionArgs): void {
 /** A stage's code as the program hands it over: components never import handlers. */
 export interface StageHandler {
   /** The handler module's `…HandlerFromEnvironment`: runs once per container, returns the handler. */
-  callbackFactory: aws.lambda.CallbackFactory<any, any>;
+  callbackFactory: aws.lambda.CallbackFactory<never, unknown>;
   /** npm packages (from package.json `dependencies`) the handler loads at run time. */
   runtimePackages: string[];
   /** Packages the handler loads only when the stack instruments tracing (TRACING_INSTRUMENTATION). */

@@ -86,7 +86,7 @@ export function loadPriceTable(file = DEFAULT_PRICES_PATH): PriceTable {
   try {
     parsed = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (error) {
-    throw new Error(`price file ${file} cannot be read as JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`price file ${file} cannot be read as JSON: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   return parsePriceTable(parsed, file);
 }

@@ -39,11 +39,21 @@ function finiteOrNull(value: unknown): number | null {
   return typeof value === "number" && Number.isFinite(value) ? value : null;
 }
 
+/** What a validation report may hold, every field checked before use. */
+interface ReportFields {
+  snapshotTime?: unknown;
+  validatedAt?: unknown;
+  passed?: unknown;
+  emergencySquawks?: unknown;
+  scores?: { qualityScore?: unknown; completeness?: unknown; errorRate?: unknown; softPassRatio?: unknown };
+  rows?: { input?: unknown; written?: unknown; quarantined?: unknown; errors?: unknown };
+}
+
 /** One report's line, or undefined when the report is not one validation writes. */
 function lineOf(text: string): string | undefined {
-  let report: Record<string, any>;
+  let report: ReportFields;
   try {
-    report = JSON.parse(text) as Record<string, any>;
+    report = JSON.parse(text) as ReportFields;
   } catch {
     return undefined;
   }
@@ -54,9 +64,9 @@ function lineOf(text: string): string | undefined {
   return JSON.stringify({
     snapshot_time: sqlTimestamp(new Date(snapshotTime * 1000).toISOString()),
     quality_score: qualityScore,
-    completeness: finiteOrNull(report.scores.completeness),
-    error_rate: finiteOrNull(report.scores.errorRate),
-    soft_pass_ratio: finiteOrNull(report.scores.softPassRatio),
+    completeness: finiteOrNull(report.scores?.completeness),
+    error_rate: finiteOrNull(report.scores?.errorRate),
+    soft_pass_ratio: finiteOrNull(report.scores?.softPassRatio),
     passed: typeof report.passed === "boolean" ? report.passed : null,
     input_rows: finiteOrNull(report.rows?.input),
     written_rows: finiteOrNull(report.rows?.written),

@@ -82,7 +82,7 @@ export function createSnappyCompressor(): ReusingCompressor {
         let skip = 32;
         let nextIp = ip;
         let candidate = 0;
-        let current = 0;
+        let current: number;
         do {
           ip = nextIp;
           current = nextHash;

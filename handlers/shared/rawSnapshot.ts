@@ -42,9 +42,9 @@ export function parseRawSnapshot(body: string): RawSnapshot {
     const trimmed = body.trim();
     if (/^[{[]/.test(trimmed) && !/[}\]]$/.test(trimmed)) {
       // A transfer cut off mid-body: say so, and show the end where it broke off.
-      throw new Error(`the body is truncated JSON (${reason}; ${body.length} characters), ending ${JSON.stringify(trimmed.slice(-40))}`);
+      throw new Error(`the body is truncated JSON (${reason}; ${body.length} characters), ending ${JSON.stringify(trimmed.slice(-40))}`, { cause: error });
     }
-    throw new Error(`the body is not valid JSON (${reason}; ${body.length} characters): ${quote(body)}`);
+    throw new Error(`the body is not valid JSON (${reason}; ${body.length} characters): ${quote(body)}`, { cause: error });
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new Error(`the body is ${describeJsonValue(parsed)}, not an object with "time" and "states"`);

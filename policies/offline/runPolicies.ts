@@ -71,7 +71,7 @@ export async function runPolicies(
       } catch (error) {
         if (isUnknownValueError(error)) record("cannot-verify", `cannot verify during preview: ${(error as Error).message}`, urn);
         else if (error instanceof NotApplicable) run.notApplicable.push({ policyName: policy.name, urn, reason: error.reason });
-        else throw new Error(`policy ${policy.name} failed on ${urn ?? "the stack"}: ${(error as Error).stack ?? error}`);
+        else throw new Error(`policy ${policy.name} failed on ${urn ?? "the stack"}: ${(error as Error).stack ?? error}`, { cause: error });
       }
     };
     if ("validateStack" in policy) {
