@@ -42,8 +42,9 @@ export function createPipeline(handlers: Record<StageName, StageHandler> = PIPEL
   const region = providerArgs.region as string;
   // Resolved here, where the region is known before anything runs, so that a region without a
   // known layer fails the preview at once with the key to set.
-  const insightsLayerArn =
-    config.enableLambdaInsights ? (config.lambdaInsightsLayerArn ?? lambdaInsightsLayerArn(region, config.lambdaArchitecture)) : undefined;
+  const insightsLayerArn = config.enableLambdaInsights
+    ? (config.lambdaInsightsLayerArn ?? lambdaInsightsLayerArn(region, config.lambdaArchitecture))
+    : undefined;
   const provider = new aws.Provider(`${name}-aws`, providerArgs);
   const nameProblems: string[] = [];
   const pipeline = new FlightDataPipeline(

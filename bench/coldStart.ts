@@ -110,9 +110,7 @@ function cpuProfile(name: string): Record<string, string> {
 
 export async function measureColdStarts(stack: string, workDir: string, options: ColdStartOptions): Promise<ColdStartResult[]> {
   const program = await buildMockedProgram({ stack });
-  const functions = Object.entries(program.functionPackages).sort(
-    ([a], [b]) => STAGE_ORDER.indexOf(stageOf(a)) - STAGE_ORDER.indexOf(stageOf(b)),
-  );
+  const functions = Object.entries(program.functionPackages).sort(([a], [b]) => STAGE_ORDER.indexOf(stageOf(a)) - STAGE_ORDER.indexOf(stageOf(b)));
   const sdkDir = prepareSdkModulePath(workDir);
   // The stand-ins hold what the program declares, as the local run provisions them: buckets,
   // table, queues, topic, and the OpenSky credentials secret a stack with an account has.

@@ -102,7 +102,12 @@ function s3Call(exchange: ProxiedExchange, floorKey: (key: string) => string): F
     }
     case "ListObjectsV2": {
       const input: Record<string, unknown> = { Bucket };
-      const query: Record<string, string> = { prefix: "Prefix", delimiter: "Delimiter", "continuation-token": "ContinuationToken", "start-after": "StartAfter" };
+      const query: Record<string, string> = {
+        prefix: "Prefix",
+        delimiter: "Delimiter",
+        "continuation-token": "ContinuationToken",
+        "start-after": "StartAfter",
+      };
       for (const [name, field] of Object.entries(query)) {
         const value = parsed.searchParams.get(name);
         if (value !== null) input[field] = value;
@@ -121,7 +126,8 @@ function dynamoDbCall(exchange: ProxiedExchange, options: FloorPlanOptions): Flo
   const input = jsonBody(exchange);
   const status = exchange.status ?? 0;
   if (operation === "GetItem") return { client: "dynamodb", operation, input, status };
-  if (!["PutItem", "UpdateItem", "DeleteItem"].includes(operation)) throw new UnplannedCallError(`DynamoDB ${operation}: bench/coldStartCalls.ts has no rule for it`);
+  if (!["PutItem", "UpdateItem", "DeleteItem"].includes(operation))
+    throw new UnplannedCallError(`DynamoDB ${operation}: bench/coldStartCalls.ts has no rule for it`);
   const schema = options.tables.find((table) => table.table === input.TableName);
   if (schema === undefined) throw new UnplannedCallError(`DynamoDB ${operation} on ${input.TableName}, a table the bench was not told the keys of`);
   const item = (operation === "PutItem" ? input.Item : input.Key) as Record<string, Record<string, unknown>>;
@@ -137,7 +143,10 @@ function dynamoDbCall(exchange: ProxiedExchange, options: FloorPlanOptions): Flo
     // still sent and evaluated, made always true (or false, where the function's was refused).
     const refused = status === 400;
     floorInput.ConditionExpression = `${refused ? "attribute_exists" : "attribute_not_exists"}(#coldStartFloorAbsent) ${refused ? "AND" : "OR"} (${input.ConditionExpression})`;
-    floorInput.ExpressionAttributeNames = { ...(input.ExpressionAttributeNames as Record<string, string> | undefined), "#coldStartFloorAbsent": "coldStartFloorAbsent" };
+    floorInput.ExpressionAttributeNames = {
+      ...(input.ExpressionAttributeNames as Record<string, string> | undefined),
+      "#coldStartFloorAbsent": "coldStartFloorAbsent",
+    };
   }
   return { client: "dynamodb", operation, input: floorInput, status };
 }

@@ -65,7 +65,10 @@ function commandInput(call: Extract<FloorCall, { client: FloorClient }>): Record
   if (call.client === "s3" && call.operation === "PutObject") return { ...call.input, Body: new Uint8Array(call.bodyBytes ?? 0).fill(0x7b) };
   if (call.client === "cloudwatch" && Array.isArray(call.input.MetricData)) {
     const metricData = call.input.MetricData as Array<Record<string, unknown>>;
-    return { ...call.input, MetricData: metricData.map((datum) => (typeof datum.Timestamp === "string" ? { ...datum, Timestamp: new Date(datum.Timestamp) } : datum)) };
+    return {
+      ...call.input,
+      MetricData: metricData.map((datum) => (typeof datum.Timestamp === "string" ? { ...datum, Timestamp: new Date(datum.Timestamp) } : datum)),
+    };
   }
   return call.input;
 }

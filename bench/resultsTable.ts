@@ -1,12 +1,12 @@
 /** The printed form of bench/results.json: one table per stage and one for cold starts. */
 import type { BenchResults, CaseResult, ColdStartResult } from "./results";
 
-const number = (value: number, decimals = 0): string =>
-  value.toLocaleString("en-US", { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+const number = (value: number, decimals = 0): string => value.toLocaleString("en-US", { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join(" | ")} |`;
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join(" | ")} |`;
   const rule = `|${widths.map((width, column) => (column < 2 ? `-${"-".repeat(width)}-` : `-${"-".repeat(width)}:`)).join("|")}|`;
   return [line(header), rule, ...rows.map(line)].join("\n");
 }
@@ -38,7 +38,9 @@ export function formatResults(results: BenchResults): string {
     "Validation (Parquet → typed columns → every quality check → report):",
     table(header, validation),
     "",
-    ...(compaction.length > 0 ? ["Compaction (a day's processed Parquet files → one file sorted by icao24, snapshot_time):", table(header, compaction), ""] : []),
+    ...(compaction.length > 0
+      ? ["Compaction (a day's processed Parquet files → one file sorted by icao24, snapshot_time):", table(header, compaction), ""]
+      : []),
     formatColdStarts(results.cold_starts),
     "",
     ...results.notes.map((note) => `- ${note}`),
@@ -79,12 +81,33 @@ export function formatColdStarts(coldStarts: readonly ColdStartResult[]): string
       ],
     ];
   });
-  const failures = coldStarts.filter((start) => !start.outcome.startsWith("ok")).map((start) => `- ${start.function} (tracing ${start.tracing}): ${start.outcome}`);
-  const drift = coldStarts.filter((start) => start.floor_drift.length > 0).map((start) => `- ${start.function} (tracing ${start.tracing}): ${start.floor_drift.join("; ")}`);
+  const failures = coldStarts
+    .filter((start) => !start.outcome.startsWith("ok"))
+    .map((start) => `- ${start.function} (tracing ${start.tracing}): ${start.outcome}`);
+  const drift = coldStarts
+    .filter((start) => start.floor_drift.length > 0)
+    .map((start) => `- ${start.function} (tracing ${start.tracing}): ${start.floor_drift.join("; ")}`);
   return [
     "Cold start (fresh process per function in Lambda's environment; first invocation: a real run against the loopback emulators; medians;",
     "floor: a bare handler making the same SDK calls, run right after; × floor: (init + first invoke) / the floor's, per round, median):",
-    table(["function", "tracing", "runs", "zip bytes", "init ms", "first invoke ms", "total ms", "init CPU ms", "invoke CPU ms", "segments", "floor total ms", "× floor", "× floor CPU"], rows),
+    table(
+      [
+        "function",
+        "tracing",
+        "runs",
+        "zip bytes",
+        "init ms",
+        "first invoke ms",
+        "total ms",
+        "init CPU ms",
+        "invoke CPU ms",
+        "segments",
+        "floor total ms",
+        "× floor",
+        "× floor CPU",
+      ],
+      rows,
+    ),
     "",
     "What tracing instrumentation adds to a cold start:",
     table(["function", "difference", "init ms", "first invoke ms", "total ms", "init CPU ms", "invoke CPU ms"], cost),

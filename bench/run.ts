@@ -92,7 +92,12 @@ async function main(): Promise<void> {
       const earlier = earlierResults(options.only);
       console.log(`cold starts of the ${options.stack} stack's packages, tracing off and on, ${options.rounds} rounds…`);
       const coldStarts = await measureColdStarts(options.stack, workDir, { rounds: options.rounds });
-      const results: BenchResults = { ...earlier, cold_starts: coldStarts, cold_starts_measured_at: new Date().toISOString(), cold_starts_node: childNodeVersion() };
+      const results: BenchResults = {
+        ...earlier,
+        cold_starts: coldStarts,
+        cold_starts_measured_at: new Date().toISOString(),
+        cold_starts_node: childNodeVersion(),
+      };
       fs.writeFileSync(RESULTS_PATH, `${JSON.stringify(results, null, 2)}\n`);
       console.log(`\n${formatColdStarts(coldStarts)}\n\nwritten to ${path.relative(process.cwd(), RESULTS_PATH)} (cold_starts)`);
       return;

@@ -38,12 +38,7 @@ export function validationStage(): ValidationStage {
   return (bytes, snapshotTime) => validateParquet(bytes, snapshotTime, thresholds, checks);
 }
 
-async function validateParquet(
-  bytes: Uint8Array,
-  snapshotTime: number,
-  thresholds: QualityThresholds,
-  checks: readonly QualityCheck[],
-): Promise<number> {
+async function validateParquet(bytes: Uint8Array, snapshotTime: number, thresholds: QualityThresholds, checks: readonly QualityCheck[]): Promise<number> {
   const parquet = await readSnapshotParquet(bytes);
   const metadata = metadataFromKeyValues(parquet.metadata);
   const assessment = assessSnapshot({ snapshot: parquet.snapshot, quarantine: quarantineSummary(metadata) }, thresholds, checks);

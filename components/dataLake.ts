@@ -49,9 +49,7 @@ export class DataLake extends pulumi.ComponentResource {
   constructor(name: string, args: DataLakeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("flightdata:storage:DataLake", name, {}, opts);
     if (args.rawExpirationDays <= args.rawTransitionDays) {
-      throw new Error(
-        `DataLake ${name}: rawExpirationDays (${args.rawExpirationDays}) must be later than rawTransitionDays (${args.rawTransitionDays})`,
-      );
+      throw new Error(`DataLake ${name}: rawExpirationDays (${args.rawExpirationDays}) must be later than rawTransitionDays (${args.rawTransitionDays})`);
     }
     const deletionWindow = args.keyDeletionWindowDays ?? 30;
     if (!Number.isInteger(deletionWindow) || deletionWindow < 7 || deletionWindow > 30) {
@@ -123,16 +121,8 @@ export class DataLake extends pulumi.ComponentResource {
     });
   }
 
-  private bucket(
-    name: string,
-    args: DataLakeArgs,
-    lifecycleRules: aws.types.input.s3.BucketLifecycleConfigurationRule[],
-  ): LakeBucket {
-    const bucket = new SecureBucket(
-      name,
-      { kmsKeyArn: this.key.arn, lifecycleRules, forceDestroy: args.forceDestroy },
-      { parent: this },
-    );
+  private bucket(name: string, args: DataLakeArgs, lifecycleRules: aws.types.input.s3.BucketLifecycleConfigurationRule[]): LakeBucket {
+    const bucket = new SecureBucket(name, { kmsKeyArn: this.key.arn, lifecycleRules, forceDestroy: args.forceDestroy }, { parent: this });
     return { name: bucket.name, arn: bucket.arn };
   }
 }

@@ -91,11 +91,7 @@ export class FlightDataPipeline extends pulumi.ComponentResource {
       parent,
     );
 
-    this.tracking = new ExecutionTracking(
-      `${name}-tracking`,
-      { kmsKeyArn: keyArn, deletionProtection: !c.dataLake.forceDestroy },
-      parent,
-    );
+    this.tracking = new ExecutionTracking(`${name}-tracking`, { kmsKeyArn: keyArn, deletionProtection: !c.dataLake.forceDestroy }, parent);
 
     if (c.createErrorNotificationTopic) {
       this.alertTopic = new AlertTopic(`${name}-alerts`, { kmsKeyArn: keyArn, email: c.errorNotificationEmail }, parent);

@@ -153,9 +153,17 @@ function dashboardBody(region: string, environment: string, functions: Record<st
     properties: { title, region, stat, period: 300, metrics },
   });
   const lambdaWidget = (title: string, metric: string, stat: string) =>
-    widget(title, stat, names.map((fn): Metric => ["AWS/Lambda", metric, "FunctionName", fn]));
+    widget(
+      title,
+      stat,
+      names.map((fn): Metric => ["AWS/Lambda", metric, "FunctionName", fn]),
+    );
   const pipelineWidget = (title: string, metrics: [string, string][], stat: string) =>
-    widget(title, stat, metrics.map(([metric, label]): Metric => [METRICS_NAMESPACE, metric, ENVIRONMENT_DIMENSION, environment, { label }]));
+    widget(
+      title,
+      stat,
+      metrics.map(([metric, label]): Metric => [METRICS_NAMESPACE, metric, ENVIRONMENT_DIMENSION, environment, { label }]),
+    );
   return {
     widgets: [
       lambdaWidget("Invocations", "Invocations", "Sum"),

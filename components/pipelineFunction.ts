@@ -136,10 +136,15 @@ export class PipelineFunction extends pulumi.ComponentResource {
       Action: action,
       Resource: args.kmsKeyArn,
       // KMS names services with the amazonaws.com suffix in every partition.
-      Condition: { StringEquals: { "kms:ViaService": [...new Set<KeyUsingService>(["sqs", ...services])].sort().map((service) => pulumi.interpolate`${service}.${ctx.region}.amazonaws.com`) } },
+      Condition: {
+        StringEquals: {
+          "kms:ViaService": [...new Set<KeyUsingService>(["sqs", ...services])]
+            .sort()
+            .map((service) => pulumi.interpolate`${service}.${ctx.region}.amazonaws.com`),
+        },
+      },
     });
-    const logArn = (group: pulumi.Input<string>) =>
-      pulumi.interpolate`arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:${group}`;
+    const logArn = (group: pulumi.Input<string>) => pulumi.interpolate`arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:${group}`;
     const baseStatements: PolicyStatement[] = [
       {
         Sid: "WriteOwnLogs",
@@ -194,11 +199,7 @@ export class PipelineFunction extends pulumi.ComponentResource {
         Resource: "*",
       });
     }
-    const rolePolicy = new aws.iam.RolePolicy(
-      `${name}-policy`,
-      { role: role.id, policy: policyDocument([...baseStatements, ...args.statements]) },
-      parent,
-    );
+    const rolePolicy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: policyDocument([...baseStatements, ...args.statements]) }, parent);
 
     const layers: pulumi.Input<string>[] = [];
     if (args.sharedDependenciesLayerArn) layers.push(args.sharedDependenciesLayerArn);
@@ -250,18 +251,14 @@ export class PipelineFunction extends pulumi.ComponentResource {
               .getAlias({ functionName: args.functionName, name: "live" }, { parent: this })
               .then((alias) => alias.functionVersion)
               .catch(() => undefined);
-      const routing = pulumi
-        .all([this.function.version, previousVersion])
-        .apply(([newVersion, previous]) => aliasRouting(previous, newVersion, weight ?? 1));
+      const routing = pulumi.all([this.function.version, previousVersion]).apply(([newVersion, previous]) => aliasRouting(previous, newVersion, weight ?? 1));
       this.alias = new aws.lambda.Alias(
         `${name}-live`,
         {
           name: "live",
           functionName: this.function.name,
           functionVersion: routing.functionVersion,
-          routingConfig: routing.apply((r) =>
-            r.additionalVersionWeights ? { additionalVersionWeights: r.additionalVersionWeights } : undefined,
-          ),
+          routingConfig: routing.apply((r) => (r.additionalVersionWeights ? { additionalVersionWeights: r.additionalVersionWeights } : undefined)),
         },
         parent,
       );
@@ -318,12 +315,7 @@ export class PipelineFunction extends pulumi.ComponentResource {
     });
   }
 
-  private createAlarms(
-    name: string,
-    args: PipelineFunctionArgs,
-    deadLetterQueueName: pulumi.Output<string>,
-    topicArn: pulumi.Input<string> | undefined,
-  ): void {
+  private createAlarms(name: string, args: PipelineFunctionArgs, deadLetterQueueName: pulumi.Output<string>, topicArn: pulumi.Input<string> | undefined): void {
     const actions = topicArn ? [topicArn] : [];
     const common = {
       evaluationPeriods: 1,
@@ -429,9 +421,7 @@ function checkArgs(name: string, args: PipelineFunctionArgs): void {
   if (args.timeout < 1 || args.timeout > 900) problems.push(`timeout ${args.timeout} must be 1–900 s`);
   if (args.reservedConcurrency < 1) problems.push(`reservedConcurrency ${args.reservedConcurrency} must be at least 1`);
   if (args.versioning && args.versioning.provisionedConcurrency > args.reservedConcurrency) {
-    problems.push(
-      `provisioned concurrency ${args.versioning.provisionedConcurrency} must not exceed reserved concurrency ${args.reservedConcurrency}`,
-    );
+    problems.push(`provisioned concurrency ${args.versioning.provisionedConcurrency} must not exceed reserved concurrency ${args.reservedConcurrency}`);
   }
   for (const statement of args.statements) {
     const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
@@ -457,7 +447,6 @@ export interface StageHandler {
  * its description, its permissions (the services that use the key among them), its own
  * environment and its trigger.
  */
-export type StageFunctionArgs = Omit<
-  PipelineFunctionArgs,
-  "description" | "callbackFactory" | "runtimePackages" | "statements" | "keyUse"
-> & { handler: StageHandler };
+export type StageFunctionArgs = Omit<PipelineFunctionArgs, "description" | "callbackFactory" | "runtimePackages" | "statements" | "keyUse"> & {
+  handler: StageHandler;
+};

@@ -31,11 +31,7 @@ export class SecureBucket extends pulumi.ComponentResource {
     this.bucket = new aws.s3.Bucket(name, { forceDestroy: args.forceDestroy ?? false }, parent);
     const bucketId = this.bucket.id;
 
-    new aws.s3.BucketOwnershipControls(
-      `${name}-ownership`,
-      { bucket: bucketId, rule: { objectOwnership: "BucketOwnerEnforced" } },
-      parent,
-    );
+    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucketId, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
     const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
       `${name}-public-access-block`,
       {
@@ -60,17 +56,9 @@ export class SecureBucket extends pulumi.ComponentResource {
       },
       parent,
     );
-    const versioning = new aws.s3.BucketVersioning(
-      `${name}-versioning`,
-      { bucket: bucketId, versioningConfiguration: { status: "Enabled" } },
-      parent,
-    );
+    const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucketId, versioningConfiguration: { status: "Enabled" } }, parent);
     // S3 rejects a lifecycle configuration with noncurrent-version rules until versioning is on.
-    new aws.s3.BucketLifecycleConfiguration(
-      `${name}-lifecycle`,
-      { bucket: bucketId, rules: args.lifecycleRules },
-      { parent: this, dependsOn: [versioning] },
-    );
+    new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, { bucket: bucketId, rules: args.lifecycleRules }, { parent: this, dependsOn: [versioning] });
     // A bucket policy written while the public-access block is being applied can fail with
     // OperationAborted, so the policy waits for the block.
     new aws.s3.BucketPolicy(

@@ -21,13 +21,11 @@ export class SharedDependenciesLayer extends pulumi.ComponentResource {
   constructor(name: string, args: SharedDependenciesLayerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("flightdata:compute:SharedDependenciesLayer", name, {}, opts);
     if (args.packages.length === 0) throw new Error(`SharedDependenciesLayer ${name}: packages must not be empty`);
-    const content = pulumi.runtime
-      .computeCodePaths({ extraExcludePackages: packagesToExclude(args.packages) })
-      .then((paths) => {
-        const assets: Record<string, pulumi.asset.Asset | pulumi.asset.Archive> = {};
-        for (const [path, asset] of paths) assets[`nodejs/${path}`] = asset;
-        return new pulumi.asset.AssetArchive(assets);
-      });
+    const content = pulumi.runtime.computeCodePaths({ extraExcludePackages: packagesToExclude(args.packages) }).then((paths) => {
+      const assets: Record<string, pulumi.asset.Asset | pulumi.asset.Archive> = {};
+      for (const [path, asset] of paths) assets[`nodejs/${path}`] = asset;
+      return new pulumi.asset.AssetArchive(assets);
+    });
     const layer = new aws.lambda.LayerVersion(
       name,
       {

@@ -69,7 +69,9 @@ export function awsProviderArgs(allConfig: Record<string, string>, tags: Record<
     const kind = (PROVIDER_SETTINGS as Record<string, Kind | undefined>)[key];
     const shown = SECRET_SETTINGS.has(key) ? "[secret]" : JSON.stringify(raw);
     if (kind === undefined) {
-      problems.push(`${qualified} = ${shown}: is not a setting of the AWS provider (misspelt?); see https://www.pulumi.com/registry/packages/aws/installation-configuration/`);
+      problems.push(
+        `${qualified} = ${shown}: is not a setting of the AWS provider (misspelt?); see https://www.pulumi.com/registry/packages/aws/installation-configuration/`,
+      );
       continue;
     }
     const value = parse(raw, kind);

@@ -39,15 +39,45 @@ export function alertEmailProblem(address: string): string | undefined {
 
 /** Words people write where a value still has to be filled in. */
 const PLACEHOLDER_WORDS = new Set([
-  "your", "my", "example", "sample", "placeholder", "dummy", "fake", "changeme", "todo", "tbd", "fixme", "replace", "insert", "tbc",
+  "your",
+  "my",
+  "example",
+  "sample",
+  "placeholder",
+  "dummy",
+  "fake",
+  "changeme",
+  "todo",
+  "tbd",
+  "fixme",
+  "replace",
+  "insert",
+  "tbc",
 ]);
 
 /** Words that describe an OpenSky client or a deployment stage rather than identify anyone's client. */
 const GENERIC_CLIENT_WORDS = new Set([
-  "opensky", "client", "id", "api", "oauth", "prod", "production", "dev", "development", "staging", "stage", "qa", "uat", "live",
+  "opensky",
+  "client",
+  "id",
+  "api",
+  "oauth",
+  "prod",
+  "production",
+  "dev",
+  "development",
+  "staging",
+  "stage",
+  "qa",
+  "uat",
+  "live",
 ]);
 
-const wordsOf = (text: string): string[] => text.toLowerCase().split(/[^a-z0-9]+/).filter((word) => word !== "");
+const wordsOf = (text: string): string[] =>
+  text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word !== "");
 
 /**
  * What is wrong with an OpenSky client id, or undefined when it may be real. OpenSky issues the

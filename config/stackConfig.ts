@@ -18,18 +18,7 @@ import {
   type SystemLogLevel,
 } from "../contract/settings";
 import { ConfigReader } from "./configReader";
-import {
-  booleanOf,
-  choiceOf,
-  fractionOf,
-  integerChoiceOf,
-  integerOf,
-  numberOf,
-  optionalIntegerOf,
-  optionalTextOf,
-  textOf,
-  urlOf,
-} from "./settingReader";
+import { booleanOf, choiceOf, fractionOf, integerChoiceOf, integerOf, numberOf, optionalIntegerOf, optionalTextOf, textOf, urlOf } from "./settingReader";
 import { alertEmailProblem, openskyClientIdProblem, REQUIRED_SETTING_COMMANDS } from "./placeholderValues";
 
 export const CONFIG_NAMESPACE = "flight-data-pipeline";
@@ -134,9 +123,10 @@ export interface StackConfig {
 }
 
 /** Each stage's function settings when the stack sets none. */
-export const FUNCTION_DEFAULTS = Object.fromEntries(
-  STAGES.map((stage) => [stage, { ...FUNCTION_SIZING_DEFAULTS[stage], environmentVariables: {} }]),
-) as Record<StageName, FunctionSettings>;
+export const FUNCTION_DEFAULTS = Object.fromEntries(STAGES.map((stage) => [stage, { ...FUNCTION_SIZING_DEFAULTS[stage], environmentVariables: {} }])) as Record<
+  StageName,
+  FunctionSettings
+>;
 
 export const DEFAULT_LAMBDA_RUNTIME: LambdaRuntime = S.lambdaRuntime.defaultValue;
 export const DEFAULT_CATALOG_FIRST_YEAR = S.catalogFirstYear.defaultValue;
@@ -222,9 +212,7 @@ export function parseStackConfig(raw: Record<string, unknown>, context: StackCon
     opensky: {
       apiUrl: urlOf(r, S.openskyApiUrl),
       tokenUrl: urlOf(r, S.openskyTokenUrl),
-      clientId: optionalTextOf(r, S.openskyClientId, (v) =>
-        withCommand("opensky.clientId", openskyClientIdProblem(v, CONFIG_NAMESPACE, context.stack)),
-      ),
+      clientId: optionalTextOf(r, S.openskyClientId, (v) => withCommand("opensky.clientId", openskyClientIdProblem(v, CONFIG_NAMESPACE, context.stack))),
       boundingBox: readBoundingBox(r),
       extended: booleanOf(r, S.openskyExtended),
       requestTimeoutMs: integerOf(r, S.openskyRequestTimeoutMs),
@@ -333,9 +321,7 @@ function readExistingBuckets(r: ConfigReader): StackConfig["dataLake"]["existing
   if (!r.has("dataLake.existingBuckets")) return undefined;
   const bucket = (role: "raw" | "processed" | "athenaResults"): ExistingBucket => {
     const key = `dataLake.existingBuckets.${role}`;
-    const name = r.optionalString(`${key}.name`, (v) =>
-      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v) ? undefined : "must be an S3 bucket name",
-    );
+    const name = r.optionalString(`${key}.name`, (v) => (/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v) ? undefined : "must be an S3 bucket name"));
     if (name === undefined && !r.has(`${key}.name`)) r.fail(`${key}.name`, undefined, "is required when dataLake.existingBuckets is set");
     const arn = r.string(`${key}.arn`, `arn:aws:s3:::${name ?? ""}`, (v) =>
       v === `arn:aws:s3:::${name}` || /^arn:aws-[a-z-]+:s3:::/.test(v) ? undefined : `must be the bucket's ARN, arn:aws:s3:::${name}`,
@@ -462,7 +448,11 @@ function checkRetentionRules(config: StackConfig, r: ConfigReader): void {
     );
   }
   if (lake.compactedStorageClass === "STANDARD_IA" && lake.compactedTransitionDays < 30) {
-    r.fail("dataLake.compactedTransitionDays", lake.compactedTransitionDays, "must be at least 30 for STANDARD_IA (S3's minimum); use INTELLIGENT_TIERING or GLACIER_IR for earlier");
+    r.fail(
+      "dataLake.compactedTransitionDays",
+      lake.compactedTransitionDays,
+      "must be at least 30 for STANDARD_IA (S3's minimum); use INTELLIGENT_TIERING or GLACIER_IR for earlier",
+    );
   }
   if (lake.compactedExpirationDays !== undefined && lake.compactedExpirationDays <= lake.compactedTransitionDays) {
     r.fail(

@@ -120,9 +120,7 @@ export type CompactedStorageClass = (typeof COMPACTED_STORAGE_CLASSES)[number];
 export const NAT_GATEWAY_MODES = ["single", "onePerAz"] as const;
 
 /** CloudWatch Logs accepts only these retention periods. */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 /** The OpenSky query box, in degrees. */
 export interface BoundingBox {
@@ -205,7 +203,15 @@ export function functionSettings(stage: StageName) {
   const d = FUNCTION_SIZING_DEFAULTS[stage];
   const of = `the ${stage} function`;
   return {
-    memorySize: { kind: "integer", key: `${key}.memorySize`, defaultValue: d.memorySize, min: 128, max: 10240, unit: "MB", meaning: `memory of ${of}${stage === "compaction" ? COMPACTION_SIZING : ""}` },
+    memorySize: {
+      kind: "integer",
+      key: `${key}.memorySize`,
+      defaultValue: d.memorySize,
+      min: 128,
+      max: 10240,
+      unit: "MB",
+      meaning: `memory of ${of}${stage === "compaction" ? COMPACTION_SIZING : ""}`,
+    },
     timeout: { kind: "integer", key: `${key}.timeout`, defaultValue: d.timeout, min: 1, max: 900, unit: "seconds", meaning: `timeout of ${of}` },
     reservedConcurrency: {
       kind: "integer",
@@ -289,7 +295,8 @@ export const STACK_SETTINGS = {
     key: "systemLogLevel",
     defaultValue: "INFO" as SystemLogLevel,
     values: SYSTEM_LOG_LEVELS,
-    meaning: "the level of Lambda's own log records; WARN drops `platform.start` and `platform.report` (START and REPORT), which the runbook's duration queries read",
+    meaning:
+      "the level of Lambda's own log records; WARN drops `platform.start` and `platform.report` (START and REPORT), which the runbook's duration queries read",
   },
   logRetentionDays: {
     kind: "integerChoice",
@@ -339,7 +346,14 @@ export const STACK_SETTINGS = {
     unit: "seconds",
     meaning: "how long failed events wait in the DLQs",
   },
-  maximumRetryAttempts: { kind: "integer", key: "maximumRetryAttempts", defaultValue: 2, min: 0, max: 2, meaning: "retries of a failed asynchronous invocation" },
+  maximumRetryAttempts: {
+    kind: "integer",
+    key: "maximumRetryAttempts",
+    defaultValue: 2,
+    min: 0,
+    max: 2,
+    meaning: "retries of a failed asynchronous invocation",
+  },
   maximumEventAgeSeconds: {
     kind: "integer",
     key: "maximumEventAgeSeconds",

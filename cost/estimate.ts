@@ -57,9 +57,11 @@ const usd = (value: number): string => `$${value.toFixed(2)}`;
 export function formatEstimate(usage: StackUsage, cost: MonthlyCost, prices: PriceTable, pricesPath: string): string {
   const rows = cost.lines.map((line) => [line.service, line.item, line.basis, usd(line.usd)]);
   const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => row[column]!.length), 8));
-  const format = (row: string[]) => `| ${row.map((cell, column) => (column === 3 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join(" | ")} |`;
+  const format = (row: string[]) =>
+    `| ${row.map((cell, column) => (column === 3 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join(" | ")} |`;
   const functionTotals = usage.functions.map(
-    (fn) => `  ${fn.function}: ${usd(cost.byFunction[fn.function] ?? 0)} (${fn.memoryMb} MB ${fn.architecture}, ${Math.round(fn.invocationsPerMonth).toLocaleString("en-US")} invocations × ${fn.durationMs} ms [${fn.durationSource}]${fn.provisionedConcurrency > 0 ? `, provisioned concurrency ${fn.provisionedConcurrency}` : ""})`,
+    (fn) =>
+      `  ${fn.function}: ${usd(cost.byFunction[fn.function] ?? 0)} (${fn.memoryMb} MB ${fn.architecture}, ${Math.round(fn.invocationsPerMonth).toLocaleString("en-US")} invocations × ${fn.durationMs} ms [${fn.durationSource}]${fn.provisionedConcurrency > 0 ? `, provisioned concurrency ${fn.provisionedConcurrency}` : ""})`,
   );
   return [
     `Monthly cost estimate for stack "${usage.stack}" — ${prices.region} list prices as of ${prices.asOf} (${path.relative(process.cwd(), pricesPath)}: ${prices.source})`,

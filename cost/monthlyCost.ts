@@ -51,19 +51,39 @@ export function monthlyCost(usage: StackUsage, prices: PriceTable): MonthlyCost 
   add("S3", "storage, Standard", `${count(s3.standardGb)} GB`, s3.standardGb * prices.s3.standardGbMonth);
   add("S3", "storage, Standard-IA", `${count(s3.standardIaGb)} GB`, s3.standardIaGb * prices.s3.standardIaGbMonth);
   add("CloudWatch", "custom metrics", counted(cw.customMetrics, "metric"), cw.customMetrics * prices.cloudwatch.metricMonth);
-  add("CloudWatch", "PutMetricData requests", `${count(cw.putMetricDataRequestsPerMonth)} requests`, (cw.putMetricDataRequestsPerMonth / 1000) * prices.cloudwatch.putMetricDataPerThousand);
+  add(
+    "CloudWatch",
+    "PutMetricData requests",
+    `${count(cw.putMetricDataRequestsPerMonth)} requests`,
+    (cw.putMetricDataRequestsPerMonth / 1000) * prices.cloudwatch.putMetricDataPerThousand,
+  );
   add("CloudWatch", "alarms", counted(cw.alarms, "standard alarm"), cw.alarms * prices.cloudwatch.alarmMonth);
   add("CloudWatch", "dashboards", counted(cw.dashboards, "dashboard"), cw.dashboards * prices.cloudwatch.dashboardMonth);
   add("CloudWatch", "Logs ingestion", `${count(cw.logsIngestedGbPerMonth)} GB`, cw.logsIngestedGbPerMonth * prices.cloudwatch.logsIngestedGb);
   add("CloudWatch", "Logs storage", `${count(cw.logsStoredGb)} GB held`, cw.logsStoredGb * prices.cloudwatch.logsStoredGbMonth);
-  add("DynamoDB", "on-demand writes", `${count(usage.dynamodb.writesPerMonth)} write units`, (usage.dynamodb.writesPerMonth / 1e6) * prices.dynamodb.writeRequestPerMillion);
-  add("DynamoDB", "on-demand reads", `${count(usage.dynamodb.readsPerMonth)} read units`, (usage.dynamodb.readsPerMonth / 1e6) * prices.dynamodb.readRequestPerMillion);
+  add(
+    "DynamoDB",
+    "on-demand writes",
+    `${count(usage.dynamodb.writesPerMonth)} write units`,
+    (usage.dynamodb.writesPerMonth / 1e6) * prices.dynamodb.writeRequestPerMillion,
+  );
+  add(
+    "DynamoDB",
+    "on-demand reads",
+    `${count(usage.dynamodb.readsPerMonth)} read units`,
+    (usage.dynamodb.readsPerMonth / 1e6) * prices.dynamodb.readRequestPerMillion,
+  );
   add("SNS", "publishes", `${count(usage.sns.publishesPerMonth)} publishes`, (usage.sns.publishesPerMonth / 1e6) * prices.sns.publishPerMillion);
   add("SNS", "email deliveries", `${count(usage.sns.emailsPerMonth)} emails`, (usage.sns.emailsPerMonth / 1e5) * prices.sns.emailPerHundredThousand);
   add("KMS", "customer managed keys", counted(usage.kms.keys, "key"), usage.kms.keys * prices.kms.keyMonth);
   add("KMS", "requests", `${count(usage.kms.requestsPerMonth)} requests`, (usage.kms.requestsPerMonth / 1e4) * prices.kms.requestPerTenThousand);
   add("Secrets Manager", "secrets", counted(usage.secretsManager.secrets, "secret"), usage.secretsManager.secrets * prices.secretsManager.secretMonth);
-  add("Secrets Manager", "API calls", `${count(usage.secretsManager.apiCallsPerMonth)} calls`, (usage.secretsManager.apiCallsPerMonth / 1e4) * prices.secretsManager.apiCallPerTenThousand);
+  add(
+    "Secrets Manager",
+    "API calls",
+    `${count(usage.secretsManager.apiCallsPerMonth)} calls`,
+    (usage.secretsManager.apiCallsPerMonth / 1e4) * prices.secretsManager.apiCallPerTenThousand,
+  );
   add("SQS", "requests", `${count(usage.sqs.requestsPerMonth)} requests`, (usage.sqs.requestsPerMonth / 1e6) * prices.sqs.requestPerMillion);
   add("X-Ray", "traces recorded", `${count(usage.xray.tracesPerMonth)} traces`, (usage.xray.tracesPerMonth / 1e6) * prices.xray.traceRecordedPerMillion);
 

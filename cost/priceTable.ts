@@ -74,7 +74,8 @@ export function parsePriceTable(value: unknown, source: string): PriceTable {
   if (typeof value !== "object" || value === null) throw new Error(`price file ${source} must hold a JSON object`);
   const { region, asOf, source: origin, ...prices } = value as Record<string, unknown>;
   if (typeof region !== "string" || region === "") problems.push("region must be a region name such as us-east-1");
-  if (typeof asOf !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) problems.push(`asOf is ${JSON.stringify(asOf)}; expected the date the prices hold, YYYY-MM-DD`);
+  if (typeof asOf !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(asOf))
+    problems.push(`asOf is ${JSON.stringify(asOf)}; expected the date the prices hold, YYYY-MM-DD`);
   if (typeof origin !== "string") problems.push("source must say where the prices come from");
   checkShape(PRICE_SHAPE, prices, "prices", problems);
   if (problems.length > 0) throw new Error(`price file ${source} is not usable:\n  - ${problems.join("\n  - ")}`);

@@ -8,7 +8,6 @@ import { METRIC } from "../contract/metricNames";
 import { callsPerDay, type StackConfig } from "../config/stackConfig";
 import { HOURS_PER_MONTH, type FunctionUsage, type StackUsage } from "./usage";
 
-
 /** What the estimate needs from the benchmark; absent fields fall back to stated defaults. */
 export interface MeasuredDurations {
   /** Processing one 6,500-state snapshot (JSON text → Parquet), warm, ms. */
@@ -95,7 +94,9 @@ export function stackUsage(stack: string, config: StackConfig, resources: Resour
     "Every fire stores one new snapshot, which processing and validation each handle once (no duplicates, retries or rate-limited runs).",
   );
   const states = config.opensky.boundingBox === undefined ? GLOBAL_STATES : BOX_STATES;
-  assumptions.push(`A snapshot holds ${states.toLocaleString("en-US")} states (${config.opensky.boundingBox === undefined ? "global" : "one bounding box"}), ${RAW_BYTES_PER_STATE} bytes each as raw JSON.`);
+  assumptions.push(
+    `A snapshot holds ${states.toLocaleString("en-US")} states (${config.opensky.boundingBox === undefined ? "global" : "one bounding box"}), ${RAW_BYTES_PER_STATE} bytes each as raw JSON.`,
+  );
 
   const sizeRatio = states / GLOBAL_STATES;
   const processingCompute = (measured.processingMs ?? PROCESSING_DEFAULT_MS) * sizeRatio;
@@ -104,7 +105,12 @@ export function stackUsage(stack: string, config: StackConfig, resources: Resour
     `Durations: ${measured.source}; scaled by ${FULL_VCPU_MB} MB / memory (Lambda's CPU share) and by snapshot size, plus ${AWS_CALLS_MS} ms of AWS calls per invocation; ingestion ${INGESTION_DEFAULT_MS} ms (OpenSky's response time, not benchmarked).`,
   );
 
-  const functionUsage = (stage: "ingestion" | "processing" | "validation" | "compaction", durationMs: number, durationSource: string, invocationsPerMonth = fires): FunctionUsage => {
+  const functionUsage = (
+    stage: "ingestion" | "processing" | "validation" | "compaction",
+    durationMs: number,
+    durationSource: string,
+    invocationsPerMonth = fires,
+  ): FunctionUsage => {
     const settings = config.lambda[stage];
     return {
       function: stage,
@@ -118,8 +124,16 @@ export function stackUsage(stack: string, config: StackConfig, resources: Resour
   };
   const functions = [
     functionUsage("ingestion", INGESTION_DEFAULT_MS, "default"),
-    functionUsage("processing", scaledMs(processingCompute, config.lambda.processing.memorySize), measured.processingMs === undefined ? "default" : "benchmark"),
-    functionUsage("validation", scaledMs(validationCompute, config.lambda.validation.memorySize), measured.validationMs === undefined ? "default" : "benchmark"),
+    functionUsage(
+      "processing",
+      scaledMs(processingCompute, config.lambda.processing.memorySize),
+      measured.processingMs === undefined ? "default" : "benchmark",
+    ),
+    functionUsage(
+      "validation",
+      scaledMs(validationCompute, config.lambda.validation.memorySize),
+      measured.validationMs === undefined ? "default" : "benchmark",
+    ),
   ];
   /** Ingestion, processing and validation: one invocation each per snapshot. */
   const perSnapshot = functions.length;
@@ -147,7 +161,11 @@ export function stackUsage(stack: string, config: StackConfig, resources: Resour
   const raw = storedGb(perDay * rawBytes, lake.rawTransitionDays, lake.rawExpirationDays);
   const parquet = storedGb(perDay * parquetBytes, lake.processedTransitionDays, lake.processedExpirationDays);
   const reports = storedGb(perDay * REPORT_BYTES, lake.processedTransitionDays, lake.reportsExpirationDays);
-  const compacted = storedGb((measured.compactedDayBytes ?? COMPACTED_DAY_DEFAULT_BYTES) * dayShare, lake.compactedTransitionDays, lake.compactedExpirationDays);
+  const compacted = storedGb(
+    (measured.compactedDayBytes ?? COMPACTED_DAY_DEFAULT_BYTES) * dayShare,
+    lake.compactedTransitionDays,
+    lake.compactedExpirationDays,
+  );
   assumptions.push(
     `S3 storage in steady state, after ${STORAGE_HORIZON_DAYS} days for what never expires: raw ${lake.rawTransitionDays} days Standard, then Standard-IA until day ${lake.rawExpirationDays}; per-snapshot Parquet (${Math.round(parquetBytes).toLocaleString("en-US")} bytes) until day ${lake.processedExpirationDays} and ${REPORT_BYTES.toLocaleString("en-US")}-byte reports until day ${lake.reportsExpirationDays}, Standard-IA after day ${lake.processedTransitionDays}; daily compacted files (${Math.round((measured.compactedDayBytes ?? COMPACTED_DAY_DEFAULT_BYTES) * dayShare).toLocaleString("en-US")} bytes a day) priced as Standard-IA after day ${lake.compactedTransitionDays} whatever compactedStorageClass says${lake.compactedExpirationDays === undefined ? ", never expired" : `, until day ${lake.compactedExpirationDays}`}. Bucket versioning keeps no extra copies because keys are never overwritten with different bytes.`,
   );
@@ -161,7 +179,9 @@ export function stackUsage(stack: string, config: StackConfig, resources: Resour
 
   const logBytes = LOG_BYTES_PER_INVOCATION + (config.enableLambdaInsights ? INSIGHTS_LOG_BYTES_PER_INVOCATION : 0);
   const logsIngestedGb = ((fires * perSnapshot + DAYS_PER_MONTH) * logBytes) / GB;
-  assumptions.push(`Logs: ${logBytes.toLocaleString("en-US")} bytes per invocation (JSON log lines and Lambda's REPORT${config.enableLambdaInsights ? ", Lambda Insights' performance event" : ""}), kept ${config.logRetentionDays} days.`);
+  assumptions.push(
+    `Logs: ${logBytes.toLocaleString("en-US")} bytes per invocation (JSON log lines and Lambda's REPORT${config.enableLambdaInsights ? ", Lambda Insights' performance event" : ""}), kept ${config.logRetentionDays} days.`,
+  );
 
   assumptions.push(
     "DynamoDB: per snapshot 1 ingestion write, 2 processing writes (start, finish), 3 validation writes (start, finish, circuit breaker) and 1 read (circuit breaker), each under 1 KB.",

@@ -35,11 +35,9 @@ const common = (endpoint: string, overrides: ClientOverrides = {}) => ({
 export const s3ClientFor = (endpoint: string, overrides?: ClientOverrides): S3Client =>
   new S3Client({ ...common(endpoint, overrides), forcePathStyle: true, requestChecksumCalculation: "WHEN_REQUIRED" });
 
-export const dynamoDbClientFor = (endpoint: string, overrides?: ClientOverrides): DynamoDBClient =>
-  new DynamoDBClient(common(endpoint, overrides));
+export const dynamoDbClientFor = (endpoint: string, overrides?: ClientOverrides): DynamoDBClient => new DynamoDBClient(common(endpoint, overrides));
 export const snsClientFor = (endpoint: string, overrides?: ClientOverrides): SNSClient => new SNSClient(common(endpoint, overrides));
 export const sqsClientFor = (endpoint: string, overrides?: ClientOverrides): SQSClient => new SQSClient(common(endpoint, overrides));
-export const cloudWatchClientFor = (endpoint: string, overrides?: ClientOverrides): CloudWatchClient =>
-  new CloudWatchClient(common(endpoint, overrides));
+export const cloudWatchClientFor = (endpoint: string, overrides?: ClientOverrides): CloudWatchClient => new CloudWatchClient(common(endpoint, overrides));
 export const secretsManagerClientFor = (endpoint: string, overrides?: ClientOverrides): SecretsManagerClient =>
   new SecretsManagerClient(common(endpoint, overrides));

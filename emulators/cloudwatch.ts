@@ -22,10 +22,33 @@ export const CLOUDWATCH_LIMITS = {
 } as const;
 
 const STANDARD_UNITS = new Set([
-  "Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes", "Terabytes",
-  "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits", "Percent", "Count", "Bytes/Second",
-  "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second", "Bits/Second",
-  "Kilobits/Second", "Megabits/Second", "Gigabits/Second", "Terabits/Second", "Count/Second", "None",
+  "Seconds",
+  "Microseconds",
+  "Milliseconds",
+  "Bytes",
+  "Kilobytes",
+  "Megabytes",
+  "Gigabytes",
+  "Terabytes",
+  "Bits",
+  "Kilobits",
+  "Megabits",
+  "Gigabits",
+  "Terabits",
+  "Percent",
+  "Count",
+  "Bytes/Second",
+  "Kilobytes/Second",
+  "Megabytes/Second",
+  "Gigabytes/Second",
+  "Terabytes/Second",
+  "Bits/Second",
+  "Kilobits/Second",
+  "Megabits/Second",
+  "Gigabits/Second",
+  "Terabits/Second",
+  "Count/Second",
+  "None",
 ]);
 
 /** One datum as CloudWatch stored it. */
@@ -139,10 +162,7 @@ function decodeDatum(datum: WireDatum, namespace: string, position: number, now:
 
   const valueForms = [datum.Value, datum.Values, datum.StatisticValues].filter((form) => form !== undefined).length;
   if (valueForms > 1) {
-    throw new CloudWatchError(
-      "InvalidParameterCombination",
-      `${at}: at most one of Value, Values and StatisticValues may be given`,
-    );
+    throw new CloudWatchError("InvalidParameterCombination", `${at}: at most one of Value, Values and StatisticValues may be given`);
   }
   const recorded: RecordedMetric = {
     namespace,
@@ -223,11 +243,7 @@ export function decodePutMetricData(body: Buffer, now: Date): RecordedMetric[] {
     throw invalid("MetricData", input.MetricData, "must be a non-empty list");
   }
   if (input.MetricData.length > CLOUDWATCH_LIMITS.dataPerRequest) {
-    throw invalid(
-      "MetricData",
-      input.MetricData.length,
-      `The collection MetricData must not have a size greater than ${CLOUDWATCH_LIMITS.dataPerRequest}.`,
-    );
+    throw invalid("MetricData", input.MetricData.length, `The collection MetricData must not have a size greater than ${CLOUDWATCH_LIMITS.dataPerRequest}.`);
   }
   return (input.MetricData as WireDatum[]).map((datum, index) => decodeDatum(datum, namespace, index + 1, now));
 }
@@ -259,10 +275,20 @@ export async function startCloudWatchEmulator(options: CloudWatchEmulatorOptions
       }
       const target = request.headers["x-amz-target"];
       if (request.method !== "POST" || target !== PUT_METRIC_DATA_TARGET) {
-        throw new CloudWatchError("UnknownOperation", `This stand-in only serves ${PUT_METRIC_DATA_TARGET}, not ${String(target)}`, 400, "UnknownOperationException");
+        throw new CloudWatchError(
+          "UnknownOperation",
+          `This stand-in only serves ${PUT_METRIC_DATA_TARGET}, not ${String(target)}`,
+          400,
+          "UnknownOperationException",
+        );
       }
       if (!String(request.headers["content-type"]).startsWith("application/x-amz-json-1.0")) {
-        throw new CloudWatchError("UnsupportedMediaType", `Content-Type ${String(request.headers["content-type"])} is not AWS JSON 1.0`, 415, "UnsupportedMediaTypeException");
+        throw new CloudWatchError(
+          "UnsupportedMediaType",
+          `Content-Type ${String(request.headers["content-type"])} is not AWS JSON 1.0`,
+          415,
+          "UnsupportedMediaTypeException",
+        );
       }
       const decoded = decodePutMetricData(body, clock());
       metrics.push(...decoded);
@@ -287,9 +313,7 @@ export async function startCloudWatchEmulator(options: CloudWatchEmulatorOptions
     },
     find(name, dimensions = {}) {
       return metrics.filter(
-        (metric) =>
-          metric.name === name &&
-          Object.entries(dimensions).every(([dimension, value]) => metric.dimensions[dimension] === value),
+        (metric) => metric.name === name && Object.entries(dimensions).every(([dimension, value]) => metric.dimensions[dimension] === value),
       );
     },
     clear() {

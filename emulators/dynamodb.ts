@@ -2,11 +2,7 @@
  * DynamoDB on loopback: dynalite, in memory, which enforces DynamoDB's request validation and
  * conditional writes. Plus the one table the pipeline has, created from the contract's key schema.
  */
-import {
-  CreateTableCommand,
-  type DynamoDBClient,
-  waitUntilTableExists,
-} from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, type DynamoDBClient, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
 import dynalite = require("dynalite");
 import { TRACKING_PARTITION_KEY, TRACKING_SORT_KEY } from "../contract/dataLayout";
 import { type LoopbackServer, listenOnLoopback } from "./loopbackServer";

@@ -180,10 +180,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       const upstream = http.request(
         { host: targetUrl.hostname, port: targetUrl.port, method: request.method, path: request.url, headers, agent },
         (response) => {
-          readAll(response).then(
-            (body) => resolve({ status: response.statusCode ?? 502, headers: response.headers, body }),
-            reject,
-          );
+          readAll(response).then((body) => resolve({ status: response.statusCode ?? 502, headers: response.headers, body }), reject);
         },
       );
       upstream.on("error", reject);
@@ -204,7 +201,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       const accessKeyId = accessKeyIdOf(url, incoming.headers);
       calls.push({ operation: request.operation, method, url, ...(accessKeyId ? { accessKeyId } : {}), ...(fault ? { fault: fault.kind } : {}) });
       const settled = (status?: number) => {
-        const exchange: ProxiedExchange = { request, ...(accessKeyId ? { accessKeyId } : {}), ...(status === undefined ? {} : { status }), ...(fault ? { fault: fault.kind } : {}), receivedAtMs };
+        const exchange: ProxiedExchange = {
+          request,
+          ...(accessKeyId ? { accessKeyId } : {}),
+          ...(status === undefined ? {} : { status }),
+          ...(fault ? { fault: fault.kind } : {}),
+          receivedAtMs,
+        };
         for (const observer of observers) observer(exchange);
       };
 

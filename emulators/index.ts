@@ -48,15 +48,7 @@ export { type OpenSkyEmulator, openSkyFailures, type ScriptedResponse, startOpen
 export { encodeKeyLikeS3Events, type S3Emulator, startS3Emulator } from "./s3";
 export { type SecretsManagerEmulator, startSecretsManagerEmulator } from "./secretsManager";
 export { type SegmentDocument, startXRayDaemon, type XRayDaemon } from "./xrayDaemon";
-export {
-  createTopicWithQueue,
-  drainQueue,
-  parseSnsEnvelope,
-  type SnsEnvelope,
-  type SnsSqsEmulator,
-  type SubscribedQueue,
-  startSnsSqsEmulator,
-} from "./snsSqs";
+export { createTopicWithQueue, drainQueue, parseSnsEnvelope, type SnsEnvelope, type SnsSqsEmulator, type SubscribedQueue, startSnsSqsEmulator } from "./snsSqs";
 
 interface Emulators {
   s3: S3Emulator;
@@ -77,9 +69,7 @@ interface ClientsByService {
   opensky: Record<never, never>;
 }
 
-type UnionToIntersection<U> = (U extends unknown ? (union: U) => void : never) extends (intersection: infer I) => void
-  ? I
-  : never;
+type UnionToIntersection<U> = (U extends unknown ? (union: U) => void : never) extends (intersection: infer I) => void ? I : never;
 export type EmulatorClients<S extends EmulatedService> = UnionToIntersection<ClientsByService[S]>;
 
 export interface StartEmulatorsOptions<S extends EmulatedService> {
@@ -122,9 +112,7 @@ const ENDPOINT_VARIABLES: Record<EmulatedService, readonly string[]> = {
   opensky: [],
 };
 
-export async function startEmulators<S extends EmulatedService>(
-  options: StartEmulatorsOptions<S>,
-): Promise<RunningEmulators<S>> {
+export async function startEmulators<S extends EmulatedService>(options: StartEmulatorsOptions<S>): Promise<RunningEmulators<S>> {
   const starters: { [K in EmulatedService]: () => Promise<Emulators[K]> } = {
     s3: () => startS3Emulator(options.s3),
     dynamodb: () => startDynamoDbEmulator(),

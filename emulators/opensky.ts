@@ -161,11 +161,7 @@ export async function startOpenSkyEmulator(options: OpenSkyEmulatorOptions = {})
     });
   };
 
-  const serveStates = async (
-    request: http.IncomingMessage,
-    response: http.ServerResponse,
-    query: Record<string, string>,
-  ) => {
+  const serveStates = async (request: http.IncomingMessage, response: http.ServerResponse, query: Record<string, string>) => {
     const scripted = statesScript.shift();
     if (scripted?.delayMs) await delay(scripted.delayMs);
     if (scripted?.status !== undefined) return sendScripted(response, scripted);
@@ -205,8 +201,7 @@ export async function startOpenSkyEmulator(options: OpenSkyEmulatorOptions = {})
       states = states.filter((row) => {
         const [longitude, latitude] = [row[5], row[6]];
         return (
-          typeof latitude === "number" && typeof longitude === "number" &&
-          latitude >= lamin && latitude <= lamax && longitude >= lomin && longitude <= lomax
+          typeof latitude === "number" && typeof longitude === "number" && latitude >= lamin && latitude <= lamax && longitude >= lomin && longitude <= lomax
         );
       });
     }

@@ -3,13 +3,7 @@
  * to see what a handler published: a topic with a queue subscribed, and draining that queue.
  */
 import { CreateTopicCommand, type SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from "@aws-sdk/client-sqs";
+import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { LoopbackServer } from "./loopbackServer";
 
 type Fauxqs = typeof import("fauxqs");
@@ -39,9 +33,7 @@ export async function createTopicWithQueue(sns: SNSClient, sqs: SQSClient, name:
   const { TopicArn: topicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
   const { QueueUrl: queueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-subscriber` }));
   if (!topicArn || !queueUrl) throw new Error(`SNS/SQS emulator did not return a topic ARN or queue URL for ${name}`);
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }),
-  );
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }));
   const queueArn = Attributes?.QueueArn;
   if (!queueArn) throw new Error(`SNS/SQS emulator returned no QueueArn for ${queueUrl}`);
   await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "sqs", Endpoint: queueArn }));
@@ -52,9 +44,7 @@ export async function createTopicWithQueue(sns: SNSClient, sqs: SQSClient, name:
 export async function drainQueue(sqs: SQSClient, queueUrl: string): Promise<string[]> {
   const bodies: string[] = [];
   for (;;) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-    );
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
     if (Messages.length === 0) return bodies;
     bodies.push(...Messages.map((message) => message.Body ?? ""));
     await sqs.send(

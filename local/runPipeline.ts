@@ -111,7 +111,9 @@ async function main(): Promise<void> {
       `Outputs in ${relative}/: raw/, processed/ (Parquet), reports/, quarantine/${options.compact ? ", compacted/ (daily files)" : ""}, metrics.json, alerts.json, tracking.json, dead-letters.json, logs/ (JSON lines), packages/` +
         (pipeline.traces ? `, traces.json (${pipeline.traces.documents.length} X-Ray segment documents)` : ""),
     );
-    console.log(`Query the Parquet: duckdb -c "select count(*), count(distinct icao24) from '${relative}/${options.compact ? "compacted/states" : "processed"}/**/*.parquet'"`);
+    console.log(
+      `Query the Parquet: duckdb -c "select count(*), count(distinct icao24) from '${relative}/${options.compact ? "compacted/states" : "processed"}/**/*.parquet'"`,
+    );
 
     if (options.keep) {
       console.log("\n--keep: the stand-ins stay up until Ctrl-C; point the AWS CLI or an SDK at them with (dummy credentials):");
@@ -129,7 +131,9 @@ function liveCredentialsConfig(options: RunOptions): Record<string, unknown> {
   const clientId = process.env[LIVE_CREDENTIAL_VARIABLES.clientId];
   const clientSecret = process.env[LIVE_CREDENTIAL_VARIABLES.clientSecret];
   if ((clientId === undefined) !== (clientSecret === undefined)) {
-    throw new UsageError(`--live: set both ${LIVE_CREDENTIAL_VARIABLES.clientId} and ${LIVE_CREDENTIAL_VARIABLES.clientSecret}, or neither for anonymous access`);
+    throw new UsageError(
+      `--live: set both ${LIVE_CREDENTIAL_VARIABLES.clientId} and ${LIVE_CREDENTIAL_VARIABLES.clientSecret}, or neither for anonymous access`,
+    );
   }
   if (clientId === undefined || clientSecret === undefined) return {};
   const { projectName, config } = stackConfiguration(options.stack, PROJECT_DIR);
@@ -142,14 +146,20 @@ async function checkReachable(apiUrl: string): Promise<void> {
     await fetch(apiUrl, { method: "HEAD", signal: AbortSignal.timeout(REACHABILITY_TIMEOUT_MS) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new PrerequisiteError(`--live: the OpenSky API at ${apiUrl} is unreachable (${cause?.code ?? cause?.message ?? (error as Error).message}); run without --live to use the local stand-in`);
+    throw new PrerequisiteError(
+      `--live: the OpenSky API at ${apiUrl} is unreachable (${cause?.code ?? cause?.message ?? (error as Error).message}); run without --live to use the local stand-in`,
+    );
   }
 }
 
 function describeSetup(pipeline: LocalPipeline, options: RunOptions): void {
   const { topology } = pipeline;
-  console.log(`Stand-ins on 127.0.0.1: S3, DynamoDB, SNS+SQS, CloudWatch, Secrets Manager${options.live ? "" : `, OpenSky (${pipeline.emulators.opensky.apiUrl})`}`);
-  console.log(`Created: ${topology.buckets.length} buckets, ${topology.tables.length} table, ${topology.queues.length} queues, ${topology.topics.length} topic(s) with a subscribed queue${topology.secrets.length ? `, ${topology.secrets.length} secret(s)` : ""}`);
+  console.log(
+    `Stand-ins on 127.0.0.1: S3, DynamoDB, SNS+SQS, CloudWatch, Secrets Manager${options.live ? "" : `, OpenSky (${pipeline.emulators.opensky.apiUrl})`}`,
+  );
+  console.log(
+    `Created: ${topology.buckets.length} buckets, ${topology.tables.length} table, ${topology.queues.length} queues, ${topology.topics.length} topic(s) with a subscribed queue${topology.secrets.length ? `, ${topology.secrets.length} secret(s)` : ""}`,
+  );
   for (const stage of STAGES) {
     const declared = topology.functions[stage];
     console.log(
@@ -157,7 +167,9 @@ function describeSetup(pipeline: LocalPipeline, options: RunOptions): void {
         `${declared.maximumRetryAttempts} retries, package ${(declared.pkg.zipBytes / 1024).toFixed(1)} KiB (${declared.pkg.packages.join(", ") || "no npm packages"})`,
     );
   }
-  console.log(`Function logs: ${path.relative(process.cwd(), path.join(pipeline.stackDir, "logs"))}/<function>.log${options.verbose ? "" : " (--verbose prints them here)"}`);
+  console.log(
+    `Function logs: ${path.relative(process.cwd(), path.join(pipeline.stackDir, "logs"))}/<function>.log${options.verbose ? "" : " (--verbose prints them here)"}`,
+  );
 }
 
 main().catch((error: unknown) => {

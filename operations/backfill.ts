@@ -103,7 +103,13 @@ function busy(result: unknown): boolean {
   return results.some((entry) => (entry as { duplicate?: unknown } | null)?.duplicate === "busy");
 }
 
-async function replay(access: PipelineAccess, target: PipelineTarget, options: BackfillOptions, candidate: Candidate, now: () => number): Promise<SnapshotOutcome> {
+async function replay(
+  access: PipelineAccess,
+  target: PipelineTarget,
+  options: BackfillOptions,
+  candidate: Candidate,
+  now: () => number,
+): Promise<SnapshotOutcome> {
   const { bucket } = inputOf(target, options.stage);
   const base = { snapshotId: candidate.snapshotId, key: candidate.key };
   const eTag = await access.objectETag(bucket, candidate.key);
@@ -118,12 +124,14 @@ async function replay(access: PipelineAccess, target: PipelineTarget, options: B
   const event = s3ObjectCreatedEvent({ region: target.region, bucket, key: candidate.key, eTag, size: candidate.size }, { force: options.force });
   const outcome = await access.invoke(options.stage, event);
   const durationMs = now() - started;
-  if (!outcome.ok) return { ...base, ...recorded, status: "failed", error: `${outcome.errorType ?? "Error"}: ${outcome.errorMessage ?? "no message"}`, durationMs };
+  if (!outcome.ok)
+    return { ...base, ...recorded, status: "failed", error: `${outcome.errorType ?? "Error"}: ${outcome.errorMessage ?? "no message"}`, durationMs };
   return { ...base, ...recorded, status: busy(outcome.result) ? "busy" : "succeeded", durationMs };
 }
 
 export async function backfill(access: PipelineAccess, target: PipelineTarget, options: BackfillOptions): Promise<BackfillSummary> {
-  if (!Number.isSafeInteger(options.concurrency) || options.concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${options.concurrency}`);
+  if (!Number.isSafeInteger(options.concurrency) || options.concurrency < 1)
+    throw new RangeError(`concurrency must be a positive integer, got ${options.concurrency}`);
   const now = options.now ?? (() => Date.now());
   const started = now();
   const candidates = await listSnapshots(access, target, options.stage, options.range);

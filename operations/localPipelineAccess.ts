@@ -16,7 +16,8 @@ export function localPipelineTarget(pipeline: LocalPipeline): PipelineTarget {
     return url;
   };
   const deadLetterQueueUrls = {} as Record<OperatedStage, string>;
-  for (const stage of OPERATED_STAGES) deadLetterQueueUrls[stage] = queueUrl(topology.functions[stage].onFailureDestinationArn, `${stage}'s failed invocations`);
+  for (const stage of OPERATED_STAGES)
+    deadLetterQueueUrls[stage] = queueUrl(topology.functions[stage].onFailureDestinationArn, `${stage}'s failed invocations`);
   const table = topology.tables[0];
   const rawBucket = topology.functions.processing.pkg.environment[ENV.rawBucket];
   const processedBucket = topology.functions.processing.pkg.environment[ENV.processedBucket];

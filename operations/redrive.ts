@@ -158,7 +158,8 @@ export function readDeadLetter(message: QueueMessage, stage: RedriveStage): Dead
     return {
       message,
       kind: "undelivered-event",
-      error: code === undefined && text === undefined ? "EventBridge could not deliver it (no error attributes)" : `${code ?? "Error"}: ${text ?? "(no message)"}`,
+      error:
+        code === undefined && text === undefined ? "EventBridge could not deliver it (no error attributes)" : `${code ?? "Error"}: ${text ?? "(no message)"}`,
       snapshots: snapshotsOf(body),
       payload: body,
       ...(failedAt ? { failedAt } : {}),
@@ -176,11 +177,13 @@ export function readDeadLetter(message: QueueMessage, stage: RedriveStage): Dead
 
 export function queueOf(target: PipelineTarget, stage: RedriveStage): string {
   if (stage === "compaction-schedule") {
-    if (target.compactionScheduleDeadLetterQueueUrl === undefined) throw new Error(`stack ${target.stack} has no compactionScheduleDeadLetterQueueUrl output; deploy it with this program`);
+    if (target.compactionScheduleDeadLetterQueueUrl === undefined)
+      throw new Error(`stack ${target.stack} has no compactionScheduleDeadLetterQueueUrl output; deploy it with this program`);
     return target.compactionScheduleDeadLetterQueueUrl;
   }
   if (stage !== "schedule") return target.deadLetterQueueUrls[stage];
-  if (target.scheduleDeadLetterQueueUrl === undefined) throw new Error(`stack ${target.stack} has no schedule, so no schedule DLQ (enableScheduledIngestion is off)`);
+  if (target.scheduleDeadLetterQueueUrl === undefined)
+    throw new Error(`stack ${target.stack} has no schedule, so no schedule DLQ (enableScheduledIngestion is off)`);
   return target.scheduleDeadLetterQueueUrl;
 }
 
@@ -271,7 +274,9 @@ export async function redrive(access: PipelineAccess, target: PipelineTarget, op
       id: randomUUID(),
       "detail-type": "Scheduled Event",
       source: "aws.events",
-      time: now().toISOString().replace(/\.\d{3}Z$/, "Z"),
+      time: now()
+        .toISOString()
+        .replace(/\.\d{3}Z$/, "Z"),
       region: target.region,
       resources: [],
       detail: {},

@@ -9,12 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { CONFIG_NAMESPACE } from "../config/stackConfig";
-import {
-  allSettings,
-  BOUNDING_BOX_RULE,
-  URL_RULE,
-  type SettingDefinition,
-} from "../contract/settings";
+import { allSettings, BOUNDING_BOX_RULE, URL_RULE, type SettingDefinition } from "../contract/settings";
 
 export const REFERENCE_FILE = path.resolve(__dirname, "../docs/configuration.md");
 const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -122,23 +117,13 @@ export function renderConfigurationReference(): string {
     const row = [`\`${s.key}\``, defaultText(s), dev, prod, variables, allowedText(s), s.meaning];
     lines.push(`| ${row.map(cell).join(" | ")} |`);
   }
-  lines.push(
-    "",
-    "## Variables the program sets from what it creates",
-    "",
-    "| environment variable | set from | what it holds |",
-    "|---|---|---|",
-  );
+  lines.push("", "## Variables the program sets from what it creates", "", "| environment variable | set from | what it holds |", "|---|---|---|");
   for (const s of settings) {
     if (s.key !== undefined || s.env === undefined) continue;
     const from = s.derivedFrom ? s.derivedFrom.map((key) => `\`${key}\``).join(", ") : "the stack or a resource the program creates";
     lines.push(`| ${[s.env, from, s.meaning].map(cell).join(" | ")} |`);
   }
-  lines.push(
-    "",
-    "Names the program sets, and `AWS_*`, cannot be set through `lambdaConfig.<stage>.environmentVariables`.",
-    "",
-  );
+  lines.push("", "Names the program sets, and `AWS_*`, cannot be set through `lambdaConfig.<stage>.environmentVariables`.", "");
   return lines.join("\n");
 }
 

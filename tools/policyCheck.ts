@@ -29,18 +29,16 @@ export type PolicyConfig = Record<string, unknown>;
 
 export async function checkProgram(stack: string, variant: ProgramVariant = "real", policyConfig: PolicyConfig = {}): Promise<PolicyCheck> {
   const program = await buildMockedProgram({ stack, program: variant === "broken" ? brokenProgram : undefined });
-  const resources = program.resources.map(
-    (resource): ResourceSnapshot => ({
-      urn: resource.urn,
-      type: resource.type,
-      name: resource.name,
-      inputs: resource.inputs,
-      outputs: resource.state,
-      parent: resource.parent,
-      dependencies: resource.dependencies,
-      provider: resource.provider,
-    }),
-  );
+  const resources = program.resources.map((resource): ResourceSnapshot => ({
+    urn: resource.urn,
+    type: resource.type,
+    name: resource.name,
+    inputs: resource.inputs,
+    outputs: resource.state,
+    parent: resource.parent,
+    dependencies: resource.dependencies,
+    provider: resource.provider,
+  }));
   const run = await runPolicies(policies, resources, {
     policyConfig: engineConfig(policyConfig),
     stackTags: new Map([
@@ -59,9 +57,7 @@ export async function checkProgram(stack: string, variant: ProgramVariant = "rea
 function engineConfig(config: PolicyConfig): Record<string, Record<string, unknown>> {
   const asObject = (value: unknown) => (typeof value === "string" ? { enforcementLevel: value } : (value as Record<string, unknown>));
   const all = config.all === undefined ? {} : asObject(config.all);
-  return Object.fromEntries(
-    policies.map((policy) => [policy.name, { ...all, ...(config[policy.name] === undefined ? {} : asObject(config[policy.name])) }]),
-  );
+  return Object.fromEntries(policies.map((policy) => [policy.name, { ...all, ...(config[policy.name] === undefined ? {} : asObject(config[policy.name])) }]));
 }
 
 export function formatFindings(findings: readonly Finding[]): string {

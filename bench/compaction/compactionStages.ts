@@ -41,7 +41,10 @@ export function pipelineCompactionStage(): CompactionStage {
   return async (files) => {
     // The handler reads these row counts from the footers by ranged GETs before fetching the files.
     let rowCount = 0;
-    for (const file of files) rowCount += Number(parquetMetadata(file.bytes.buffer.slice(file.bytes.byteOffset, file.bytes.byteOffset + file.bytes.byteLength) as ArrayBuffer).num_rows);
+    for (const file of files)
+      rowCount += Number(
+        parquetMetadata(file.bytes.buffer.slice(file.bytes.byteOffset, file.bytes.byteOffset + file.bytes.byteLength) as ArrayBuffer).num_rows,
+      );
     const rows = newDayRows(rowCount);
     for (const file of files) await addProcessedFile(rows, decode, file.bytes, file.key, file.snapshotTime);
     const written = write({ day: "2026-11-26", rows, snapshotTimes: files.map((file) => file.snapshotTime), compression, rowGroupSize });
@@ -54,7 +57,11 @@ export function genericCompactionStage(): CompactionStage {
   const rowGroupSize = DEFAULT_COMPACTION_ROW_GROUP_SIZE;
 
   /** Every column of every snapshot end to end, with each row's snapshot time. */
-  function concatenate(snapshots: readonly TypedSnapshot[]): { columns: Record<string, StringColumn | NumberColumn | BooleanColumn>; times: Float64Array; rows: number } {
+  function concatenate(snapshots: readonly TypedSnapshot[]): {
+    columns: Record<string, StringColumn | NumberColumn | BooleanColumn>;
+    times: Float64Array;
+    rows: number;
+  } {
     const rows = snapshots.reduce((sum, snapshot) => sum + snapshot.rowCount, 0);
     const columns: Record<string, StringColumn | NumberColumn | BooleanColumn> = {};
     for (const field of PARQUET_COLUMNS) {
@@ -90,7 +97,14 @@ export function genericCompactionStage(): CompactionStage {
       return left < right ? -1 : left > right ? 1 : times[a] - times[b] || a - b;
     });
     const writer = new ByteWriter();
-    const parquet = new ParquetWriter({ writer, schema: [...PARQUET_SCHEMA], codec: compression.codec, compressors: compression.compressors, kvMetadata: [], createdBy: COMPACTED_CREATED_BY });
+    const parquet = new ParquetWriter({
+      writer,
+      schema: [...PARQUET_SCHEMA],
+      codec: compression.codec,
+      compressors: compression.compressors,
+      kvMetadata: [],
+      createdBy: COMPACTED_CREATED_BY,
+    });
     for (let start = 0; start < rows; start += rowGroupSize) {
       const slice = order.slice(start, Math.min(rows, start + rowGroupSize));
       const columnData = PARQUET_COLUMNS.map((field) => {

@@ -26,10 +26,7 @@ function arrowType(type: ColumnType): arrow.DataType {
 export async function createParquetWasmConverter(): Promise<SnapshotConverter> {
   if (PARQUET_DEFAULTS.codec !== "snappy") throw new Error(`the comparison is set up for snappy, not ${PARQUET_DEFAULTS.codec}`);
   const properties = () =>
-    new parquetWasm.WriterPropertiesBuilder()
-      .setCompression(parquetWasm.Compression.SNAPPY)
-      .setMaxRowGroupSize(PARQUET_DEFAULTS.rowGroupSize)
-      .build();
+    new parquetWasm.WriterPropertiesBuilder().setCompression(parquetWasm.Compression.SNAPPY).setMaxRowGroupSize(PARQUET_DEFAULTS.rowGroupSize).build();
   return {
     async convert({ bytes }) {
       const { time, rows } = parseStates(bytes);

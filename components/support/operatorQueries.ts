@@ -50,7 +50,7 @@ export const OPERATOR_QUERIES: readonly OperatorQuery[] = [
   ]),
   query("duration-by-version", "all", "Duration percentiles per function version (a canary against the stable one)", [
     'filter type = "platform.report"',
-    '| parse @logStream /\\[(?<version>[^\\]]+)\\]/',
+    "| parse @logStream /\\[(?<version>[^\\]]+)\\]/",
     "| stats count(*) as invocations, pct(record.metrics.durationMs, 50) as p50, pct(record.metrics.durationMs, 99) as p99, max(record.metrics.durationMs) as slowest by version",
   ]),
   query("timeouts", "all", "Invocations that ran out of time: Lambda's timeout, or the handler's own deadline", [
@@ -65,7 +65,7 @@ export const OPERATOR_QUERIES: readonly OperatorQuery[] = [
   ]),
   query("errors-by-version", "all", "Error lines per function version: what a canary version does that the stable one does not", [
     'filter level = "ERROR"',
-    '| parse @logStream /\\[(?<version>[^\\]]+)\\]/',
+    "| parse @logStream /\\[(?<version>[^\\]]+)\\]/",
     "| stats count(*) as errors by version, stage, error.name",
   ]),
   query("duplicate-deliveries", "all", "Deliveries that found their snapshot done or held by another invocation", [

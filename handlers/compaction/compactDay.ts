@@ -87,7 +87,11 @@ async function compactedSnapshotTimes(services: CompactionServices, key: string,
 }
 
 /** Reads each file, `CONCURRENT_REQUESTS` ahead, and hands the bytes over in the files' order. */
-async function readInOrder(services: CompactionServices, files: readonly DayObject[], consume: (file: DayObject, bytes: Uint8Array) => Promise<void>): Promise<void> {
+async function readInOrder(
+  services: CompactionServices,
+  files: readonly DayObject[],
+  consume: (file: DayObject, bytes: Uint8Array) => Promise<void>,
+): Promise<void> {
   const { s3, settings } = services;
   const pending: Promise<Uint8Array>[] = [];
   const fetch = (index: number) => {
@@ -113,7 +117,13 @@ async function readReports(services: CompactionServices, reports: readonly DayOb
   }));
 }
 
-async function compact(services: CompactionServices, inputs: DayInputs, statesKey: string, existing: StoredObject | undefined, logger: Logger): Promise<DayOutcome> {
+async function compact(
+  services: CompactionServices,
+  inputs: DayInputs,
+  statesKey: string,
+  existing: StoredObject | undefined,
+  logger: Logger,
+): Promise<DayOutcome> {
   const { s3, settings, compression } = services;
   const { day, processed } = inputs;
   const footers = await mapConcurrently(processed, CONCURRENT_REQUESTS, (file) => readParquetFooter(s3, settings.processedBucket, file.key, file.size));
@@ -167,7 +177,8 @@ export async function compactDay(services: CompactionServices, day: UtcDay, requ
   const logger = runtime.logger.child({ day, requestId });
   const statesKey = compactedStatesKey(day);
   const inputs = await listDayInputs(s3, settings.processedBucket, day);
-  if (inputs.ignoredKeys.length > 0) logger.warn("objects under the day's prefixes that are not pipeline keys were left out", { keys: inputs.ignoredKeys.slice(0, 20) });
+  if (inputs.ignoredKeys.length > 0)
+    logger.warn("objects under the day's prefixes that are not pipeline keys were left out", { keys: inputs.ignoredKeys.slice(0, 20) });
   const base = { day, inputFiles: inputs.processed.length, reports: inputs.reports.length, statesKey };
   if (inputs.processed.length === 0) {
     logger.info("no processed snapshots for the day");
@@ -207,7 +218,11 @@ export async function compactDay(services: CompactionServices, day: UtcDay, requ
             );
           }
           logger.warn("snapshots the daily file holds are gone from processed/ (retention); the file is kept", { missing: missing.length, statesKey });
-          await run.succeeded({ counts: { inputFiles: inputs.processed.length, missingInputs: missing.length }, s3Keys: { compacted: statesKey }, details: { outcome: "inputs-expired" } });
+          await run.succeeded({
+            counts: { inputFiles: inputs.processed.length, missingInputs: missing.length },
+            s3Keys: { compacted: statesKey },
+            details: { outcome: "inputs-expired" },
+          });
           return { ...base, status: "inputs-expired" };
         }
       }

@@ -18,10 +18,7 @@ export const BASELINE_BYTES = 250 * 2 ** 20;
 /** Share of the function's memory the budget counts on; the rest is slack for the garbage collector. */
 export const USABLE_SHARE = 0.8;
 
-export type CompactionTooLargeError = NamedError<
-  "CompactionTooLargeError",
-  { day: UtcDay; rows: number; budgetRows: number; memorySizeMb: number }
->;
+export type CompactionTooLargeError = NamedError<"CompactionTooLargeError", { day: UtcDay; rows: number; budgetRows: number; memorySizeMb: number }>;
 
 /** The most rows a day may have in a function of `memorySizeMb`. */
 export function rowBudget(memorySizeMb: number): number {

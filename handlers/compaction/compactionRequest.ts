@@ -13,8 +13,7 @@ export const MAX_DAYS_PER_INVOCATION = 31;
 
 export type BadCompactionRequestError = NamedError<"BadCompactionRequestError", { event: string }>;
 
-const USAGE =
-  'expected an EventBridge scheduled event, {"days": ["YYYY-MM-DD", …]} or {"from": "YYYY-MM-DD", "to": "YYYY-MM-DD"}';
+const USAGE = 'expected an EventBridge scheduled event, {"days": ["YYYY-MM-DD", …]} or {"from": "YYYY-MM-DD", "to": "YYYY-MM-DD"}';
 
 function badRequest(event: unknown, problem: string): BadCompactionRequestError {
   const text = JSON.stringify(event) ?? String(event);

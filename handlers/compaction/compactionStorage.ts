@@ -5,14 +5,7 @@
  * are skipped when the object already holds the same bytes, as processing skips them
  * (s3Objects.ts); when only the fingerprint differs, the metadata is replaced in place.
  */
-import {
-  CopyObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type S3Client,
-} from "@aws-sdk/client-s3";
+import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { parquetMetadataAsync, type FileMetaData } from "hyparquet";
 import { CONTENT_HASH_METADATA, contentHash } from "../shared/s3Objects";
 import { describeError } from "../shared/namedError";

@@ -99,7 +99,10 @@ export function createCompactionHandler(deps: CompactionDependencies): Compactio
         failures.push({ day: days[index], error });
       }
     }
-    logger.info("compaction finished", { outcomes: outcomes.map(({ day, status, rows }) => ({ day, status, rows })), failed: failures.map((failure) => failure.day) });
+    logger.info("compaction finished", {
+      outcomes: outcomes.map(({ day, status, rows }) => ({ day, status, rows })),
+      failed: failures.map((failure) => failure.day),
+    });
     if (failures.length === 1) throw failures[0].error;
     if (failures.length > 1) {
       throw namedError(

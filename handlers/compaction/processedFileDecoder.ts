@@ -112,7 +112,13 @@ export function createProcessedFileDecoder(): ProcessedFileDecoder {
     return indexes;
   }
 
-  function decodeColumn(bytes: Uint8Array, metadata: FileMetaData, index: number, field: StateVectorField, interner: StringInterner | undefined): DecodedColumn {
+  function decodeColumn(
+    bytes: Uint8Array,
+    metadata: FileMetaData,
+    index: number,
+    field: StateVectorField,
+    interner: StringInterner | undefined,
+  ): DecodedColumn {
     const rows = Number(metadata.num_rows);
     const present = field.nullable ? new Uint8Array(rows) : undefined;
     const numbers = field.type === "string" || field.type === "boolean" ? undefined : new Float64Array(rows);
@@ -154,7 +160,9 @@ export function createProcessedFileDecoder(): ProcessedFileDecoder {
           else decline("nulls without definition levels");
         } else if (levelsLength > 0 || page.num_nulls > 0) decline(`nulls in required column ${field.name}`);
         const compressed = pageBytes.subarray(levelsLength);
-        const values = page.is_compressed ? hyparquetPages.decompressPage(compressed, header.uncompressed_page_size - levelsLength, codec, decompressors) : compressed;
+        const values = page.is_compressed
+          ? hyparquetPages.decompressPage(compressed, header.uncompressed_page_size - levelsLength, codec, decompressors)
+          : compressed;
 
         if (booleans !== undefined) {
           const target = booleans.subarray(row, row + pageRows);

@@ -60,7 +60,8 @@ function lineOf(text: string): string | undefined {
   const snapshotTime = report?.snapshotTime;
   const qualityScore = finiteOrNull(report?.scores?.qualityScore);
   if (typeof snapshotTime !== "number" || !Number.isSafeInteger(snapshotTime) || qualityScore === null) return undefined;
-  const validatedAt = typeof report.validatedAt === "string" && !Number.isNaN(Date.parse(report.validatedAt)) ? sqlTimestamp(new Date(report.validatedAt).toISOString()) : null;
+  const validatedAt =
+    typeof report.validatedAt === "string" && !Number.isNaN(Date.parse(report.validatedAt)) ? sqlTimestamp(new Date(report.validatedAt).toISOString()) : null;
   return JSON.stringify({
     snapshot_time: sqlTimestamp(new Date(snapshotTime * 1000).toISOString()),
     quality_score: qualityScore,

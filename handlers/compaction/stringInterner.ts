@@ -43,8 +43,7 @@ export function createStringInterners(): () => StringInterner[] {
   const SHORT_LIMIT = 7;
   const SHORT_KEYS = 129 ** SHORT_LIMIT;
   /** Eight-character callsigns of A–Z, 0–9 and space: digits 1–37 base 38, above the short keys. */
-  const callsignDigit = (code: number): number =>
-    code >= 65 && code <= 90 ? code - 64 : code >= 48 && code <= 57 ? code - 21 : code === 32 ? 37 : -1;
+  const callsignDigit = (code: number): number => (code >= 65 && code <= 90 ? code - 64 : code >= 48 && code <= 57 ? code - 21 : code === 32 ? 37 : -1);
 
   const keyOf: KeyOf = {
     ofString(value) {

@@ -11,8 +11,7 @@ import { describeBody } from "./snapshotBody";
 /** A failure of the token endpoint; `retryable` is false when retrying cannot help (bad credentials). */
 export type TokenRequestError = NamedError<"TokenRequestError", { retryable: boolean }>;
 
-export const tokenRequestError = (message: string, retryable: boolean): TokenRequestError =>
-  namedError("TokenRequestError", message, { retryable });
+export const tokenRequestError = (message: string, retryable: boolean): TokenRequestError => namedError("TokenRequestError", message, { retryable });
 
 export const isTokenRequestError = (error: unknown): error is TokenRequestError => isNamedError(error, "TokenRequestError");
 
@@ -60,10 +59,7 @@ export function createAccessTokenProvider(options: AccessTokenProviderOptions): 
     if (!response.ok) {
       const retryable = response.status >= 500 || response.status === 429;
       if (!retryable) credentials = undefined; // the secret may have been rotated: read it again next time
-      throw tokenRequestError(
-        `OpenSky token endpoint answered ${response.status} for client ${client.clientId} (${quoted(text, contentType)})`,
-        retryable,
-      );
+      throw tokenRequestError(`OpenSky token endpoint answered ${response.status} for client ${client.clientId} (${quoted(text, contentType)})`, retryable);
     }
     let parsed: { access_token?: unknown; expires_in?: unknown };
     try {

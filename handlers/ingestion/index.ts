@@ -47,7 +47,6 @@ export interface IngestionEvent {
   time?: string;
 }
 
-
 export interface IngestionResult {
   snapshotId: string;
   /** The raw object's key; absent when no snapshot arrived. */

@@ -58,12 +58,7 @@ export function snapshotTimeProblem(time: number, now: Date): string | undefined
  * one. `text` is the body decoded for reading only (bytes that are not UTF-8 become U+FFFD here,
  * never in what is stored).
  */
-export function checkSnapshotBody(
-  text: string,
-  contentType: string | undefined,
-  now: Date,
-  redact: (text: string) => string,
-): RawSnapshot {
+export function checkSnapshotBody(text: string, contentType: string | undefined, now: Date, redact: (text: string) => string): RawSnapshot {
   let snapshot: RawSnapshot;
   try {
     snapshot = parseRawSnapshot(text);

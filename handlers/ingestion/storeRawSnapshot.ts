@@ -83,7 +83,5 @@ export async function storeRawSnapshot(
     // A write was in flight and has not landed (or failed): look again shortly, or write ourselves.
     await sleep(200 * round);
   }
-  throw new Error(
-    `S3 refused ${refusals} conditional writes of s3://${object.bucket}/${object.key} while no object appeared there; giving up for this run`,
-  );
+  throw new Error(`S3 refused ${refusals} conditional writes of s3://${object.bucket}/${object.key} while no object appeared there; giving up for this run`);
 }

@@ -47,8 +47,7 @@ interface Utf8Lengths {
  * strings written PLAIN: the dictionary's entries, or the column's values.
  */
 type ValueEncoding =
-  | { encoding: "RLE_DICTIONARY"; dictionary: Dictionary<number> | Dictionary<string>; utf8?: Utf8Lengths }
-  | { encoding: "PLAIN" | "RLE"; utf8?: Utf8Lengths };
+  { encoding: "RLE_DICTIONARY"; dictionary: Dictionary<number> | Dictionary<string>; utf8?: Utf8Lengths } | { encoding: "PLAIN" | "RLE"; utf8?: Utf8Lengths };
 
 export type ColumnChunkWriter = (writer: ByteWriter, column: ColumnSource, settings: ChunkSettings) => PageIndexes;
 
@@ -87,11 +86,7 @@ export function createColumnChunkWriter(): ColumnChunkWriter {
   function chooseEncoding(data: ColumnValues, nonNull: number, sample: boolean): ValueEncoding {
     if (data.kind === "boolean") return { encoding: data.values.length > 16 ? "RLE" : "PLAIN" };
     const dictionary =
-      data.kind === "number"
-        ? numberDictionary(data.values, data.type, nonNull, sample)
-        : data.dictionary
-          ? stringDictionary(data.values, sample)
-          : undefined;
+      data.kind === "number" ? numberDictionary(data.values, data.type, nonNull, sample) : data.dictionary ? stringDictionary(data.values, sample) : undefined;
     if (data.kind !== "string") return dictionary === undefined ? { encoding: "PLAIN" } : { encoding: "RLE_DICTIONARY", dictionary };
     if (dictionary === undefined) return { encoding: "PLAIN", utf8: utf8Lengths(data.values) };
     return { encoding: "RLE_DICTIONARY", dictionary, utf8: utf8Lengths(dictionary.values as StringColumn) };

@@ -80,14 +80,7 @@ export function createPlainEncoders(): PlainEncoders {
   }
 
   /** Values [start, end) that are not null; `byteCount` is the sum of their UTF-8 lengths. */
-  function plainStrings(
-    values: StringColumn,
-    ascii: boolean,
-    start: number,
-    end: number,
-    count: number,
-    byteCount: number,
-  ): Uint8Array {
+  function plainStrings(values: StringColumn, ascii: boolean, start: number, end: number, count: number, byteCount: number): Uint8Array {
     const bytes = allocate(count * 4 + byteCount);
     let offset = 0;
     for (let i = start; i < end; i++) {

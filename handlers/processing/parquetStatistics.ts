@@ -77,8 +77,7 @@ export function createChunkStatistics(): ChunkStatisticsOf {
       if (!found) {
         min = max = value;
         found = true;
-      }
-      else if (ascii ? value < min : compareUtf8Order(value, min) < 0) min = value;
+      } else if (ascii ? value < min : compareUtf8Order(value, min) < 0) min = value;
       else if (ascii ? value > max : compareUtf8Order(value, max) > 0) max = value;
     }
     return found
@@ -96,12 +95,7 @@ export function createChunkStatistics(): ChunkStatisticsOf {
    * have the same bounds at a fraction of the work. NaN (null) never reaches a number's min or max,
    * since every comparison with it is false.
    */
-  function chunkStatistics(
-    data: ColumnValues,
-    values: Float64Array | readonly number[] | StringColumn,
-    nullCount: number,
-    ascii: boolean,
-  ): ChunkStatistics {
+  function chunkStatistics(data: ColumnValues, values: Float64Array | readonly number[] | StringColumn, nullCount: number, ascii: boolean): ChunkStatistics {
     switch (data.kind) {
       case "number":
         return numberStatistics(values as ArrayLike<number>, nullCount, data.type === "DOUBLE");

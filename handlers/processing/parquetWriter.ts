@@ -134,18 +134,14 @@ export function createSnapshotParquetWriter(): SnapshotParquetWriter {
       throw new Error(`row group size ${settings.rowGroupSize} must be a positive integer`);
     }
     const size = settings.rowGroupSize;
-    return writeFile(
-      ceil(snapshot.rowCount / size),
-      (group) => rowGroupColumns(snapshot, group * size, min(snapshot.rowCount, (group + 1) * size)),
-      {
-        codec: settings.codec,
-        compressors: settings.compressors,
-        rowCount: snapshot.rowCount,
-        metadata: settings.metadata,
-        createdBy: CREATED_BY,
-        initialBytes: snapshot.rowCount * INITIAL_BYTES_PER_ROW,
-      },
-    );
+    return writeFile(ceil(snapshot.rowCount / size), (group) => rowGroupColumns(snapshot, group * size, min(snapshot.rowCount, (group + 1) * size)), {
+      codec: settings.codec,
+      compressors: settings.compressors,
+      rowCount: snapshot.rowCount,
+      metadata: settings.metadata,
+      createdBy: CREATED_BY,
+      initialBytes: snapshot.rowCount * INITIAL_BYTES_PER_ROW,
+    });
   };
 }
 

@@ -29,8 +29,7 @@ export function createSnappyCompressor(): ReusingCompressor {
     const length = input.length;
 
     // Reads past the end see undefined, which hashes as 0: kept, since the output depends on it.
-    const hashAt = (at: number): number =>
-      imul(input[at] + (input[at + 1] << 8) + (input[at + 2] << 16) + (input[at + 3] << 24), 0x1e35a7bd) >>> shift;
+    const hashAt = (at: number): number => imul(input[at] + (input[at + 1] << 8) + (input[at + 2] << 16) + (input[at + 3] << 24), 0x1e35a7bd) >>> shift;
     const equals32 = (a: number, b: number): boolean =>
       input[a] === input[b] && input[a + 1] === input[b + 1] && input[a + 2] === input[b + 2] && input[a + 3] === input[b + 3];
     const emitLiteral = (start: number, count: number): void => {

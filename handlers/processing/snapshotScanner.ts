@@ -65,10 +65,7 @@ export function createSnapshotScanner(options: ScannerOptions = {}): SnapshotSca
   const TRUE = 4;
   const FALSE = 5;
   // Powers of ten a double holds exactly; dividing by one rounds correctly, as JSON.parse does.
-  const exactPowersOfTen = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
-    1e21, 1e22,
-  ];
+  const exactPowersOfTen = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
   // Up to 15 decimal digits the mantissa is an exact integer below 2^53.
   const maxExactDigits = 15;
   const rowFieldCounts = ROW_FIELD_COUNTS;

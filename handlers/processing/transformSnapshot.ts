@@ -167,10 +167,6 @@ function transform(rawKey: string, body: Uint8Array | string, scan: SnapshotScan
 }
 
 /** One snapshot with a transformer of its own; processing keeps one (createSnapshotTransformer). */
-export function transformSnapshot(
-  rawKey: string,
-  body: Uint8Array | string,
-  parquetSettings: Omit<ParquetWriteSettings, "metadata">,
-): TransformedSnapshot {
+export function transformSnapshot(rawKey: string, body: Uint8Array | string, parquetSettings: Omit<ParquetWriteSettings, "metadata">): TransformedSnapshot {
   return createSnapshotTransformer(createParquetEncoder(parquetSettings))(rawKey, body);
 }

@@ -37,7 +37,11 @@ export function snsSubject(environment: string, subject: string): string {
 function fitMessage(message: string): string {
   if (Buffer.byteLength(message) <= MAX_MESSAGE_BYTES) return message;
   const note = "\n… (cut to fit SNS's message size limit; the validation report has everything)";
-  return Buffer.from(message).subarray(0, MAX_MESSAGE_BYTES - note.length * 3).toString() + note;
+  return (
+    Buffer.from(message)
+      .subarray(0, MAX_MESSAGE_BYTES - note.length * 3)
+      .toString() + note
+  );
 }
 
 /**

@@ -7,13 +7,7 @@
  * strings are plain arrays. Timestamps stay in unix seconds, as the API and the checks use them.
  */
 import { describeJsonValue } from "./rawSnapshot";
-import {
-  ROW_FIELD_COUNTS,
-  STATE_VECTOR_FIELDS,
-  type ColumnType,
-  type RawSnapshot,
-  type StateVectorField,
-} from "./stateVector";
+import { ROW_FIELD_COUNTS, STATE_VECTOR_FIELDS, type ColumnType, type RawSnapshot, type StateVectorField } from "./stateVector";
 
 export type StringColumn = (string | null)[];
 /** NaN marks null. */

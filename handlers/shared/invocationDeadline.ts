@@ -70,12 +70,15 @@ export function createInvocationDeadline(options: DeadlineOptions): InvocationDe
     });
     // Nobody may be racing it; an unobserved rejection must not crash the container.
     expiry.catch(() => undefined);
-    timer = setTimeout(() => {
-      phaseExpired = true;
-      const error = deadlineExceeded(name, budgetMs, inFlight);
-      current.abort(error);
-      rejectExpiry(error);
-    }, Math.max(0, untilMs - Date.now()));
+    timer = setTimeout(
+      () => {
+        phaseExpired = true;
+        const error = deadlineExceeded(name, budgetMs, inFlight);
+        current.abort(error);
+        rejectExpiry(error);
+      },
+      Math.max(0, untilMs - Date.now()),
+    );
   };
 
   return {

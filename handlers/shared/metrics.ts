@@ -49,18 +49,14 @@ export interface MetricsPublisherOptions {
 
 function checkName(what: string, name: string, metric: string): void {
   if (name.length === 0 || name.length > PUT_METRIC_DATA_LIMITS.nameLength) {
-    throw new Error(
-      `metric ${JSON.stringify(metric)}: ${what} ${JSON.stringify(name)} must be 1 to ${PUT_METRIC_DATA_LIMITS.nameLength} characters`,
-    );
+    throw new Error(`metric ${JSON.stringify(metric)}: ${what} ${JSON.stringify(name)} must be 1 to ${PUT_METRIC_DATA_LIMITS.nameLength} characters`);
   }
 }
 
 export function toMetricDatum(metric: Metric, environment: string, now: Date): MetricDatum {
   checkName("name", metric.name, metric.name);
   if (!Number.isFinite(metric.value) || Math.abs(metric.value) > PUT_METRIC_DATA_LIMITS.maxMagnitude) {
-    throw new Error(
-      `metric ${JSON.stringify(metric.name)}: value ${metric.value} is not a finite number within ±2^360, which CloudWatch rejects`,
-    );
+    throw new Error(`metric ${JSON.stringify(metric.name)}: value ${metric.value} is not a finite number within ±2^360, which CloudWatch rejects`);
   }
   const dimensions = [{ Name: ENVIRONMENT_DIMENSION, Value: environment }];
   for (const [name, value] of Object.entries(metric.dimensions ?? {})) {
@@ -72,9 +68,7 @@ export function toMetricDatum(metric: Metric, environment: string, now: Date): M
     dimensions.push({ Name: name, Value: value });
   }
   if (dimensions.length > PUT_METRIC_DATA_LIMITS.dimensionsPerDatum) {
-    throw new Error(
-      `metric ${JSON.stringify(metric.name)}: ${dimensions.length} dimensions, CloudWatch allows ${PUT_METRIC_DATA_LIMITS.dimensionsPerDatum}`,
-    );
+    throw new Error(`metric ${JSON.stringify(metric.name)}: ${dimensions.length} dimensions, CloudWatch allows ${PUT_METRIC_DATA_LIMITS.dimensionsPerDatum}`);
   }
   return {
     MetricName: metric.name,
@@ -92,9 +86,7 @@ export function batchMetricData(data: readonly MetricDatum[]): MetricDatum[][] {
   let currentBytes = 0;
   for (const datum of data) {
     const bytes = Buffer.byteLength(JSON.stringify(datum));
-    const full =
-      current.length === PUT_METRIC_DATA_LIMITS.dataPerRequest ||
-      currentBytes + bytes > PUT_METRIC_DATA_LIMITS.bytesPerRequest;
+    const full = current.length === PUT_METRIC_DATA_LIMITS.dataPerRequest || currentBytes + bytes > PUT_METRIC_DATA_LIMITS.bytesPerRequest;
     if (full && current.length > 0) {
       batches.push(current);
       current = [];

@@ -2,14 +2,9 @@
  * Errors that carry a name and extra fields, built without `class … extends Error`, which does
  * not survive function serialization (docs/serialization.md). A real Error with properties does.
  */
-export type NamedError<Name extends string, Fields extends object = Record<never, never>> = Error &
-  Fields & { name: Name };
+export type NamedError<Name extends string, Fields extends object = Record<never, never>> = Error & Fields & { name: Name };
 
-export function namedError<Name extends string, Fields extends object>(
-  name: Name,
-  message: string,
-  fields: Fields,
-): NamedError<Name, Fields> {
+export function namedError<Name extends string, Fields extends object>(name: Name, message: string, fields: Fields): NamedError<Name, Fields> {
   const error = new Error(message) as NamedError<Name, Fields>;
   Object.assign(error, fields);
   error.name = name;

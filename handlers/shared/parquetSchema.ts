@@ -29,7 +29,4 @@ function schemaElement(field: StateVectorField): SchemaElement {
 }
 
 /** The root element followed by one leaf per column, in file order. */
-export const PARQUET_SCHEMA: readonly SchemaElement[] = [
-  { name: "root", num_children: PARQUET_COLUMNS.length },
-  ...PARQUET_COLUMNS.map(schemaElement),
-];
+export const PARQUET_SCHEMA: readonly SchemaElement[] = [{ name: "root", num_children: PARQUET_COLUMNS.length }, ...PARQUET_COLUMNS.map(schemaElement)];

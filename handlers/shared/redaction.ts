@@ -29,10 +29,7 @@ export function createRedactor(): Redactor {
   // Built here, not at module level (docs/serialization.md).
   const credentialPatterns: Array<[RegExp, string]> = [
     [/(bearer\s+)[^\s"'\\,;]+/gi, `$1${REDACTED}`],
-    [
-      /((?:access_token|refresh_token|id_token|client_secret|clientSecret|accessToken)\\?"?\s*[:=]\s*\\?"?)[^"\\&\s,}]+/gi,
-      `$1${REDACTED}`,
-    ],
+    [/((?:access_token|refresh_token|id_token|client_secret|clientSecret|accessToken)\\?"?\s*[:=]\s*\\?"?)[^"\\&\s,}]+/gi, `$1${REDACTED}`],
     [/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, REDACTED],
   ];
 

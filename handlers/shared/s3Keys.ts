@@ -62,8 +62,7 @@ export const processedKeyForSnapshot = (time: number): string => keyForSnapshot(
 export const reportKeyForSnapshot = (time: number): string => keyForSnapshot("report", time);
 export const quarantineKeyForSnapshot = (time: number): string => keyForSnapshot("quarantine", time);
 
-const KEY_PATTERN =
-  /^([a-z]+\/)year=(\d{4})\/month=(\d{2})\/day=(\d{2})\/hour=(\d{2})\/states_(\d+)(\.[a-z]+)$/;
+const KEY_PATTERN = /^([a-z]+\/)year=(\d{4})\/month=(\d{2})\/day=(\d{2})\/hour=(\d{2})\/states_(\d+)(\.[a-z]+)$/;
 
 export interface ParsedKey {
   kind: KeyKind;
@@ -77,9 +76,7 @@ export interface ParsedKey {
 export function parseSnapshotKey(key: string): ParsedKey {
   const match = KEY_PATTERN.exec(key);
   const kind = match
-    ? (Object.keys(KEY_KINDS) as KeyKind[]).find(
-        (candidate) => KEY_KINDS[candidate].prefix === match[1] && KEY_KINDS[candidate].suffix === match[7],
-      )
+    ? (Object.keys(KEY_KINDS) as KeyKind[]).find((candidate) => KEY_KINDS[candidate].prefix === match[1] && KEY_KINDS[candidate].suffix === match[7])
     : undefined;
   if (!match || kind === undefined) {
     throw new Error(
@@ -90,9 +87,7 @@ export function parseSnapshotKey(key: string): ParsedKey {
   const snapshotTime = Number(match[6]);
   const expected = keyForSnapshot(kind, snapshotTime);
   if (expected !== key) {
-    throw new Error(
-      `S3 key ${JSON.stringify(key)} has partitions that disagree with its snapshot time ${snapshotTime}: expected ${JSON.stringify(expected)}`,
-    );
+    throw new Error(`S3 key ${JSON.stringify(key)} has partitions that disagree with its snapshot time ${snapshotTime}: expected ${JSON.stringify(expected)}`);
   }
   return { kind, snapshotTime };
 }

@@ -56,8 +56,7 @@ export function deadlineBoundHandler<E, R>(
   handle: (event: E, context: InvocationContext) => Promise<R>,
 ): (event: E, context?: InvocationContext) => Promise<R> {
   return async (event, context = {}) => {
-    const bound: InvocationContext =
-      context.awsRequestId === undefined ? { ...context, awsRequestId: `unbound-${globalThis.crypto.randomUUID()}` } : context;
+    const bound: InvocationContext = context.awsRequestId === undefined ? { ...context, awsRequestId: `unbound-${globalThis.crypto.randomUUID()}` } : context;
     runtime.deadline.begin(context.getRemainingTimeInMillis?.() ?? UNBOUNDED_INVOCATION_MS);
     runtime.invocation.begin(bound.awsRequestId as string, process.env._X_AMZN_TRACE_ID);
     try {

@@ -15,13 +15,7 @@
  */
 import { type AttributeValue, type DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { namedError } from "./namedError";
-import {
-  type StageName,
-  STAGES,
-  TRACKING_PARTITION_KEY,
-  TRACKING_SORT_KEY,
-  TRACKING_TTL_ATTRIBUTE,
-} from "../../contract/dataLayout";
+import { type StageName, STAGES, TRACKING_PARTITION_KEY, TRACKING_SORT_KEY, TRACKING_TTL_ATTRIBUTE } from "../../contract/dataLayout";
 
 /**
  * `rejected`: the stage finished and its verdict is no (validation under STRICT_MODE); like
@@ -122,10 +116,7 @@ export interface TrackingRun {
  * - `done`: the stage already finished this input (succeeded, or rejected); nothing to do.
  * - `busy`: another invocation holds a live lease and will act.
  */
-export type Claim =
-  | { kind: "acquired"; run: TrackingRun }
-  | { kind: "done"; record: TrackingRecord }
-  | { kind: "busy"; record: TrackingRecord };
+export type Claim = { kind: "acquired"; run: TrackingRun } | { kind: "done"; record: TrackingRecord } | { kind: "busy"; record: TrackingRecord };
 
 export interface TrackingStore {
   claim(input: ClaimInput): Promise<Claim>;
@@ -223,8 +214,7 @@ function updateExpression(): UpdateExpression {
   return expression;
 }
 
-const stringValue = (value: string | undefined): AttributeValue | undefined =>
-  value === undefined ? undefined : { S: value };
+const stringValue = (value: string | undefined): AttributeValue | undefined => (value === undefined ? undefined : { S: value });
 
 function numberMap(values: Record<string, number>): AttributeValue {
   const map: Record<string, AttributeValue> = {};
@@ -283,12 +273,7 @@ function readItem(item: Record<string, AttributeValue>): TrackingRecord {
     attempt: number("attempt") ?? 0,
     counts: Object.fromEntries(mapEntries("counts").map(([name, value]) => [name, Number(value.N)])),
     s3Keys: Object.fromEntries(mapEntries("s3Keys").map(([name, value]) => [name, value.S ?? ""])),
-    details: Object.fromEntries(
-      mapEntries("details").map(([name, value]): [string, DetailValue] => [
-        name,
-        value.S ?? value.BOOL ?? Number(value.N),
-      ]),
-    ),
+    details: Object.fromEntries(mapEntries("details").map(([name, value]): [string, DetailValue] => [name, value.S ?? value.BOOL ?? Number(value.N)])),
     expiresAt: number(TRACKING_TTL_ATTRIBUTE) ?? 0,
     duplicates: number("duplicates") ?? 0,
   };
@@ -348,9 +333,7 @@ export function createTrackingStore(options: TrackingStoreOptions): TrackingStor
   };
 
   const read = async (snapshotId: string, stage: StageName): Promise<TrackingRecord | undefined> => {
-    const result = await options.dynamodb.send(
-      new GetItemCommand({ TableName: options.tableName, Key: key(snapshotId, stage), ConsistentRead: true }),
-    );
+    const result = await options.dynamodb.send(new GetItemCommand({ TableName: options.tableName, Key: key(snapshotId, stage), ConsistentRead: true }));
     return result.Item ? readItem(result.Item) : undefined;
   };
 

@@ -50,25 +50,17 @@ export function qualityAlert(report: ValidationReport, assessment: QualityAssess
   return {
     kind: "data-quality",
     subject: `Flight data quality below threshold for snapshot ${report.snapshotTimeIso}`,
-    message: [
-      "A flight-data snapshot broke the stack's data-quality thresholds:",
-      ...failingSnapshotText(report, assessment, reportKey),
-    ].join("\n"),
+    message: ["A flight-data snapshot broke the stack's data-quality thresholds:", ...failingSnapshotText(report, assessment, reportKey)].join("\n"),
   };
 }
 
-export function circuitOpenAlert(
-  report: ValidationReport,
-  assessment: QualityAssessment,
-  reportKey: string,
-  consecutiveFailures: number,
-): Alert {
+export function circuitOpenAlert(report: ValidationReport, assessment: QualityAssessment, reportKey: string, consecutiveFailures: number): Alert {
   return {
     kind: "circuit-open",
     subject: `Flight data quality circuit open: ${consecutiveFailures} failing snapshots in a row`,
     message: [
       `${consecutiveFailures} consecutive snapshots broke the data-quality thresholds. The alert circuit is now open:`,
-      "no further per-snapshot alerts will be sent until a snapshot passes, which will send one \"circuit closed\" notice.",
+      'no further per-snapshot alerts will be sent until a snapshot passes, which will send one "circuit closed" notice.',
       "",
       "The latest failing snapshot:",
       ...failingSnapshotText(report, assessment, reportKey),

@@ -126,8 +126,7 @@ export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBre
         new PutItemCommand({
           TableName: options.tableName,
           Item: toItem(next, clock()),
-          ConditionExpression:
-            expectedVersion === 0 ? "attribute_not_exists(#partition)" : "#version = :expectedVersion",
+          ConditionExpression: expectedVersion === 0 ? "attribute_not_exists(#partition)" : "#version = :expectedVersion",
           ExpressionAttributeNames: expectedVersion === 0 ? { "#partition": TRACKING_PARTITION_KEY } : { "#version": "version" },
           ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ":expectedVersion": { N: String(expectedVersion) } } }),
         }),

@@ -34,9 +34,7 @@ function checkSchema(metadata: FileMetaData): void {
     const actual = leaves.get(expected.name);
     if (actual === undefined) throw new Error(`the file has no column ${expected.name}`);
     if (actual.type !== expected.type || actual.repetition_type !== expected.repetition_type) {
-      throw new Error(
-        `column ${expected.name} is ${actual.repetition_type} ${actual.type}; expected ${expected.repetition_type} ${expected.type}`,
-      );
+      throw new Error(`column ${expected.name} is ${actual.repetition_type} ${actual.type}; expected ${expected.repetition_type} ${expected.type}`);
     }
   }
 }

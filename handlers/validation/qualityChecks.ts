@@ -150,7 +150,7 @@ export function createQualityChecks(): readonly QualityCheck[] {
 
   const contactAge = (c: StateColumns, row: number, snapshotTime: number): number => snapshotTime - c.last_contact[row];
 
-    return [
+  return [
     quarantineCheck(
       "row_shape",
       "every row is an array of 17 or 18 fields",
@@ -176,12 +176,7 @@ export function createQualityChecks(): readonly QualityCheck[] {
       const country = c.origin_country[row];
       return country !== null && country.trim() !== "";
     }),
-    rowCheck(
-      "position_present",
-      "soft",
-      "latitude and longitude are both present",
-      (c, row) => present(c.latitude[row]) && present(c.longitude[row]),
-    ),
+    rowCheck("position_present", "soft", "latitude and longitude are both present", (c, row) => present(c.latitude[row]) && present(c.longitude[row])),
     rowCheck(
       "latitude_range",
       "hard",
@@ -253,8 +248,7 @@ export function createQualityChecks(): readonly QualityCheck[] {
       "on_ground_consistency",
       "soft",
       `an aircraft on the ground is below ${ON_GROUND_MAX_ALTITUDE_METRES} m barometric and slower than ${ON_GROUND_MAX_VELOCITY_MPS} m/s`,
-      (c, row) =>
-        !(c.baro_altitude[row] > onGroundMaxAltitude) && !(c.velocity[row] > onGroundMaxVelocity),
+      (c, row) => !(c.baro_altitude[row] > onGroundMaxAltitude) && !(c.velocity[row] > onGroundMaxVelocity),
       (c, row) => c.on_ground[row] === 1,
     ),
     rowCheck("position_source_known", "soft", "position_source is 0 (ADS-B), 1 (ASTERIX), 2 (MLAT) or 3 (FLARM)", (c, row) =>

@@ -23,14 +23,12 @@ export function qualityMetrics(assessment: QualityAssessment, snapshotTime: numb
     { name: METRIC.recordsProcessed, value: scores.inputRows, unit: "Count", timestamp },
     { name: METRIC.emergencySquawks, value: assessment.emergencies.length, unit: "Count", timestamp },
     { name: METRIC.contactStaleness, value: assessment.contactAges.medianSeconds, unit: "Seconds", timestamp },
-    ...assessment.checks.map(
-      (check): Metric => ({
-        name: CHECK_FAILURES_METRIC,
-        value: check.failing,
-        unit: "Count",
-        dimensions: { [CHECK_DIMENSION]: check.name },
-        timestamp,
-      }),
-    ),
+    ...assessment.checks.map((check): Metric => ({
+      name: CHECK_FAILURES_METRIC,
+      value: check.failing,
+      unit: "Count",
+      dimensions: { [CHECK_DIMENSION]: check.name },
+      timestamp,
+    })),
   ];
 }

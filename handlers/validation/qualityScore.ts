@@ -99,9 +99,6 @@ export function scoreSnapshot(input: CheckInput, results: readonly CheckResult[]
   const completenessScore = completeness(input.snapshot.columns, typedRows, inputRows);
   const soft = results.filter((result) => result.severity === "soft");
   const softPassRatio = soft.length === 0 ? 1 : soft.reduce((sum, result) => sum + result.passRatio, 0) / soft.length;
-  const qualityScore =
-    SCORE_WEIGHTS.correctness * (1 - errorRate) +
-    SCORE_WEIGHTS.completeness * completenessScore +
-    SCORE_WEIGHTS.softChecks * softPassRatio;
+  const qualityScore = SCORE_WEIGHTS.correctness * (1 - errorRate) + SCORE_WEIGHTS.completeness * completenessScore + SCORE_WEIGHTS.softChecks * softPassRatio;
   return { inputRows, errorRows, completeness: completenessScore, errorRate, softPassRatio, qualityScore };
 }

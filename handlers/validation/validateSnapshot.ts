@@ -46,8 +46,6 @@ export interface ValidationServices {
   sleep: (ms: number) => Promise<void>;
 }
 
-
-
 export interface ValidatedSnapshot {
   processedKey: string;
   reportKey: string;
@@ -90,11 +88,7 @@ function snapshotTimeOf(key: string): number {
   return parsed.snapshotTime;
 }
 
-async function readProcessed(
-  bytes: Uint8Array,
-  key: string,
-  snapshotTime: number,
-): Promise<{ snapshot: TypedSnapshot; metadata: SnapshotFileMetadata }> {
+async function readProcessed(bytes: Uint8Array, key: string, snapshotTime: number): Promise<{ snapshot: TypedSnapshot; metadata: SnapshotFileMetadata }> {
   try {
     const parquet = await readSnapshotParquet(bytes);
     const metadata = metadataFromKeyValues(parquet.metadata);
@@ -189,11 +183,7 @@ export async function validateSnapshot(services: ValidationServices, object: S3O
       duplicate: (claim) => duplicateVerdict(processedKey, reportKey, claim),
       async run(run, stageLogger): Promise<{ result: Verdict; outcome: OutcomeInput }> {
         const logger = stageLogger.child({ processedKey });
-        const { snapshot, metadata } = await readProcessed(
-          await readObjectBytes(services.s3, object.bucket, processedKey),
-          processedKey,
-          snapshotTime,
-        );
+        const { snapshot, metadata } = await readProcessed(await readObjectBytes(services.s3, object.bucket, processedKey), processedKey, snapshotTime);
         const thresholds: QualityThresholds = {
           qualityThreshold: settings.qualityThreshold,
           minCompletenessScore: settings.minCompletenessScore,

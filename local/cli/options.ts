@@ -54,7 +54,8 @@ and prints its result and log lines. Objects an S3 event names that are missing 
 
 const positiveInteger = (option: string, value: string, allowZero = false): number => {
   const parsed = Number(value);
-  if (!/^\d+$/.test(value) || (!allowZero && parsed === 0)) throw new UsageError(`--${option} ${value}: expected a ${allowZero ? "non-negative" : "positive"} whole number`);
+  if (!/^\d+$/.test(value) || (!allowZero && parsed === 0))
+    throw new UsageError(`--${option} ${value}: expected a ${allowZero ? "non-negative" : "positive"} whole number`);
   return parsed;
 };
 
@@ -104,7 +105,8 @@ export function parseRunOptions(args: string[], projectDir: string): RunOptions 
     help: values.help as boolean,
   };
   if (values.snapshots !== undefined) options.snapshotsDir = path.resolve(values.snapshots as string);
-  if (options.live && options.snapshotsDir) throw new UsageError("--live and --snapshots exclude each other: the snapshots come either from the real API or from the folder");
+  if (options.live && options.snapshotsDir)
+    throw new UsageError("--live and --snapshots exclude each other: the snapshots come either from the real API or from the folder");
   if (!options.help) checkStackFile(options.stack, projectDir);
   return options;
 }
@@ -117,7 +119,11 @@ export interface InvokeOptions {
 }
 
 export function parseInvokeOptions(args: string[], projectDir: string): InvokeOptions {
-  const { values, positionals } = parse(args, { event: { type: "string" }, stack: { type: "string", default: "dev" }, help: { type: "boolean", default: false } }, true);
+  const { values, positionals } = parse(
+    args,
+    { event: { type: "string" }, stack: { type: "string", default: "dev" }, help: { type: "boolean", default: false } },
+    true,
+  );
   if (values.help) return { stage: "ingestion", eventFile: "", stack: "dev", help: true };
   const [stage, ...extra] = positionals;
   if (stage === undefined || !(STAGES as readonly string[]).includes(stage)) {

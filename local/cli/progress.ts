@@ -13,7 +13,11 @@ function describeValue(stage: StageName, value: unknown): string {
   }
   if (stage === "compaction") {
     return ((value as Described).days as Described[])
-      .map((day) => (day.status === "compacted" ? `${day.day}: ${day.inputFiles} files → ${day.statesKey} (${day.rows} rows, ${day.rowGroups} row group(s))` : `${day.day}: ${day.status}`))
+      .map((day) =>
+        day.status === "compacted"
+          ? `${day.day}: ${day.inputFiles} files → ${day.statesKey} (${day.rows} rows, ${day.rowGroups} row group(s))`
+          : `${day.day}: ${day.status}`,
+      )
       .join("; ");
   }
   const results = (Array.isArray(value) ? value : [value]) as Described[];
@@ -42,6 +46,7 @@ export function progressLine(stage: StageName, report: AttemptReport, startedAt:
   const attempt = report.maxAttempts > 1 && (report.attempt > 1 || !result.ok) ? ` attempt ${report.attempt}/${report.maxAttempts}` : "";
   const what = result.ok
     ? describeValue(stage, result.value)
-    : `FAILED${attempt}: ${result.error?.errorType}: ${result.error?.errorMessage}` + (report.attempt === report.maxAttempts ? " → dead-letter queue" : " → retrying");
+    : `FAILED${attempt}: ${result.error?.errorType}: ${result.error?.errorMessage}` +
+      (report.attempt === report.maxAttempts ? " → dead-letter queue" : " → retrying");
   return `  ${elapsed}  ${stage.padEnd(10)} ${timing}  ${what}`;
 }

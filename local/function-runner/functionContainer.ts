@@ -20,8 +20,7 @@ export interface ContainerSpec {
 }
 
 export type InvocationOutcome =
-  | { ok: true; value: unknown }
-  | { ok: false; error: SerializedError; /** The container died or was killed: it cannot be reused. */ fatal: boolean };
+  { ok: true; value: unknown } | { ok: false; error: SerializedError; /** The container died or was killed: it cannot be reused. */ fatal: boolean };
 
 export interface InvocationRecord {
   outcome: InvocationOutcome;
@@ -100,9 +99,13 @@ export class FunctionContainer {
         this.pending = undefined;
         const durationMs = performance.now() - started;
         if (message.type === "result") resolve({ outcome: { ok: true, value: message.value }, durationMs, maxRssBytes: message.maxRssBytes });
-        else if (message.type === "error") resolve({ outcome: { ok: false, error: message.error, fatal: false }, durationMs, maxRssBytes: message.maxRssBytes });
+        else if (message.type === "error")
+          resolve({ outcome: { ok: false, error: message.error, fatal: false }, durationMs, maxRssBytes: message.maxRssBytes });
         else if (message.type === "exit") {
-          resolve({ outcome: { ok: false, error: { errorType: exitType, errorMessage: `RequestId: ${requestId} Error: ${message.reason}`, trace: [] }, fatal: true }, durationMs });
+          resolve({
+            outcome: { ok: false, error: { errorType: exitType, errorMessage: `RequestId: ${requestId} Error: ${message.reason}`, trace: [] }, fatal: true },
+            durationMs,
+          });
         }
       };
       this.pending = { requestId, settle };

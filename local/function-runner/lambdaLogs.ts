@@ -48,8 +48,7 @@ export interface InvocationReport {
   traceHeader?: string;
 }
 
-const systemLineKept = (settings: LoggingSettings): boolean =>
-  settings.format !== "JSON" || rank(settings.systemLogLevel ?? "INFO") <= rank("INFO");
+const systemLineKept = (settings: LoggingSettings): boolean => settings.format !== "JSON" || rank(settings.systemLogLevel ?? "INFO") <= rank("INFO");
 
 /** Lambda's lines before an invocation runs. */
 export function startLines(settings: LoggingSettings, requestId: string, now = new Date()): string[] {

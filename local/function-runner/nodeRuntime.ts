@@ -52,7 +52,8 @@ export function currentHost(): NodeRuntimeHost {
 /** The Node major a Lambda runtime identifier stands for: nodejs24.x → 24. */
 export function nodeMajorOf(lambdaRuntime: string): number {
   const match = /^nodejs(\d+)\.x$/.exec(lambdaRuntime);
-  if (!match) throw new PrerequisiteError(`function runtime "${lambdaRuntime}" is not a Node.js Lambda runtime (nodejs<major>.x); the local harness runs only those`);
+  if (!match)
+    throw new PrerequisiteError(`function runtime "${lambdaRuntime}" is not a Node.js Lambda runtime (nodejs<major>.x); the local harness runs only those`);
   return Number(match[1]);
 }
 
@@ -98,10 +99,14 @@ function fromOverride(binary: string, major: number, lambdaRuntime: string): Loc
   try {
     version = execFileSync(binary, ["--version"], { encoding: "utf8", timeout: 30_000 }).trim().replace(/^v/, "");
   } catch (error) {
-    throw new PrerequisiteError(`LAMBDA_NODE=${binary} does not run (${(error as Error).message.split("\n")[0]}); point it at a Node.js ${major} binary or unset it`);
+    throw new PrerequisiteError(
+      `LAMBDA_NODE=${binary} does not run (${(error as Error).message.split("\n")[0]}); point it at a Node.js ${major} binary or unset it`,
+    );
   }
   if (majorOf(version) !== major) {
-    throw new PrerequisiteError(`LAMBDA_NODE=${binary} is Node.js ${version}, but the functions declare ${lambdaRuntime}: point it at a Node.js ${major} binary or unset it`);
+    throw new PrerequisiteError(
+      `LAMBDA_NODE=${binary} is Node.js ${version}, but the functions declare ${lambdaRuntime}: point it at a Node.js ${major} binary or unset it`,
+    );
   }
   return { binary, version, source: "LAMBDA_NODE" };
 }

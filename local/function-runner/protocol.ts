@@ -23,4 +23,3 @@ export type ContainerMessage =
   | { type: "initError"; error: SerializedError }
   | { type: "result"; requestId: string; value: unknown; maxRssBytes: number }
   | { type: "error"; requestId: string; error: SerializedError; maxRssBytes: number };
-

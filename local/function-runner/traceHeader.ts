@@ -6,6 +6,8 @@
 import { randomBytes } from "crypto";
 
 export function newTraceHeader(sampled: boolean, now = Date.now()): string {
-  const epoch = Math.floor(now / 1000).toString(16).padStart(8, "0");
+  const epoch = Math.floor(now / 1000)
+    .toString(16)
+    .padStart(8, "0");
   return `Root=1-${epoch}-${randomBytes(12).toString("hex")};Parent=${randomBytes(8).toString("hex")};Sampled=${sampled ? 1 : 0}`;
 }

@@ -32,7 +32,12 @@ export function eventPlaceholders(pipeline: LocalPipeline): Record<string, strin
 export function fillPlaceholders(text: string, placeholders: Record<string, string>): string {
   return text.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => {
     const value = placeholders[name];
-    if (value === undefined) throw new Error(`the event uses ${whole}, which is not one of ${Object.keys(placeholders).map((key) => `{{${key}}}`).join(", ")}`);
+    if (value === undefined)
+      throw new Error(
+        `the event uses ${whole}, which is not one of ${Object.keys(placeholders)
+          .map((key) => `{{${key}}}`)
+          .join(", ")}`,
+      );
     return value;
   });
 }
@@ -49,7 +54,9 @@ export async function seedS3EventObjects(pipeline: LocalPipeline, event: S3Event
     const bucket = record.s3.bucket.name;
     const key = decodeS3EventKey(record.s3.object.key);
     if (!pipeline.topology.buckets.includes(bucket)) {
-      throw new Error(`the event names bucket ${bucket}, which the ${pipeline.topology.stack} stack does not declare (${pipeline.topology.buckets.join(", ")}); use {{rawBucket}} or {{processedBucket}}`);
+      throw new Error(
+        `the event names bucket ${bucket}, which the ${pipeline.topology.stack} stack does not declare (${pipeline.topology.buckets.join(", ")}); use {{rawBucket}} or {{processedBucket}}`,
+      );
     }
     if (await exists(pipeline, bucket, key)) continue;
     const { kind, snapshotTime } = parseSnapshotKey(key);
@@ -60,7 +67,9 @@ export async function seedS3EventObjects(pipeline: LocalPipeline, event: S3Event
     const rawKey = keyForSnapshot("raw", snapshotTime);
     if (!(await exists(pipeline, rawBucket, rawKey))) {
       const { snapshot } = generateSnapshot({ seed: snapshotTime, stateCount: SEEDED_STATE_COUNT, time: snapshotTime });
-      await pipeline.emulators.clients.s3.send(new PutObjectCommand({ Bucket: rawBucket, Key: rawKey, Body: JSON.stringify(snapshot), ContentType: "application/json" }));
+      await pipeline.emulators.clients.s3.send(
+        new PutObjectCommand({ Bucket: rawBucket, Key: rawKey, Body: JSON.stringify(snapshot), ContentType: "application/json" }),
+      );
       seeded.push(`seeded ${rawBucket}/${rawKey}: generated snapshot, ${SEEDED_STATE_COUNT} states`);
     }
     if (kind === "processed") {

@@ -27,9 +27,7 @@ export interface EnvironmentInputs {
 }
 
 export function lambdaEnvironment(declared: DeclaredFunction, inputs: EnvironmentInputs): Record<string, string> {
-  const own = Object.fromEntries(
-    Object.entries(declared.pkg.environment).map(([name, value]) => [name, inputs.translation.get(value) ?? value]),
-  );
+  const own = Object.fromEntries(Object.entries(declared.pkg.environment).map(([name, value]) => [name, inputs.translation.get(value) ?? value]));
   return {
     ...own,
     PATH: [path.dirname(inputs.nodeBinary), "/usr/local/bin", "/usr/bin", "/bin"].join(path.delimiter),

@@ -232,7 +232,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       async sendFailureRecord(declared, record) {
         const destinationArn = declared.onFailureDestinationArn as string;
         const queueUrl = provisioned.queueUrls.get(destinationArn);
-        if (!queueUrl) throw new Error(`on-failure destination ${destinationArn} is not an SQS queue the program declares; the local run delivers only to those`);
+        if (!queueUrl)
+          throw new Error(`on-failure destination ${destinationArn} is not an SQS queue the program declares; the local run delivers only to those`);
         await destinationClientOf(declared).send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(record) }));
       },
     });
@@ -241,9 +242,11 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       const deliveries = options.s3EventDeliveries ?? 1;
       cleanups.push(
         emulators.s3.onEvent((event) =>
-          s3EventsHeld ? undefined : routeS3Event(topology.notifications, event, (name, routed) => {
-            for (let delivery = 0; delivery < deliveries; delivery++) invoker.invoke(name, routed);
-          }),
+          s3EventsHeld
+            ? undefined
+            : routeS3Event(topology.notifications, event, (name, routed) => {
+                for (let delivery = 0; delivery < deliveries; delivery++) invoker.invoke(name, routed);
+              }),
         ),
       );
     }

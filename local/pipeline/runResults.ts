@@ -35,7 +35,18 @@ export interface RunResults {
 }
 
 /** Output folders and files of a run, cleared when the next run starts. */
-export const RUN_OUTPUTS = ["raw", "processed", "reports", "quarantine", "compacted", "metrics.json", "alerts.json", "tracking.json", "dead-letters.json", "traces.json"] as const;
+export const RUN_OUTPUTS = [
+  "raw",
+  "processed",
+  "reports",
+  "quarantine",
+  "compacted",
+  "metrics.json",
+  "alerts.json",
+  "tracking.json",
+  "dead-letters.json",
+  "traces.json",
+] as const;
 
 export function clearRunOutputs(stackDir: string): void {
   for (const name of RUN_OUTPUTS) fs.rmSync(path.join(stackDir, name), { recursive: true, force: true });
@@ -103,7 +114,10 @@ export async function exportRunResults(pipeline: LocalPipeline, results: RunResu
   }
   const writeJson = (name: string, value: unknown) => fs.writeFileSync(path.join(stackDir, name), `${JSON.stringify(value, null, 2)}\n`);
   writeJson("metrics.json", results.metrics);
-  writeJson("alerts.json", results.alerts.map((alert) => ({ ...alert, message: parseIfJson(alert.message) })));
+  writeJson(
+    "alerts.json",
+    results.alerts.map((alert) => ({ ...alert, message: parseIfJson(alert.message) })),
+  );
   writeJson("tracking.json", results.tracking);
   writeJson("dead-letters.json", results.deadLetters);
 }

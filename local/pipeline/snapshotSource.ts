@@ -66,7 +66,10 @@ export function generatedDay(ticks: number, seed: number, day: UtcDay): TickSnap
 /** Tick i replays file i (cycling), files in name order. */
 export function replayedSnapshots(ticks: number, dir: string): TickSnapshot[] {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new PrerequisiteError(`--snapshots ${dir}: no such folder`);
-  const files = fs.readdirSync(dir).filter((name) => name.endsWith(".json")).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith(".json"))
+    .sort();
   if (files.length === 0) throw new PrerequisiteError(`--snapshots ${dir}: the folder holds no .json files (OpenSky /api/states/all responses)`);
   const loaded = files.map((name) => ({ snapshot: readSnapshotFile(path.join(dir, name)), label: `replayed ${name}` }));
   return Array.from({ length: ticks }, (_, index) => loaded[index % loaded.length] as TickSnapshot);
@@ -80,7 +83,12 @@ function readSnapshotFile(file: string): RawSnapshot {
     throw new PrerequisiteError(`${file} is not JSON: ${(error as Error).message}`);
   }
   const candidate = parsed as Partial<RawSnapshot>;
-  if (typeof candidate !== "object" || candidate === null || typeof candidate.time !== "number" || !(candidate.states === null || Array.isArray(candidate.states))) {
+  if (
+    typeof candidate !== "object" ||
+    candidate === null ||
+    typeof candidate.time !== "number" ||
+    !(candidate.states === null || Array.isArray(candidate.states))
+  ) {
     throw new PrerequisiteError(`${file} is not an OpenSky /api/states/all response: expected {"time": <unix seconds>, "states": [...] | null}`);
   }
   return candidate as RawSnapshot;

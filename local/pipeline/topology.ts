@@ -92,9 +92,7 @@ export function topologyOf(program: MockedProgram): PipelineTopology {
     const resource = ofType("aws:lambda/function:Function").find((candidate) => candidate.inputs.name === name);
     const pkg = program.functionPackages[name];
     if (!resource || !pkg) throw new Error(`the program declares no function ${name} for the ${stage} stage`);
-    const invokeConfig = ofType("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").find(
-      (candidate) => candidate.inputs.functionName === name,
-    );
+    const invokeConfig = ofType("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").find((candidate) => candidate.inputs.functionName === name);
     const reserved = resource.inputs.reservedConcurrentExecutions as number | undefined;
     const onFailure = invokeConfig?.inputs.destinationConfig?.onFailure?.destination as string | undefined;
     const loggingConfig = resource.inputs.loggingConfig as Record<string, string | undefined> | undefined;

@@ -70,11 +70,7 @@ export function resourceValidationArgs(
   return args;
 }
 
-export function stackValidationArgs(
-  resources: readonly ResourceSnapshot[],
-  policy: Policy,
-  context: EngineContext,
-): StackValidationArgs {
+export function stackValidationArgs(resources: readonly ResourceSnapshot[], policy: Policy, context: EngineContext): StackValidationArgs {
   const byUrn = new Map<string, PolicyResource>();
   const policyResources = resources.map((snapshot) => {
     const props = engineProps(snapshot.outputs ?? snapshot.inputs);
@@ -95,8 +91,7 @@ export function stackValidationArgs(
     return resource;
   });
   // Like the engine, references to resources outside the set are dropped.
-  const resolve = (urns: readonly string[]) =>
-    urns.map((urn) => byUrn.get(urn)).filter((r): r is PolicyResource => r !== undefined);
+  const resolve = (urns: readonly string[]) => urns.map((urn) => byUrn.get(urn)).filter((r): r is PolicyResource => r !== undefined);
   resources.forEach((snapshot, index) => {
     const resource = policyResources[index];
     const parent = snapshot.parent === undefined ? undefined : byUrn.get(snapshot.parent);

@@ -1,13 +1,6 @@
 import { EnforcementLevel, ResourceValidationPolicy, Severity, StackValidationPolicy } from "@pulumi/policy";
 import { isUnknownValueError } from "../lib/unknownValues";
-import {
-  EngineContext,
-  enforcementLevelOf,
-  NotApplicable,
-  ResourceSnapshot,
-  resourceValidationArgs,
-  stackValidationArgs,
-} from "./engineArgs";
+import { EngineContext, enforcementLevelOf, NotApplicable, ResourceSnapshot, resourceValidationArgs, stackValidationArgs } from "./engineArgs";
 
 /**
  * Runs rules over a set of resources the way the engine does during a preview: every resource
@@ -40,11 +33,7 @@ export interface PolicyRun {
 
 type AnyPolicy = ResourceValidationPolicy | StackValidationPolicy;
 
-export async function runPolicies(
-  policies: readonly AnyPolicy[],
-  resources: readonly ResourceSnapshot[],
-  context: EngineContext = {},
-): Promise<PolicyRun> {
+export async function runPolicies(policies: readonly AnyPolicy[], resources: readonly ResourceSnapshot[], context: EngineContext = {}): Promise<PolicyRun> {
   const run: PolicyRun = { findings: [], notApplicable: [] };
   const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
   for (const policy of policies) {

@@ -116,8 +116,7 @@ export const passRoleScoped: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   tags: ["iam", "privilege-escalation"],
   remediationSteps:
-    "Grant iam:PassRole on the ARN of each role the principal must hand to a service, and add an iam:PassedToService " +
-    "condition naming that service.",
+    "Grant iam:PassRole on the ARN of each role the principal must hand to a service, and add an iam:PassedToService " + "condition naming that service.",
   validateResource: validatePolicyDocuments(["identity"], (statement) => {
     if (statement.effect !== "allow") return [];
     const passesRoles = statement.actions.some((action) => wildcardMatches(action, "iam:PassRole"));
@@ -154,14 +153,12 @@ interface PublicPrincipalConfig {
 
 export const noUnscopedPublicPrincipal: ResourceValidationPolicy = {
   name: "iam-no-unscoped-public-principal",
-  description:
-    'No resource, key or trust policy allows Principal "*" unless a condition scopes it to a source resource, ' +
-    "account or organization.",
+  description: 'No resource, key or trust policy allows Principal "*" unless a condition scopes it to a source resource, ' + "account or organization.",
   severity: "critical",
   enforcementLevel: "mandatory",
   tags: ["iam", "public-access"],
   remediationSteps:
-    "Name the service or account principal that needs access. Where the principal must be \"*\", add a condition " +
+    'Name the service or account principal that needs access. Where the principal must be "*", add a condition ' +
     "such as aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID with a concrete value. Deny statements with " +
     'Principal "*" (for example the aws:SecureTransport deny) are fine.',
   configSchema: publicPrincipalSchema,
@@ -176,8 +173,7 @@ export const noUnscopedPublicPrincipal: ResourceValidationPolicy = {
 export const keyPolicyLeastPrivilege: ResourceValidationPolicy = {
   name: "kms-key-policy-least-privilege",
   description:
-    'A KMS key policy grants `kms:*` (or `*`) only to the account root. `Resource: "*"` is accepted in key ' +
-    'policies because there it means "this key".',
+    'A KMS key policy grants `kms:*` (or `*`) only to the account root. `Resource: "*"` is accepted in key ' + 'policies because there it means "this key".',
   severity: "critical",
   enforcementLevel: "mandatory",
   tags: ["iam", "kms", "least-privilege"],

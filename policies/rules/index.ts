@@ -28,12 +28,7 @@ import {
 import { lambdaRoleTrustsOnlyLambda } from "./lambdaRoleTrust";
 import { eventTargetRetryAndDeadLetter, logGroupRetention, tablePointInTimeRecovery } from "./operations";
 import { outsideReferencesUnverified } from "./outsideReferences";
-import {
-  bucketDeniesInsecureTransport,
-  bucketEncryptedWithCustomerManagedKey,
-  bucketKeysEnabled,
-  bucketPublicAccessBlocked,
-} from "./s3Buckets";
+import { bucketDeniesInsecureTransport, bucketEncryptedWithCustomerManagedKey, bucketKeysEnabled, bucketPublicAccessBlocked } from "./s3Buckets";
 
 /** Every rule of the pack, importable without constructing the PolicyPack (which starts a gRPC server). */
 export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [

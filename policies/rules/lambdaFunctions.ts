@@ -1,11 +1,5 @@
 import * as aws from "@pulumi/aws";
-import {
-  PolicyConfigSchema,
-  PolicyResource,
-  ResourceValidationPolicy,
-  StackValidationPolicy,
-  validateResourceOfType,
-} from "@pulumi/policy";
+import { PolicyConfigSchema, PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { JoinTarget, refersTo } from "../lib/resourceGraph";
 import { configWithDefaults } from "../lib/ruleConfig";
 import { checkEach } from "../lib/unknownValues";
@@ -19,8 +13,7 @@ export const functionTracingActive: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   tags: ["lambda", "observability"],
   remediationSteps:
-    "Set tracingConfig: { mode: \"Active\" } and allow xray:PutTraceSegments and xray:PutTelemetryRecords " +
-    '(Resource "*") in the function\'s role.',
+    'Set tracingConfig: { mode: "Active" } and allow xray:PutTraceSegments and xray:PutTelemetryRecords ' + '(Resource "*") in the function\'s role.',
   validateResource: validateResourceOfType(aws.lambda.Function, (fn, _args, reportViolation) => {
     const mode = fn.tracingConfig?.mode;
     if (mode !== "Active") reportViolation(`tracingConfig.mode is ${mode ?? "not set"}`);
@@ -105,9 +98,7 @@ export const functionFailureDestination: StackValidationPolicy = {
     checkEach(functions, (fn) => {
       const deadLetterTarget = fn.asType(aws.lambda.Function)?.deadLetterConfig?.targetArn;
       if (deadLetterTarget !== undefined && deadLetterTarget !== "") return;
-      const destinations = invokeConfigs
-        .filter((config) => refersTo(config, "functionName", fn, FUNCTION))
-        .map(onFailureDestination);
+      const destinations = invokeConfigs.filter((config) => refersTo(config, "functionName", fn, FUNCTION)).map(onFailureDestination);
       if (!destinations.some((destination) => destination !== undefined && destination !== "")) {
         reportViolation(`function ${fn.name} has neither deadLetterConfig nor an on-failure destination`, fn.urn);
       }

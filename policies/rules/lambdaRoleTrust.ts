@@ -25,8 +25,8 @@ export const lambdaRoleTrustsOnlyLambda: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   tags: ["iam", "lambda", "least-privilege"],
   remediationSteps:
-    "Give each function its own aws.iam.Role with assumeRolePolicy { Effect: \"Allow\", Principal: { Service: " +
-    "\"lambda.amazonaws.com\" }, Action: \"sts:AssumeRole\" } and nothing else; a role that other services need gets " +
+    'Give each function its own aws.iam.Role with assumeRolePolicy { Effect: "Allow", Principal: { Service: ' +
+    '"lambda.amazonaws.com" }, Action: "sts:AssumeRole" } and nothing else; a role that other services need gets ' +
     "its own role.",
   validateStack: (args, reportViolation) => {
     const functions = args.resources.filter((r) => r.isType(aws.lambda.Function));
@@ -62,14 +62,15 @@ function trustProblems(role: PolicyResource): string[] {
 
 function notLambdaOnly(statement: PolicyStatement): string | undefined {
   const principal = statement.principal;
-  const others = principal === undefined
-    ? ["no Principal"]
-    : [
-        ...(principal.everyone ? ["*"] : principal.aws),
-        ...principal.service.filter((service) => service !== LAMBDA_SERVICE),
-        ...principal.federated,
-        ...principal.canonicalUser,
-      ];
+  const others =
+    principal === undefined
+      ? ["no Principal"]
+      : [
+          ...(principal.everyone ? ["*"] : principal.aws),
+          ...principal.service.filter((service) => service !== LAMBDA_SERVICE),
+          ...principal.federated,
+          ...principal.canonicalUser,
+        ];
   if (others.length > 0) return `also trusts ${others.join(", ")}`;
   if (!principal?.service.includes(LAMBDA_SERVICE)) return `does not name ${LAMBDA_SERVICE}`;
   const extraActions = statement.actions.filter((action) => action !== "sts:assumerole");

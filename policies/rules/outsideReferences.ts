@@ -61,7 +61,10 @@ export const outsideReferencesUnverified: StackValidationPolicy = {
     const topics = args.resources.filter(TOPIC.isSameKind);
     checkEach(args.resources, (resource) => {
       if (resource.isType(aws.lambda.Function) && !roles.some((role) => refersTo(resource, "role", role, ROLE))) {
-        reportViolation(`function ${resource.name} runs as ${String(resource.props.role)}, a role this stack does not create: its trust policy and permissions cannot be checked here`, resource.urn);
+        reportViolation(
+          `function ${resource.name} runs as ${String(resource.props.role)}, a role this stack does not create: its trust policy and permissions cannot be checked here`,
+          resource.urn,
+        );
       }
       for (const reference of keyReferences(resource)) {
         const sources = resource.propertyDependencies?.[reference.input] ?? [];
@@ -69,7 +72,10 @@ export const outsideReferencesUnverified: StackValidationPolicy = {
         const value = reference.read();
         if (value === undefined || value === "" || isAwsManagedKeyAlias(value)) continue;
         if (!namesOneOf(resource, reference.input, () => value, keys, KEY)) {
-          reportViolation(`${resource.name} is encrypted with ${value}, a key this stack does not create: its key policy and rotation cannot be checked here`, resource.urn);
+          reportViolation(
+            `${resource.name} is encrypted with ${value}, a key this stack does not create: its key policy and rotation cannot be checked here`,
+            resource.urn,
+          );
         }
       }
       if (resource.isType(aws.cloudwatch.MetricAlarm)) {
@@ -80,7 +86,10 @@ export const outsideReferencesUnverified: StackValidationPolicy = {
           const actions = known === UNKNOWN ? ((resource.props[input] ?? []) as string[]) : known;
           for (const action of actions) {
             if (!/^arn:[^:]+:sns:/.test(action) || namesOneOf(resource, input, () => action, topics, TOPIC)) continue;
-            reportViolation(`alarm ${resource.name} notifies ${action}, a topic this stack does not create: its encryption and policy cannot be checked here`, resource.urn);
+            reportViolation(
+              `alarm ${resource.name} notifies ${action}, a topic this stack does not create: its encryption and policy cannot be checked here`,
+              resource.urn,
+            );
           }
         }
       }

@@ -24,9 +24,7 @@ function configuring(bucket: PolicyResource, resources: PolicyResource[], isKind
 }
 
 /** Runs `check` on each bucket, reporting against the bucket's URN. */
-function forEachBucket(
-  check: (bucket: PolicyResource, resources: PolicyResource[], report: (message: string) => void) => void,
-): StackValidation {
+function forEachBucket(check: (bucket: PolicyResource, resources: PolicyResource[], report: (message: string) => void) => void): StackValidation {
   return (args, reportViolation) => {
     const buckets = args.resources.filter(isBucket);
     if (buckets.length === 0) args.notApplicable("the stack has no S3 bucket");
@@ -41,9 +39,7 @@ interface EncryptionRule {
 }
 
 function encryptionRulesOf(configuration: PolicyResource): EncryptionRule[] {
-  const typed =
-    configuration.asType(aws.s3.BucketServerSideEncryptionConfiguration) ??
-    configuration.asType(aws.s3.BucketServerSideEncryptionConfigurationV2);
+  const typed = configuration.asType(aws.s3.BucketServerSideEncryptionConfiguration) ?? configuration.asType(aws.s3.BucketServerSideEncryptionConfigurationV2);
   return (typed?.rules ?? []).map((rule) => ({
     sseAlgorithm: rule.applyServerSideEncryptionByDefault?.sseAlgorithm ?? "",
     kmsMasterKeyId: rule.applyServerSideEncryptionByDefault?.kmsMasterKeyId ?? "",
@@ -52,10 +48,7 @@ function encryptionRulesOf(configuration: PolicyResource): EncryptionRule[] {
 }
 
 function isEncryptionConfiguration(resource: PolicyResource): boolean {
-  return (
-    resource.isType(aws.s3.BucketServerSideEncryptionConfiguration) ||
-    resource.isType(aws.s3.BucketServerSideEncryptionConfigurationV2)
-  );
+  return resource.isType(aws.s3.BucketServerSideEncryptionConfiguration) || resource.isType(aws.s3.BucketServerSideEncryptionConfigurationV2);
 }
 
 const KMS_ALGORITHMS = new Set(["aws:kms", "aws:kms:dsse"]);
@@ -66,15 +59,13 @@ function usesCustomerManagedKey(rule: EncryptionRule): boolean {
 
 export const bucketEncryptedWithCustomerManagedKey: StackValidationPolicy = {
   name: "s3-bucket-cmk-encryption",
-  description:
-    "Every S3 bucket has a BucketServerSideEncryptionConfiguration whose default encryption is SSE-KMS with a " +
-    "customer-managed key.",
+  description: "Every S3 bucket has a BucketServerSideEncryptionConfiguration whose default encryption is SSE-KMS with a " + "customer-managed key.",
   severity: "high",
   enforcementLevel: "mandatory",
   tags: ["encryption", "s3"],
   remediationSteps:
     "Add an aws.s3.BucketServerSideEncryptionConfiguration with bucket: <bucket>.id and a rule " +
-    "applyServerSideEncryptionByDefault: { sseAlgorithm: \"aws:kms\", kmsMasterKeyId: <your key ARN> }.",
+    'applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: <your key ARN> }.',
   validateStack: forEachBucket((bucket, resources, report) => {
     const configurations = configuring(bucket, resources, isEncryptionConfiguration);
     if (configurations.length === 0) {
@@ -139,8 +130,8 @@ export const bucketDeniesInsecureTransport: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   tags: ["encryption", "s3", "in-transit"],
   remediationSteps:
-    "Add an aws.s3.BucketPolicy with a statement { Effect: \"Deny\", Principal: \"*\", Action: \"s3:*\", Resource: " +
-    "[<bucket ARN>, \"<bucket ARN>/*\"], Condition: { Bool: { \"aws:SecureTransport\": \"false\" } } }.",
+    'Add an aws.s3.BucketPolicy with a statement { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ' +
+    '[<bucket ARN>, "<bucket ARN>/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } }.',
   validateStack: forEachBucket((bucket, resources, report) => {
     const policies = configuring(bucket, resources, (r) => r.isType(aws.s3.BucketPolicy));
     if (policies.length === 0) {
@@ -163,12 +154,9 @@ export const bucketDeniesInsecureTransport: StackValidationPolicy = {
 };
 
 function deniesInsecureTransport(statement: PolicyStatement): boolean {
-  const coversAllOfS3 = statement.actions.some(
-    (action) => isWholeServiceAction(action) && wildcardMatches(action, "s3:GetObject"),
-  );
+  const coversAllOfS3 = statement.actions.some((action) => isWholeServiceAction(action) && wildcardMatches(action, "s3:GetObject"));
   const onInsecureTransport = statement.conditions.some(
-    (condition) =>
-      condition.operator === "bool" && condition.key === "aws:securetransport" && condition.values.includes("false"),
+    (condition) => condition.operator === "bool" && condition.key === "aws:securetransport" && condition.values.includes("false"),
   );
   return statement.effect === "deny" && statement.principal?.everyone === true && coversAllOfS3 && onInsecureTransport;
 }

@@ -115,9 +115,11 @@ function folderCycles(sources: SourceFile[]): string[][] {
   };
   for (const folder of edges.keys()) if (!index.has(folder)) visit(folder);
   return groups.map((group) =>
-    violations(sources, (file) => group.includes(folderOf(file)), (imported) => group.includes(folderOf(imported))).filter(
-      (edge) => folderOf(edge.split(" -> ")[0]) !== folderOf(edge.split(" -> ")[1]),
-    ),
+    violations(
+      sources,
+      (file) => group.includes(folderOf(file)),
+      (imported) => group.includes(folderOf(imported)),
+    ).filter((edge) => folderOf(edge.split(" -> ")[0]) !== folderOf(edge.split(" -> ")[1])),
   );
 }
 
@@ -139,20 +141,41 @@ describe("architecture: the layout's import rules", function () {
 
   it("reads the whole tree: the program, every area's files and the tests", () => {
     const files = sources.map(({ file }) => file);
-    for (const expected of ["index.ts", "program.ts", "components/flightDataPipeline.ts", "handlers/ingestion/index.ts", "policies/index.ts", "test/architecture/imports.test.ts"]) {
+    for (const expected of [
+      "index.ts",
+      "program.ts",
+      "components/flightDataPipeline.ts",
+      "handlers/ingestion/index.ts",
+      "policies/index.ts",
+      "test/architecture/imports.test.ts",
+    ]) {
       expect(files).to.include(expected);
     }
     expect(sources.find(({ file }) => file === "program.ts")!.imports).to.include("components/flightDataPipeline.ts");
   });
 
   it("nothing outside test/ imports test code; the bench only the reference writer in test/support/ it times the processing writer against", () => {
-    const benchReachesBeyondSupport = violations(sources, (file) => within(file, "bench"), (imported) => within(imported, "test") && !within(imported, "test/support"));
-    const othersReachIntoTest = violations(sources, (file) => !within(file, "test") && !within(file, "bench"), (imported) => within(imported, "test"));
+    const benchReachesBeyondSupport = violations(
+      sources,
+      (file) => within(file, "bench"),
+      (imported) => within(imported, "test") && !within(imported, "test/support"),
+    );
+    const othersReachIntoTest = violations(
+      sources,
+      (file) => !within(file, "test") && !within(file, "bench"),
+      (imported) => within(imported, "test"),
+    );
     expect([...benchReachesBeyondSupport, ...othersReachIntoTest]).to.deep.equal([]);
   });
 
   it("what ships imports only what ships", () => {
-    expect(violations(sources, (file) => withinAny(file, SHIPPED), (imported) => !withinAny(imported, SHIPPED))).to.deep.equal([]);
+    expect(
+      violations(
+        sources,
+        (file) => withinAny(file, SHIPPED),
+        (imported) => !withinAny(imported, SHIPPED),
+      ),
+    ).to.deep.equal([]);
   });
 
   it("no two folders import each other, directly or around a circle", () => {
@@ -160,23 +183,44 @@ describe("architecture: the layout's import rules", function () {
   });
 
   it("components never import handlers: the program hands each stage its handler", () => {
-    expect(violations(sources, (file) => within(file, "components"), (imported) => within(imported, "handlers"))).to.deep.equal([]);
+    expect(
+      violations(
+        sources,
+        (file) => within(file, "components"),
+        (imported) => within(imported, "handlers"),
+      ),
+    ).to.deep.equal([]);
   });
 
   it("handlers import only handlers/ and contract/, and no @pulumi package: they run in Lambda without the program", () => {
-    const outside = violations(sources, (file) => within(file, "handlers"), (imported) => !withinAny(imported, ["handlers", "contract"]));
-    const pulumi = sources.filter(({ file }) => within(file, "handlers")).flatMap(({ file, packages }) => packages.filter((name) => name.startsWith("@pulumi/")).map((name) => `${file} -> ${name}`));
+    const outside = violations(
+      sources,
+      (file) => within(file, "handlers"),
+      (imported) => !withinAny(imported, ["handlers", "contract"]),
+    );
+    const pulumi = sources
+      .filter(({ file }) => within(file, "handlers"))
+      .flatMap(({ file, packages }) => packages.filter((name) => name.startsWith("@pulumi/")).map((name) => `${file} -> ${name}`));
     expect([...outside, ...pulumi]).to.deep.equal([]);
   });
 
   it("the cost estimate reads the stack's configuration, its mocked resources and the contract, never the Lambda code", () => {
-    expect(violations(sources, (file) => within(file, "cost"), (imported) => withinAny(imported, ["handlers", "components"]))).to.deep.equal([]);
+    expect(
+      violations(
+        sources,
+        (file) => within(file, "cost"),
+        (imported) => withinAny(imported, ["handlers", "components"]),
+      ),
+    ).to.deep.equal([]);
   });
 
   it("components/ holds ComponentResources; what they are built from lives in components/support/", () => {
     const notComponents = sources.filter((source) => path.posix.dirname(source.file) === "components" && !declaresComponentResource(source));
     const componentsInSupport = sources.filter((source) => within(source.file, "components/support") && declaresComponentResource(source));
-    expect({ notComponents: notComponents.map(({ file }) => file), componentsInSupport: componentsInSupport.map(({ file }) => file) }).to.deep.equal({ notComponents: [], componentsInSupport: [] });
+    expect({ notComponents: notComponents.map(({ file }) => file), componentsInSupport: componentsInSupport.map(({ file }) => file) }).to.deep.equal({
+      notComponents: [],
+      componentsInSupport: [],
+    });
   });
 
   it("test/ holds test files; the code they share lives in test/support/", () => {

@@ -42,7 +42,10 @@ describe("benchmark modules", () => {
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-modules-"));
     try {
       const day = prepareCompactionDay(workDir, 6, 500);
-      const files = day.files.map((file: { path: string; key: string; snapshotTime: number }) => ({ ...file, bytes: new Uint8Array(fs.readFileSync(file.path)) }));
+      const files = day.files.map((file: { path: string; key: string; snapshotTime: number }) => ({
+        ...file,
+        bytes: new Uint8Array(fs.readFileSync(file.path)),
+      }));
       const compacted: number = await pipelineCompactionStage()(files);
       expect(compacted).to.be.greaterThan(10_000);
       expect(await loadDeployedStage(stages.compaction)(files), "the serialized compaction writes what its modules write").to.equal(compacted);

@@ -60,25 +60,29 @@ describe("cold-start floor", function () {
     await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "raw/input.json" }))).Body!.transformToByteArray();
     await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "processed/output.parquet" })).catch(() => undefined);
     await Promise.all([
-      s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "processed/output.parquet", Body: new Uint8Array(12_345), ContentType: "application/vnd.apache.parquet" })),
-      cloudwatch.send(new PutMetricDataCommand({ Namespace: "FlightDataPipeline", MetricData: [{ MetricName: "Rows", Value: 6_500, Unit: "Count", Timestamp: new Date() }] })),
+      s3.send(
+        new PutObjectCommand({ Bucket: BUCKET, Key: "processed/output.parquet", Body: new Uint8Array(12_345), ContentType: "application/vnd.apache.parquet" }),
+      ),
+      cloudwatch.send(
+        new PutMetricDataCommand({ Namespace: "FlightDataPipeline", MetricData: [{ MetricName: "Rows", Value: 6_500, Unit: "Count", Timestamp: new Date() }] }),
+      ),
     ]);
     const recorded: RecordedExchange[] = recorder.take();
     for (const client of [s3, dynamodb, cloudwatch]) client.destroy();
 
     const tables = [{ table: TABLE, keys: [TRACKING_PARTITION_KEY, TRACKING_SORT_KEY] }];
     const plan = floorPlanOf(recorded, { floorId: "test", clientOptions: { maxAttempts: 1 }, tables });
-    expect(operationsOf(plan)).to.deep.equal([
-      "dynamodb UpdateItem",
-      "s3 GetObject",
-      "s3 HeadObject",
-      "s3 PutObject",
-      "cloudwatch PutMetricData",
-    ]);
-    expect(plan.waves.map((wave) => wave.length), "the two calls made together are made together").to.deep.equal([1, 1, 1, 2]);
+    expect(operationsOf(plan)).to.deep.equal(["dynamodb UpdateItem", "s3 GetObject", "s3 HeadObject", "s3 PutObject", "cloudwatch PutMetricData"]);
+    expect(
+      plan.waves.map((wave) => wave.length),
+      "the two calls made together are made together",
+    ).to.deep.equal([1, 1, 1, 2]);
     const calls = plan.waves.flat();
     expect(calls[1]).to.deep.include({ input: { Bucket: BUCKET, Key: "raw/input.json" }, status: 200 });
-    expect(calls[2], "a missing object is read as a missing object of the floor's").to.have.nested.property("input.Key", "cold-start-floor/test/processed/output.parquet");
+    expect(calls[2], "a missing object is read as a missing object of the floor's").to.have.nested.property(
+      "input.Key",
+      "cold-start-floor/test/processed/output.parquet",
+    );
     expect(calls[3]).to.deep.include({ bodyBytes: 12_345 });
     expect(calls[3]).to.have.nested.property("input.Key", "cold-start-floor/test/processed/output.parquet");
 
@@ -93,19 +97,19 @@ describe("cold-start floor", function () {
     expect(timing.outcome).to.match(/^ok /);
     const result = JSON.parse(timing.outcome.slice(3)) as FloorResult;
     expect(result).to.deep.equal({ calls: 5, mismatches: [] });
-    expect(recorder.take().map((call) => `${call.service} ${call.exchange.request.operation}`), "the floor's own requests").to.have.members([
-      "dynamodb UpdateItem",
-      "s3 GetObject",
-      "s3 HeadObject",
-      "s3 PutObject",
-      "cloudwatch PutMetricData",
-    ]);
+    expect(
+      recorder.take().map((call) => `${call.service} ${call.exchange.request.operation}`),
+      "the floor's own requests",
+    ).to.have.members(["dynamodb UpdateItem", "s3 GetObject", "s3 HeadObject", "s3 PutObject", "cloudwatch PutMetricData"]);
     recorder.stop();
 
     const item = await emulators.clients.dynamodb.send(new GetItemCommand({ TableName: TABLE, Key: key }));
     expect(item.Item?.status?.S, "the function's item is its own").to.equal("started");
     const floorItem = await emulators.clients.dynamodb.send(
-      new GetItemCommand({ TableName: TABLE, Key: { [TRACKING_PARTITION_KEY]: { S: "cold-start-floor-test-1796100000" }, [TRACKING_SORT_KEY]: { S: "cold-start-floor-test-processing" } } }),
+      new GetItemCommand({
+        TableName: TABLE,
+        Key: { [TRACKING_PARTITION_KEY]: { S: "cold-start-floor-test-1796100000" }, [TRACKING_SORT_KEY]: { S: "cold-start-floor-test-processing" } },
+      }),
     );
     expect(floorItem.Item?.status?.S, "the floor wrote its own item").to.equal("started");
     const written = await emulators.clients.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "processed/output.parquet" }));

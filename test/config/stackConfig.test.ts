@@ -67,11 +67,26 @@ describe("stack configuration", () => {
   });
 
   const cases: [string, Record<string, unknown>, string, RegExp][] = [
-    ["memory below Lambda's minimum", { lambdaConfig: { ingestion: { memorySize: 64 } } }, "lambdaConfig.ingestion.memorySize", /64: must be an integer from 128 to 10240 MB/],
+    [
+      "memory below Lambda's minimum",
+      { lambdaConfig: { ingestion: { memorySize: 64 } } },
+      "lambdaConfig.ingestion.memorySize",
+      /64: must be an integer from 128 to 10240 MB/,
+    ],
     ["memory that is not a number", { lambdaConfig: { validation: { memorySize: "big" } } }, "lambdaConfig.validation.memorySize", /"big": must be an integer/],
     ["timeout over 15 minutes", { lambdaConfig: { processing: { timeout: 901 } } }, "lambdaConfig.processing.timeout", /from 1 to 900 seconds/],
-    ["provisioned above reserved", { enableLambdaVersioning: true, enableProvisionedConcurrency: true, lambdaConfig: { ingestion: { reservedConcurrency: 2, provisionedConcurrency: 3 } } }, "lambdaConfig.ingestion.provisionedConcurrency", /must not exceed lambdaConfig.ingestion.reservedConcurrency \(2\)/],
-    ["provisioned without the switch", { lambdaConfig: { ingestion: { provisionedConcurrency: 1 } } }, "lambdaConfig.ingestion.provisionedConcurrency", /needs enableProvisionedConcurrency: true/],
+    [
+      "provisioned above reserved",
+      { enableLambdaVersioning: true, enableProvisionedConcurrency: true, lambdaConfig: { ingestion: { reservedConcurrency: 2, provisionedConcurrency: 3 } } },
+      "lambdaConfig.ingestion.provisionedConcurrency",
+      /must not exceed lambdaConfig.ingestion.reservedConcurrency \(2\)/,
+    ],
+    [
+      "provisioned without the switch",
+      { lambdaConfig: { ingestion: { provisionedConcurrency: 1 } } },
+      "lambdaConfig.ingestion.provisionedConcurrency",
+      /needs enableProvisionedConcurrency: true/,
+    ],
     ["provisioned concurrency without versions", { enableProvisionedConcurrency: true }, "enableProvisionedConcurrency", /never \$LATEST/],
     ["gradual deployment without versions", { enableGradualDeployment: true }, "enableGradualDeployment", /needs enableLambdaVersioning/],
     ["a retention CloudWatch does not offer", { logRetentionDays: 8 }, "logRetentionDays", /must be one of 1, 3, 5, 7, 14, 30/],
@@ -88,34 +103,118 @@ describe("stack configuration", () => {
     ["a misspelt key", { logRetentionDay: 7 }, "logRetentionDay", /not a setting of this project/],
     ["a misspelt nested key", { lambdaConfig: { ingestion: { memory: 256 } } }, "lambdaConfig.ingestion.memory", /not a setting/],
     ["structured config that is not JSON", { lambdaConfig: "{memorySize: 1}" }, "lambdaConfig", /is not valid JSON/],
-    ["an environment variable the program sets", { lambdaConfig: { ingestion: { environmentVariables: { RAW_BUCKET: "x" } } } }, "lambdaConfig.ingestion.environmentVariables.RAW_BUCKET", /set by the program/],
-    ["an environment variable name Lambda rejects", { lambdaConfig: { ingestion: { environmentVariables: { "1BAD": "x" } } } }, "lambdaConfig.ingestion.environmentVariables.1BAD", /must start with a letter/],
-    ["a bounding box upside down", { opensky: { boundingBox: { lamin: 50, lamax: 45, lomin: 5, lomax: 10 } } }, "opensky.boundingBox.lamin", /must be below lamax \(45\)/],
+    [
+      "an environment variable the program sets",
+      { lambdaConfig: { ingestion: { environmentVariables: { RAW_BUCKET: "x" } } } },
+      "lambdaConfig.ingestion.environmentVariables.RAW_BUCKET",
+      /set by the program/,
+    ],
+    [
+      "an environment variable name Lambda rejects",
+      { lambdaConfig: { ingestion: { environmentVariables: { "1BAD": "x" } } } },
+      "lambdaConfig.ingestion.environmentVariables.1BAD",
+      /must start with a letter/,
+    ],
+    [
+      "a bounding box upside down",
+      { opensky: { boundingBox: { lamin: 50, lamax: 45, lomin: 5, lomax: 10 } } },
+      "opensky.boundingBox.lamin",
+      /must be below lamax \(45\)/,
+    ],
     ["a bounding box missing a side", { opensky: { boundingBox: { lamin: 45, lamax: 50, lomin: 5 } } }, "opensky.boundingBox.lomax", /is required/],
     ["an OpenSky client id without its secret", { opensky: { clientId: "me" } }, "openskyClientSecret", /pulumi config set --secret openskyClientSecret/],
     ["an API URL without TLS", { opensky: { apiUrl: "http://opensky-network.org/api" } }, "opensky.apiUrl", /https:\/\//],
-    ["raw data expiring before its transition", { dataLake: { rawTransitionDays: 60, rawExpirationDays: 45 } }, "dataLake.rawExpirationDays", /later than dataLake.rawTransitionDays \(60\)/],
+    [
+      "raw data expiring before its transition",
+      { dataLake: { rawTransitionDays: 60, rawExpirationDays: 45 } },
+      "dataLake.rawExpirationDays",
+      /later than dataLake.rawTransitionDays \(60\)/,
+    ],
     ["an infrequent-access transition S3 refuses", { dataLake: { rawTransitionDays: 10 } }, "dataLake.rawTransitionDays", /from 30 to 3650/],
-    ["an existing bucket with the wrong ARN", { dataLake: { existingBuckets: { raw: { name: "my-raw", arn: "arn:aws:s3:::other" }, processed: { name: "my-processed" }, athenaResults: { name: "my-results" } } } }, "dataLake.existingBuckets.raw.arn", /arn:aws:s3:::my-raw/],
-    ["one bucket for raw and processed data", { dataLake: { existingBuckets: { raw: { name: "my-lake" }, processed: { name: "my-lake" }, athenaResults: { name: "my-results" } } } }, "dataLake.existingBuckets.processed.name", /must differ from dataLake.existingBuckets.raw.name: S3 keeps one notification configuration per bucket/],
-    ["Athena results in the processed bucket", { dataLake: { existingBuckets: { raw: { name: "my-raw" }, processed: { name: "my-lake" }, athenaResults: { name: "my-lake" } } } }, "dataLake.existingBuckets.athenaResults.name", /must differ from/],
+    [
+      "an existing bucket with the wrong ARN",
+      {
+        dataLake: {
+          existingBuckets: { raw: { name: "my-raw", arn: "arn:aws:s3:::other" }, processed: { name: "my-processed" }, athenaResults: { name: "my-results" } },
+        },
+      },
+      "dataLake.existingBuckets.raw.arn",
+      /arn:aws:s3:::my-raw/,
+    ],
+    [
+      "one bucket for raw and processed data",
+      { dataLake: { existingBuckets: { raw: { name: "my-lake" }, processed: { name: "my-lake" }, athenaResults: { name: "my-results" } } } },
+      "dataLake.existingBuckets.processed.name",
+      /must differ from dataLake.existingBuckets.raw.name: S3 keeps one notification configuration per bucket/,
+    ],
+    [
+      "Athena results in the processed bucket",
+      { dataLake: { existingBuckets: { raw: { name: "my-raw" }, processed: { name: "my-lake" }, athenaResults: { name: "my-lake" } } } },
+      "dataLake.existingBuckets.athenaResults.name",
+      /must differ from/,
+    ],
     ["a VPC with no subnets", { vpcConfig: { subnetIds: [], securityGroupIds: ["sg-0123abcd"] } }, "vpcConfig.subnetIds", /at least one subnet/],
     ["a subnet id that is not one", { vpcConfig: { subnetIds: ["subnet-xyz"], securityGroupIds: ["sg-0123abcd"] } }, "vpcConfig.subnetIds[0]", /subnet id/],
     ["an alert email that is not one", { errorNotificationEmail: "ops" }, "errorNotificationEmail", /email address/],
-    ["an alert email with no topic", { errorNotificationEmail: "ops@flightdata-ops.net", createErrorNotificationTopic: false }, "errorNotificationEmail", /needs createErrorNotificationTopic/],
+    [
+      "an alert email with no topic",
+      { errorNotificationEmail: "ops@flightdata-ops.net", createErrorNotificationTopic: false },
+      "errorNotificationEmail",
+      /needs createErrorNotificationTopic/,
+    ],
     ["a gradual-deployment weight of 0", { gradualDeploymentWeight: 0 }, "gradualDeploymentWeight", /from 0.01 to 1/],
-    ["an anonymous global schedule OpenSky would rate-limit", { ingestionScheduleExpression: "rate(5 minutes)" }, "ingestionScheduleExpression", /288 anonymous OpenSky calls a day at 4 credit\(s\) each \(1152 credits\).*set opensky.clientId/],
+    [
+      "an anonymous global schedule OpenSky would rate-limit",
+      { ingestionScheduleExpression: "rate(5 minutes)" },
+      "ingestionScheduleExpression",
+      /288 anonymous OpenSky calls a day at 4 credit\(s\) each \(1152 credits\).*set opensky.clientId/,
+    ],
     ["an unknown Parquet codec", { parquet: { codec: "lz4" } }, "parquet.codec", /snappy, gzip, zstd, uncompressed/],
-    ["provisioned concurrency under gradual deployment", { enableLambdaVersioning: true, enableProvisionedConcurrency: true, enableGradualDeployment: true, lambdaConfig: { ingestion: { provisionedConcurrency: 2 } } }, "lambdaConfig.ingestion.provisionedConcurrency", /cannot be combined with enableGradualDeployment: true\. A release is promoted in two steps .*Alias with weights can not be used with Provisioned Concurrency.*fails half-way/],
-    ["a requiredSettings entry the project cannot ask for", { requiredSettings: ["logLevel"] }, "requiredSettings[0]", /must be one of errorNotificationEmail, opensky.clientId/],
+    [
+      "provisioned concurrency under gradual deployment",
+      {
+        enableLambdaVersioning: true,
+        enableProvisionedConcurrency: true,
+        enableGradualDeployment: true,
+        lambdaConfig: { ingestion: { provisionedConcurrency: 2 } },
+      },
+      "lambdaConfig.ingestion.provisionedConcurrency",
+      /cannot be combined with enableGradualDeployment: true\. A release is promoted in two steps .*Alias with weights can not be used with Provisioned Concurrency.*fails half-way/,
+    ],
+    [
+      "a requiredSettings entry the project cannot ask for",
+      { requiredSettings: ["logLevel"] },
+      "requiredSettings[0]",
+      /must be one of errorNotificationEmail, opensky.clientId/,
+    ],
     ["a layer override that is no layer ARN", { lambdaInsightsLayerArn: "LambdaInsightsExtension:38" }, "lambdaInsightsLayerArn", /layer version ARN/],
-    ["compaction memory beyond Lambda's maximum", { lambdaConfig: { compaction: { memorySize: 20480 } } }, "lambdaConfig.compaction.memorySize", /from 128 to 10240 MB/],
+    [
+      "compaction memory beyond Lambda's maximum",
+      { lambdaConfig: { compaction: { memorySize: 20480 } } },
+      "lambdaConfig.compaction.memorySize",
+      /from 128 to 10240 MB/,
+    ],
     ["a compaction schedule EventBridge refuses", { compaction: { scheduleExpression: "cron(15 0 * * *)" } }, "compaction.scheduleExpression", /6 fields/],
     ["a lookback longer than a month", { compaction: { lookbackDays: 45 } }, "compaction.lookbackDays", /from 1 to 30 days/],
     ["row groups too small to read well", { compaction: { rowGroupSize: 500 } }, "compaction.rowGroupSize", /from 10000 to 10000000 rows/],
-    ["per-snapshot files expiring before compaction has done with them", { dataLake: { processedExpirationDays: 5 } }, "dataLake.processedExpirationDays", /more than compaction.lookbackDays \+ 1 \(8\)/],
-    ["daily files moved to an unknown storage class", { dataLake: { compactedStorageClass: "GLACIER" } }, "dataLake.compactedStorageClass", /STANDARD_IA, INTELLIGENT_TIERING, GLACIER_IR/],
-    ["daily files expiring before their transition", { dataLake: { compactedTransitionDays: 90, compactedExpirationDays: 30 } }, "dataLake.compactedExpirationDays", /later than dataLake.compactedTransitionDays \(90\)/],
+    [
+      "per-snapshot files expiring before compaction has done with them",
+      { dataLake: { processedExpirationDays: 5 } },
+      "dataLake.processedExpirationDays",
+      /more than compaction.lookbackDays \+ 1 \(8\)/,
+    ],
+    [
+      "daily files moved to an unknown storage class",
+      { dataLake: { compactedStorageClass: "GLACIER" } },
+      "dataLake.compactedStorageClass",
+      /STANDARD_IA, INTELLIGENT_TIERING, GLACIER_IR/,
+    ],
+    [
+      "daily files expiring before their transition",
+      { dataLake: { compactedTransitionDays: 90, compactedExpirationDays: 30 } },
+      "dataLake.compactedExpirationDays",
+      /later than dataLake.compactedTransitionDays \(90\)/,
+    ],
     ["a catalog starting in the future", { catalog: { firstYear: 2999 } }, "catalog.firstYear", /must be an integer from 1970 to \d{4}/],
   ];
   for (const [what, raw, key, allowed] of cases) {
@@ -242,7 +341,12 @@ describe("stack configuration", () => {
       expect(found[1]).to.contain(
         "pulumi config set --path opensky.clientId <client id from your OpenSky account> --stack prod && pulumi config set --secret openskyClientSecret --stack prod",
       );
-      const mocked = { ...raw, errorNotificationEmail: MOCKED_REQUIRED_SETTINGS.errorNotificationEmail, opensky: { clientId: MOCKED_REQUIRED_SETTINGS["opensky.clientId"] }, openskyClientSecret: "s" };
+      const mocked = {
+        ...raw,
+        errorNotificationEmail: MOCKED_REQUIRED_SETTINGS.errorNotificationEmail,
+        opensky: { clientId: MOCKED_REQUIRED_SETTINGS["opensky.clientId"] },
+        openskyClientSecret: "s",
+      };
       expect(parseStackConfig(mocked, { stack: "prod" }).opensky.clientId).to.equal(MOCKED_REQUIRED_SETTINGS["opensky.clientId"]);
     });
   });

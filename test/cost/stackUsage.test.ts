@@ -8,7 +8,8 @@ import { stackUsage } from "../../cost/stackUsage";
 
 const resources = { alarms: 20, dashboards: 1, kmsKeys: 1, secrets: 0 };
 /** A global stack with an OpenSky account, as prod is. */
-const stack = (settings: Record<string, unknown>) => parseStackConfig({ opensky: { clientId: "k7q2x9-4411" }, openskyClientSecret: "s3cr3t-from-opensky", ...settings });
+const stack = (settings: Record<string, unknown>) =>
+  parseStackConfig({ opensky: { clientId: "k7q2x9-4411" }, openskyClientSecret: "s3cr3t-from-opensky", ...settings });
 const measured = { processingMs: 100, validationMs: 20, parquetBytes: 330_000, compactionDayMs: 11_000, compactedDayBytes: 51_000_000, source: "test" };
 
 describe("stack usage for the cost estimate", () => {

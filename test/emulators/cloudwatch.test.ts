@@ -14,7 +14,11 @@ describe("CloudWatch PutMetricData emulator", () => {
 
   const put = (metricData: MetricDatum[], namespace = "FlightDataPipeline") =>
     emulators.clients.cloudwatch.send(new PutMetricDataCommand({ Namespace: namespace, MetricData: metricData }));
-  const rejection = (promise: Promise<unknown>) => promise.then(() => undefined, (caught: unknown) => caught as Error);
+  const rejection = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (caught: unknown) => caught as Error,
+    );
 
   it("decodes the SDK's real request: names, dimensions, values, units, timestamps", async () => {
     await put([

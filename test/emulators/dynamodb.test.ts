@@ -32,7 +32,10 @@ describe("DynamoDB emulator (dynalite)", () => {
         }),
       );
     await put();
-    const error = await put().then(() => undefined, (caught: unknown) => caught as Error);
+    const error = await put().then(
+      () => undefined,
+      (caught: unknown) => caught as Error,
+    );
     expect(error?.name).to.equal("ConditionalCheckFailedException");
   });
 });

@@ -56,10 +56,17 @@ describe("fault-injection proxy in front of the stand-ins", function () {
   });
 
   it("answers with the service's own error shape, so the SDK names it as AWS would", async () => {
-    emulators.faults.s3!.inject({ operation: "PutObject", times: 1, fault: { kind: "status", ...awsErrors.s3(503, "SlowDown", "Please reduce your request rate.") } });
+    emulators.faults.s3!.inject({
+      operation: "PutObject",
+      times: 1,
+      fault: { kind: "status", ...awsErrors.s3(503, "SlowDown", "Please reduce your request rate.") },
+    });
     const error: Error = await s3()
       .send(new PutObjectCommand({ Bucket: "bucket", Key: "c.json", Body: "x" }))
-      .then(() => expect.fail("the fault was not applied"), (thrown: Error) => thrown);
+      .then(
+        () => expect.fail("the fault was not applied"),
+        (thrown: Error) => thrown,
+      );
     expect(error.name).to.equal("SlowDown");
     await s3().send(new PutObjectCommand({ Bucket: "bucket", Key: "c.json", Body: "x" }));
     expect(emulators.faults.s3!.calls.filter((call) => call.fault === "status")).to.have.length(1);
@@ -67,7 +74,10 @@ describe("fault-injection proxy in front of the stand-ins", function () {
     emulators.faults.cloudwatch!.inject({ operation: "PutMetricData", fault: { kind: "status", ...awsErrors.json(500, "InternalServiceError") } });
     const cloudwatchError: Error = await cloudWatchClientFor(emulators.faults.cloudwatch!.endpoint)
       .send(new PutMetricDataCommand({ Namespace: "Test", MetricData: [{ MetricName: "M", Value: 1 }] }))
-      .then(() => expect.fail("the fault was not applied"), (thrown: Error) => thrown);
+      .then(
+        () => expect.fail("the fault was not applied"),
+        (thrown: Error) => thrown,
+      );
     expect(cloudwatchError.name, "the modeled exception of that error code").to.equal("InternalServiceFault");
   });
 
@@ -75,7 +85,10 @@ describe("fault-injection proxy in front of the stand-ins", function () {
     emulators.faults.s3!.inject({ operation: "PutObject", times: 1, fault: { kind: "drop-response" } });
     await s3()
       .send(new PutObjectCommand({ Bucket: "bucket", Key: "lost.json", Body: "stored anyway" }))
-      .then(() => expect.fail("the response arrived"), (error: Error) => expect(error.message).to.match(/socket hang up|ECONNRESET/));
+      .then(
+        () => expect.fail("the response arrived"),
+        (error: Error) => expect(error.message).to.match(/socket hang up|ECONNRESET/),
+      );
     const stored = await emulators.clients.s3.send(new GetObjectCommand({ Bucket: "bucket", Key: "lost.json" }));
     expect(await stored.Body!.transformToString()).to.equal("stored anyway");
   });
@@ -85,17 +98,24 @@ describe("fault-injection proxy in front of the stand-ins", function () {
     const started = Date.now();
     const hung: Error = await s3ClientFor(emulators.faults.s3!.endpoint, { requestHandler: { requestTimeout: 300, throwOnRequestTimeout: true } })
       .send(new GetObjectCommand({ Bucket: "bucket", Key: "c.json" }))
-      .then(() => expect.fail("a hung call answered"), (thrown: Error) => thrown);
+      .then(
+        () => expect.fail("a hung call answered"),
+        (thrown: Error) => thrown,
+      );
     expect(hung.name).to.equal("TimeoutError");
     expect(Date.now() - started).to.be.below(5_000);
 
     emulators.faults.s3!.inject({ operation: "PutObject", times: 1, fault: { kind: "reset" } });
     await s3()
       .send(new PutObjectCommand({ Bucket: "bucket", Key: "never.json", Body: "x" }))
-      .then(() => expect.fail("a reset call answered"), (error: Error) => expect(error.message).to.match(/socket hang up|ECONNRESET/));
-    await emulators.clients.s3
-      .send(new HeadObjectCommand({ Bucket: "bucket", Key: "never.json" }))
-      .then(() => expect.fail("the reset write reached the stand-in"), (error: Error) => expect(error.name).to.equal("NotFound"));
+      .then(
+        () => expect.fail("a reset call answered"),
+        (error: Error) => expect(error.message).to.match(/socket hang up|ECONNRESET/),
+      );
+    await emulators.clients.s3.send(new HeadObjectCommand({ Bucket: "bucket", Key: "never.json" })).then(
+      () => expect.fail("the reset write reached the stand-in"),
+      (error: Error) => expect(error.name).to.equal("NotFound"),
+    );
   });
 
   it("tells who signed each call, whatever keys they use, and shows observers each outcome", async () => {
@@ -104,9 +124,10 @@ describe("fault-injection proxy in front of the stand-ins", function () {
     const credentials = { accessKeyId: "ASIAFUNCTIONKEY00001", secretAccessKey: "its-own-secret" };
     const client = s3ClientFor(emulators.faults.s3!.endpoint, { credentials });
     await client.send(new PutObjectCommand({ Bucket: "bucket", Key: "signed.json", Body: "{}" }));
-    await client
-      .send(new HeadObjectCommand({ Bucket: "bucket", Key: "missing.json" }))
-      .then(() => expect.fail("a missing key answered"), (error: Error) => expect(error.name).to.equal("NotFound"));
+    await client.send(new HeadObjectCommand({ Bucket: "bucket", Key: "missing.json" })).then(
+      () => expect.fail("a missing key answered"),
+      (error: Error) => expect(error.name).to.equal("NotFound"),
+    );
     emulators.faults.s3!.inject({ operation: "GetObject", times: 1, fault: { kind: "status", ...awsErrors.s3(503, "SlowDown") } });
     await client.send(new GetObjectCommand({ Bucket: "bucket", Key: "signed.json" })).catch(() => undefined);
     unsubscribe();

@@ -3,7 +3,23 @@ import { creditCost, DAILY_CREDITS } from "../../emulators/opensky";
 import { openSkyFailures, type RunningEmulators, startEmulators } from "../../emulators";
 
 const row = (icao24: string, longitude: number | null, latitude: number | null): unknown[] => [
-  icao24, "TEST123 ", "Germany", 1766888000, 1766888000, longitude, latitude, 10000, false, 230, 90, 0, null, 10200, "1000", false, 0,
+  icao24,
+  "TEST123 ",
+  "Germany",
+  1766888000,
+  1766888000,
+  longitude,
+  latitude,
+  10000,
+  false,
+  230,
+  90,
+  0,
+  null,
+  10200,
+  "1000",
+  false,
+  0,
 ];
 
 describe("OpenSky emulator", () => {
@@ -72,11 +88,7 @@ describe("OpenSky emulator", () => {
   });
 
   it("plays scripted failures in order, then serves normally again", async () => {
-    emulators.opensky.scriptStates(
-      openSkyFailures.serverError(503),
-      openSkyFailures.rateLimited(7),
-      openSkyFailures.body("<html>oops</html>", "text/html"),
-    );
+    emulators.opensky.scriptStates(openSkyFailures.serverError(503), openSkyFailures.rateLimited(7), openSkyFailures.body("<html>oops</html>", "text/html"));
     const statuses: number[] = [];
     for (let index = 0; index < 4; index += 1) {
       const response = await fetch(`${emulators.opensky.apiUrl}/states/all`);

@@ -41,9 +41,10 @@ describe("S3 emulator (s3rver)", () => {
     const key = "conditional/once.json";
     const eventsBefore = emulators.s3.events.length;
     await s3.send(new PutObjectCommand({ Bucket: "raw-bucket", Key: key, Body: "first", IfNoneMatch: "*" }));
-    const second = await s3
-      .send(new PutObjectCommand({ Bucket: "raw-bucket", Key: key, Body: "second", IfNoneMatch: "*" }))
-      .then(() => undefined, (error: unknown) => error);
+    const second = await s3.send(new PutObjectCommand({ Bucket: "raw-bucket", Key: key, Body: "second", IfNoneMatch: "*" })).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
 
     expect(second).to.be.instanceOf(S3ServiceException);
     expect((second as S3ServiceException).$metadata.httpStatusCode).to.equal(412);

@@ -21,9 +21,10 @@ describe("Secrets Manager emulator", () => {
   });
 
   it("answers ResourceNotFoundException for an unknown secret", async () => {
-    const error = await emulators.clients.secretsManager
-      .send(new GetSecretValueCommand({ SecretId: "missing" }))
-      .then(() => undefined, (caught: unknown) => caught as Error);
+    const error = await emulators.clients.secretsManager.send(new GetSecretValueCommand({ SecretId: "missing" })).then(
+      () => undefined,
+      (caught: unknown) => caught as Error,
+    );
     expect(error?.name).to.equal("ResourceNotFoundException");
     expect(error?.message).to.equal("Secrets Manager can't find the specified secret.");
   });

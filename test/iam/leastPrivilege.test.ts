@@ -58,7 +58,8 @@ describe("least privilege, proven by the local run (npm run iam:report)", functi
 
   it("took the paths that need the rarer grants: every DLQ, the 404s, the circuit breaker, the OpenSky secret", () => {
     for (const stack of STACKS) {
-      const shapes = (stage: string) => new Set(observations[stack].calls.filter((call) => call.stage === stage).map((call) => `${call.origin} ${call.request.action}`));
+      const shapes = (stage: string) =>
+        new Set(observations[stack].calls.filter((call) => call.stage === stage).map((call) => `${call.origin} ${call.request.action}`));
       for (const stage of ["ingestion", "processing", "validation"]) expect(shapes(stage), `${stack} ${stage}`).to.include("platform sqs:SendMessage");
       for (const stage of ["ingestion", "processing", "validation"]) expect(shapes(stage), `${stack} ${stage}`).to.include("implied s3:ListBucket");
       expect(shapes("validation"), stack).to.include("call dynamodb:PutItem");
@@ -73,7 +74,9 @@ describe("least privilege, proven by the local run (npm run iam:report)", functi
       expect(breaker.length, stack).to.be.greaterThan(0);
       expect(new Set(breaker.map((call) => call.stage)), stack).to.deep.equal(new Set(["validation"]));
       for (const call of calls.filter((candidate) => candidate.request.action.startsWith("kms:"))) {
-        expect(call.request.context["kms:viaservice"], `${stack} ${call.operation}`).to.match(/^(s3|sqs|sns|dynamodb|secretsmanager|lambda)\.us-east-1\.amazonaws\.com$/);
+        expect(call.request.context["kms:viaservice"], `${stack} ${call.operation}`).to.match(
+          /^(s3|sqs|sns|dynamodb|secretsmanager|lambda)\.us-east-1\.amazonaws\.com$/,
+        );
       }
     }
   });
@@ -91,9 +94,14 @@ describe("least privilege, proven by the local run (npm run iam:report)", functi
   it("would fail on a grant no call uses: dynamodb:PutItem on snapshot items, which processing never calls", () => {
     const { access, calls, scenarios } = observations.dev;
     const table = access.tables[0]?.arn;
-    const extra = parsePolicy("extra", "identity", { Version: "2012-10-17", Statement: [{ Sid: "Overwrite", Effect: "Allow", Action: "dynamodb:PutItem", Resource: table }] });
+    const extra = parsePolicy("extra", "identity", {
+      Version: "2012-10-17",
+      Statement: [{ Sid: "Overwrite", Effect: "Allow", Action: "dynamodb:PutItem", Resource: table }],
+    });
     const widened = withProcessingIdentity(access, (documents) => [...documents, extra]);
-    expect(unexplainedGrants(buildReport(widened, calls, scenarios, GRANT_REASONS)).map(({ text }) => text)).to.deep.equal([`Overwrite: dynamodb:PutItem on ${table}`]);
+    expect(unexplainedGrants(buildReport(widened, calls, scenarios, GRANT_REASONS)).map(({ text }) => text)).to.deep.equal([
+      `Overwrite: dynamodb:PutItem on ${table}`,
+    ]);
   });
 
   it("docs/security.md holds this run's per-function tables for both stacks", () => {

@@ -20,7 +20,11 @@ const fn: FunctionAccess = {
   functionName: "processing",
   functionArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:processing`,
   roleName: "processing-role",
-  principal: { roleArn: `arn:aws:iam::${ACCOUNT}:role/processing-role`, sessionArn: `arn:aws:sts::${ACCOUNT}:assumed-role/processing-role/processing`, account: ACCOUNT },
+  principal: {
+    roleArn: `arn:aws:iam::${ACCOUNT}:role/processing-role`,
+    sessionArn: `arn:aws:sts::${ACCOUNT}:assumed-role/processing-role/processing`,
+    account: ACCOUNT,
+  },
   identity: [],
   logGroup: "/aws/lambda/processing",
   tracing: true,
@@ -87,15 +91,28 @@ describe("observed calls (tools/iam/observedCalls.ts)", () => {
 
   it("reads a gzipped PutMetricData's namespace, and maps an SQS send to its queue with both KMS calls", () => {
     const metrics = gzipSync(JSON.stringify({ Namespace: "FlightDataPipeline", MetricData: [] }));
-    const [put] = calls("cloudwatch", exchange("PutMetricData", "/", 200, metrics, { "content-encoding": "gzip", "content-type": "application/x-amz-json-1.0" }));
+    const [put] = calls(
+      "cloudwatch",
+      exchange("PutMetricData", "/", 200, metrics, { "content-encoding": "gzip", "content-type": "application/x-amz-json-1.0" }),
+    );
     expect(put).to.deep.include({ action: "cloudwatch:PutMetricData", resource: "*" });
     expect(put?.context["cloudwatch:namespace"]).to.equal("FlightDataPipeline");
-    const send = calls("snsSqs", exchange("SendMessage", "/", 200, JSON.stringify({ QueueUrl: "http://127.0.0.1:1/000000000000/processing-dlq", MessageBody: "{}" })));
-    expect(send.map((call) => `${call.action} ${call.resource}`)).to.deep.equal([`sqs:SendMessage ${QUEUE_ARN}`, `kms:GenerateDataKey ${KEY}`, `kms:Decrypt ${KEY}`]);
+    const send = calls(
+      "snsSqs",
+      exchange("SendMessage", "/", 200, JSON.stringify({ QueueUrl: "http://127.0.0.1:1/000000000000/processing-dlq", MessageBody: "{}" })),
+    );
+    expect(send.map((call) => `${call.action} ${call.resource}`)).to.deep.equal([
+      `sqs:SendMessage ${QUEUE_ARN}`,
+      `kms:GenerateDataKey ${KEY}`,
+      `kms:Decrypt ${KEY}`,
+    ]);
   });
 
   it("refuses a request it has no rule for, and resources the stack does not declare", () => {
-    expect(() => calls("s3", exchange("DeleteObject", `/${BUCKET}/raw/a.json`, 204))).to.throw(UnmodelledCallError, /DeleteObject: tools\/iam\/observedCalls.ts has no rule/);
+    expect(() => calls("s3", exchange("DeleteObject", `/${BUCKET}/raw/a.json`, 204))).to.throw(
+      UnmodelledCallError,
+      /DeleteObject: tools\/iam\/observedCalls.ts has no rule/,
+    );
     expect(() => calls("dynamodb", exchange("Scan", "/", 200, JSON.stringify({ TableName: TABLE.name })))).to.throw(UnmodelledCallError, /Scan/);
     expect(() => calls("s3", exchange("PutObject", "/someone-elses-bucket/a", 200))).to.throw(UnmodelledCallError, /does not declare/);
   });

@@ -64,7 +64,12 @@ describe("IAM evaluation (tools/iam)", () => {
     });
 
     it("does not let a resource policy that names only the account allow without an IAM policy", () => {
-      const accountOnly = doc("resource", { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "s3:GetObject", Resource: "arn:aws:s3:::shared/*" });
+      const accountOnly = doc("resource", {
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+        Action: "s3:GetObject",
+        Resource: "arn:aws:s3:::shared/*",
+      });
       expect(outcome(evaluate(request("s3:GetObject", "arn:aws:s3:::shared/a"), { identity: [], resource: accountOnly }))).to.equal("implicit-deny");
       const withIdentity = doc("identity", { Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::shared/*" });
       expect(outcome(evaluate(request("s3:GetObject", "arn:aws:s3:::shared/a"), { identity: [withIdentity], resource: accountOnly }))).to.equal("allowed");
@@ -105,7 +110,9 @@ describe("IAM evaluation (tools/iam)", () => {
         { Effect: "Allow", Action: "*", Resource: "*" },
       );
       expect(outcome(evaluate(request("s3:GetObject", "arn:aws:s3:::b/k"), { identity: [policy] }))).to.equal("explicit-deny");
-      expect(outcome(evaluate(request("s3:GetObject", "arn:aws:s3:::b/k", { "aws:MultiFactorAuthPresent": "true" }), { identity: [policy] }))).to.equal("allowed");
+      expect(outcome(evaluate(request("s3:GetObject", "arn:aws:s3:::b/k", { "aws:MultiFactorAuthPresent": "true" }), { identity: [policy] }))).to.equal(
+        "allowed",
+      );
       expect(outcome(evaluate(request("iam:ListRoles", "*"), { identity: [policy] }))).to.equal("allowed");
     });
   });
@@ -124,8 +131,15 @@ describe("IAM evaluation (tools/iam)", () => {
     it("matches ARNs component by component, a lone * matching everything", () => {
       expect(arnMatches("arn:aws:sqs:*:210987654321:queue-?", `arn:aws:sqs:eu-west-1:${ACCOUNT}:queue-a`)).to.equal(true);
       expect(arnMatches("arn:aws:sqs:*:210987654321:queue-?", `arn:aws:sqs:eu-west-1:${ACCOUNT}:queue-ab`)).to.equal(false);
-      expect(arnMatches("arn:aws:logs:us-east-1:210987654321:log-group:/aws/lambda/fn:*", `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/fn:log-stream:s`)).to.equal(true);
-      expect(arnMatches("arn:aws:logs:us-east-1:210987654321:log-group:/aws/lambda/fn:*", `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/fn2:log-stream:s`)).to.equal(false);
+      expect(
+        arnMatches("arn:aws:logs:us-east-1:210987654321:log-group:/aws/lambda/fn:*", `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/fn:log-stream:s`),
+      ).to.equal(true);
+      expect(
+        arnMatches(
+          "arn:aws:logs:us-east-1:210987654321:log-group:/aws/lambda/fn:*",
+          `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/fn2:log-stream:s`,
+        ),
+      ).to.equal(false);
       expect(arnMatches("*", "arn:aws:kms:us-east-1:1:key/k")).to.equal(true);
       expect(arnMatches("arn:aws:s3:::bucket", "arn:aws:s3:::bucket/key")).to.equal(false);
     });
@@ -197,14 +211,23 @@ describe("IAM evaluation (tools/iam)", () => {
       });
       const allow = doc("identity", { Effect: "Allow", Action: "dynamodb:PutItem", Resource: "*" });
       const put = (attributes?: string[]) =>
-        outcome(evaluate(request("dynamodb:PutItem", "arn:aws:dynamodb:us-east-1:1:table/Posts", attributes ? { "dynamodb:Attributes": attributes } : {}), { identity: [deny, allow] }));
+        outcome(
+          evaluate(request("dynamodb:PutItem", "arn:aws:dynamodb:us-east-1:1:table/Posts", attributes ? { "dynamodb:Attributes": attributes } : {}), {
+            identity: [deny, allow],
+          }),
+        );
       expect(put(["Author", "Body", "PostedAt"])).to.equal("explicit-deny");
       expect(put(["Author"])).to.equal("allowed");
       expect(put()).to.equal("allowed");
     });
 
     it("tells which values of a condition a request used", () => {
-      const policy = doc("identity", { Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::b", Condition: { StringLike: { "s3:prefix": ["raw/*", "quarantine/*"] } } });
+      const policy = doc("identity", {
+        Effect: "Allow",
+        Action: "s3:ListBucket",
+        Resource: "arn:aws:s3:::b",
+        Condition: { StringLike: { "s3:prefix": ["raw/*", "quarantine/*"] } },
+      });
       const decision = evaluate(request("s3:ListBucket", "arn:aws:s3:::b", { "s3:prefix": "raw/2026/x.json" }), { identity: [policy] });
       expect(decision.outcome === "allowed" && decision.by[0]?.conditionValues).to.deep.equal([["raw/*"]]);
     });
@@ -239,7 +262,13 @@ describe("IAM evaluation (tools/iam)", () => {
     it("restricts use to requests an AWS service makes for the caller with kms:ViaService", () => {
       expect(outcome(decrypt({ identity: [decryptThroughS3], key: keyed([rootStatement]) }))).to.equal("implicit-deny");
       expect(outcome(decrypt({ identity: [decryptThroughS3], key: keyed([rootStatement]) }, "sqs.us-east-1.amazonaws.com"))).to.equal("implicit-deny");
-      const denyLambda = { Effect: "Deny", Principal: { AWS: ROLE.roleArn }, Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { "kms:ViaService": "lambda.us-east-1.amazonaws.com" } } };
+      const denyLambda = {
+        Effect: "Deny",
+        Principal: { AWS: ROLE.roleArn },
+        Action: "kms:Decrypt",
+        Resource: "*",
+        Condition: { StringEquals: { "kms:ViaService": "lambda.us-east-1.amazonaws.com" } },
+      };
       const anyDecrypt = doc("identity", { Effect: "Allow", Action: "kms:Decrypt", Resource: KEY });
       expect(outcome(decrypt({ identity: [anyDecrypt], key: keyed([rootStatement, denyLambda]) }, "lambda.us-east-1.amazonaws.com"))).to.equal("explicit-deny");
       expect(outcome(decrypt({ identity: [anyDecrypt], key: keyed([rootStatement, denyLambda]) }, "s3.us-east-1.amazonaws.com"))).to.equal("allowed");
@@ -255,10 +284,22 @@ describe("IAM evaluation (tools/iam)", () => {
     });
 
     it("applies a grant with an encryption-context constraint only to requests with that context", () => {
-      const grant: KmsGrant = { keyArn: KEY, granteePrincipal: ROLE.roleArn, operations: ["Decrypt"], encryptionContextSubset: { "aws:lambda:FunctionArn": "arn:fn" }, description: "constrained" };
-      const withContext = evaluate(request("kms:Decrypt", KEY, { "kms:EncryptionContext:aws:lambda:FunctionArn": "arn:fn" }), { identity: [], key: keyed([rootStatement], [grant]) });
+      const grant: KmsGrant = {
+        keyArn: KEY,
+        granteePrincipal: ROLE.roleArn,
+        operations: ["Decrypt"],
+        encryptionContextSubset: { "aws:lambda:FunctionArn": "arn:fn" },
+        description: "constrained",
+      };
+      const withContext = evaluate(request("kms:Decrypt", KEY, { "kms:EncryptionContext:aws:lambda:FunctionArn": "arn:fn" }), {
+        identity: [],
+        key: keyed([rootStatement], [grant]),
+      });
       expect(outcome(withContext)).to.equal("allowed");
-      const otherContext = evaluate(request("kms:Decrypt", KEY, { "kms:EncryptionContext:aws:s3:arn": "arn:aws:s3:::b" }), { identity: [], key: keyed([rootStatement], [grant]) });
+      const otherContext = evaluate(request("kms:Decrypt", KEY, { "kms:EncryptionContext:aws:s3:arn": "arn:aws:s3:::b" }), {
+        identity: [],
+        key: keyed([rootStatement], [grant]),
+      });
       expect(outcome(otherContext)).to.equal("implicit-deny");
     });
 
@@ -269,20 +310,27 @@ describe("IAM evaluation (tools/iam)", () => {
 
   describe("what the evaluator refuses rather than guesses", () => {
     it("refuses operators it does not implement, policy variables and unknown elements", () => {
-      expect(() => doc("identity", { Effect: "Allow", Action: "s3:GetObject", Resource: "*", Condition: { IpAddress: { "aws:SourceIp": "10.0.0.0/8" } } })).to.throw(
+      expect(() =>
+        doc("identity", { Effect: "Allow", Action: "s3:GetObject", Resource: "*", Condition: { IpAddress: { "aws:SourceIp": "10.0.0.0/8" } } }),
+      ).to.throw(PolicyLanguageError, /IpAddress is not one the evaluator implements/);
+      expect(() => doc("identity", { Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/${aws:username}/*" })).to.throw(
         PolicyLanguageError,
-        /IpAddress is not one the evaluator implements/,
+        /policy variable/,
       );
-      expect(() => doc("identity", { Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/${aws:username}/*" })).to.throw(PolicyLanguageError, /policy variable/);
       expect(() => doc("identity", { Effect: "Allow", Action: "s3:GetObject", Resource: "*", Reason: "x" })).to.throw(PolicyLanguageError, /Reason/);
       expect(() => doc("resource", { Effect: "Allow", Action: "s3:GetObject", Resource: "*" })).to.throw(PolicyLanguageError, /needs a Principal/);
     });
 
     it("refuses a plain operator on a key with several values in the request", () => {
-      const policy = doc("identity", { Effect: "Allow", Action: "dynamodb:GetItem", Resource: "*", Condition: { StringEquals: { "dynamodb:LeadingKeys": "a" } } });
-      expect(() => evaluate(request("dynamodb:GetItem", "arn:aws:dynamodb:us-east-1:1:table/t", { "dynamodb:LeadingKeys": ["a", "b"] }), { identity: [policy] })).to.throw(
-        /needs ForAnyValue: or ForAllValues:/,
-      );
+      const policy = doc("identity", {
+        Effect: "Allow",
+        Action: "dynamodb:GetItem",
+        Resource: "*",
+        Condition: { StringEquals: { "dynamodb:LeadingKeys": "a" } },
+      });
+      expect(() =>
+        evaluate(request("dynamodb:GetItem", "arn:aws:dynamodb:us-east-1:1:table/t", { "dynamodb:LeadingKeys": ["a", "b"] }), { identity: [policy] }),
+      ).to.throw(/needs ForAnyValue: or ForAllValues:/);
     });
   });
 });

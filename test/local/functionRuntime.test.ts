@@ -56,7 +56,9 @@ describe("local Lambda harness", function () {
         _HANDLER: "__index.handler",
         LAMBDA_TASK_ROOT: taskRoot,
         NODE_PATH: prepareSdkModulePath(localRoot),
-        ...(logging?.settings.format === "JSON" ? { AWS_LAMBDA_LOG_FORMAT: "JSON", AWS_LAMBDA_LOG_LEVEL: logging.settings.applicationLogLevel ?? "TRACE" } : {}),
+        ...(logging?.settings.format === "JSON"
+          ? { AWS_LAMBDA_LOG_FORMAT: "JSON", AWS_LAMBDA_LOG_LEVEL: logging.settings.applicationLogLevel ?? "TRACE" }
+          : {}),
       },
       maxConcurrency: 1,
       ...(logging ? { logging: logging.settings } : {}),

@@ -33,14 +33,19 @@ describe("local pipeline under load: a few hundred snapshots at once", function 
     const bodies = times.map((time) => JSON.stringify(generateSnapshot({ seed: time, stateCount: STATES_PER_SNAPSHOT, time }).snapshot));
     const started = performance.now();
     await Promise.all(
-      times.map((time, index) => pipeline.emulators.clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: keyForSnapshot("raw", time), Body: bodies[index] }))),
+      times.map((time, index) =>
+        pipeline.emulators.clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: keyForSnapshot("raw", time), Body: bodies[index] })),
+      ),
     );
     await pipeline.idle();
     seconds = (performance.now() - started) / 1000;
     results = await collectRunResults(pipeline);
 
     const peaks = STAGES.slice(1)
-      .map((stage) => `${stage} ${Math.ceil(pipeline.functions[stage].figures.peakRssBytes / 1024 / 1024)} MB (${pipeline.functions[stage].figures.coldStarts} containers)`)
+      .map(
+        (stage) =>
+          `${stage} ${Math.ceil(pipeline.functions[stage].figures.peakRssBytes / 1024 / 1024)} MB (${pipeline.functions[stage].figures.coldStarts} containers)`,
+      )
       .join(", ");
     console.log(
       `      load: ${SNAPSHOTS} snapshots × ${STATES_PER_SNAPSHOT} states in ${seconds.toFixed(1)} s = ${(SNAPSHOTS / seconds).toFixed(1)} snapshots/s ` +
@@ -57,8 +62,18 @@ describe("local pipeline under load: a few hundred snapshots at once", function 
     expect(snapshotIdsOf(createdKeys(pipeline, "processed/"))).to.deep.equal(expectedIds);
     expect(snapshotIdsOf(createdKeys(pipeline, "reports/"))).to.deep.equal(expectedIds);
     const succeeded = results.tracking.filter((item) => item.status === "succeeded");
-    expect(succeeded.filter((item) => item.stage === "processing").map((item) => String(item.snapshotId)).sort()).to.deep.equal(expectedIds);
-    expect(succeeded.filter((item) => item.stage === "validation").map((item) => String(item.snapshotId)).sort()).to.deep.equal(expectedIds);
+    expect(
+      succeeded
+        .filter((item) => item.stage === "processing")
+        .map((item) => String(item.snapshotId))
+        .sort(),
+    ).to.deep.equal(expectedIds);
+    expect(
+      succeeded
+        .filter((item) => item.stage === "validation")
+        .map((item) => String(item.snapshotId))
+        .sort(),
+    ).to.deep.equal(expectedIds);
   });
 
   it("loses nothing to a dead-letter queue and fails no invocation", () => {

@@ -39,7 +39,11 @@ describe("local pipeline run: three ticks through the function packages", functi
     await pipeline.idle();
     // A raw object that is not JSON: processing fails every attempt.
     await pipeline.emulators.clients.s3.send(
-      new PutObjectCommand({ Bucket: pipeline.topology.functions.processing.pkg.environment.RAW_BUCKET, Key: keyForSnapshot("raw", poisonTime), Body: "{not json" }),
+      new PutObjectCommand({
+        Bucket: pipeline.topology.functions.processing.pkg.environment.RAW_BUCKET,
+        Key: keyForSnapshot("raw", poisonTime),
+        Body: "{not json",
+      }),
     );
     await pipeline.idle();
     results = await collectRunResults(pipeline);
@@ -61,7 +65,10 @@ describe("local pipeline run: three ticks through the function packages", functi
 
   it("records all three stages as succeeded for every snapshot", () => {
     for (const snapshotId of tickIds()) {
-      const stages = trackingAfterTicks.filter((item) => item.snapshotId === snapshotId).map((item) => `${item.stage}:${item.status}`).sort();
+      const stages = trackingAfterTicks
+        .filter((item) => item.snapshotId === snapshotId)
+        .map((item) => `${item.stage}:${item.status}`)
+        .sort();
       expect(stages, `tracking of ${snapshotId}`).to.deep.equal(["ingestion:succeeded", "processing:succeeded", "validation:succeeded"]);
     }
   });

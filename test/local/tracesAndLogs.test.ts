@@ -39,7 +39,11 @@ describe("local run with traces: structured logs and X-Ray subsegments", functio
     await pipeline.idle();
     // A raw object processing cannot read: its failures must say so in the logs.
     await pipeline.emulators.clients.s3.send(
-      new PutObjectCommand({ Bucket: pipeline.topology.functions.processing.pkg.environment.RAW_BUCKET, Key: keyForSnapshot("raw", Number(poisonId)), Body: "{not json" }),
+      new PutObjectCommand({
+        Bucket: pipeline.topology.functions.processing.pkg.environment.RAW_BUCKET,
+        Key: keyForSnapshot("raw", Number(poisonId)),
+        Body: "{not json",
+      }),
     );
     await pipeline.idle();
     // The SDK sends each subsegment as it closes; the last datagrams need a moment.
@@ -85,14 +89,17 @@ describe("local run with traces: structured logs and X-Ray subsegments", functio
   /** The subsegments under the invocation subsegment of a stage, by trace. */
   const invocation = (stage: string, id: string) => {
     const root = documents.find(
-      (document) => document.name === `## ${stage}` && (document.annotations?.snapshotId === id || documents.some((child) => child.parent_id === document.id && child.annotations?.snapshotId === id)),
+      (document) =>
+        document.name === `## ${stage}` &&
+        (document.annotations?.snapshotId === id || documents.some((child) => child.parent_id === document.id && child.annotations?.snapshotId === id)),
     );
     expect(root, `## ${stage} of ${id}`).to.not.equal(undefined);
     const below = (parent: SegmentDocument): SegmentDocument[] =>
       documents.filter((document) => document.parent_id === parent.id).flatMap((child) => [child, ...below(child)]);
     return { root: root!, calls: below(root!) };
   };
-  const operations = (calls: SegmentDocument[], service: string) => calls.filter((call) => call.name === service).map((call) => (call.aws as { operation?: string }).operation);
+  const operations = (calls: SegmentDocument[], service: string) =>
+    calls.filter((call) => call.name === service).map((call) => (call.aws as { operation?: string }).operation);
 
   it("traces ingestion: the OpenSky request and each AWS call under `## ingestion`, annotated with the snapshot", () => {
     const { root, calls } = invocation("ingestion", snapshotId);

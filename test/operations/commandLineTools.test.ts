@@ -30,7 +30,9 @@ describe("operator commands", function () {
   it("refuse a bad command line with the usage and exit status 2", async () => {
     const result = await runTool("redrive.ts", ["--stack", "dev", "--stage", "archive"]);
     expect(result.code).to.equal(2);
-    expect(result.stderr).to.contain("npm run redrive: --stage archive: must be one of ingestion, processing, validation, compaction, schedule, compaction-schedule");
+    expect(result.stderr).to.contain(
+      "npm run redrive: --stage archive: must be one of ingestion, processing, validation, compaction, schedule, compaction-schedule",
+    );
     expect(result.stderr).to.contain("Usage: npm run redrive");
   });
 
@@ -60,10 +62,19 @@ describe("operator commands", function () {
 
     it("writes the outcome back to the folder: Parquet, reports and tracking items for both snapshots", () => {
       const tracking = JSON.parse(fs.readFileSync(path.join(localRoot, "dev", "tracking.json"), "utf8")) as Array<Record<string, unknown>>;
-      const statuses = tracking.filter((item) => item.stage !== "validation" || item.snapshotId !== "circuit-breaker").map((item) => `${item.snapshotId}:${item.stage}:${item.status}`);
+      const statuses = tracking
+        .filter((item) => item.stage !== "validation" || item.snapshotId !== "circuit-breaker")
+        .map((item) => `${item.snapshotId}:${item.stage}:${item.status}`);
       expect(statuses.sort()).to.deep.equal(times.flatMap((time) => [`${time}:processing:succeeded`, `${time}:validation:succeeded`]).sort());
       for (const time of times) {
-        const processed = path.join(localRoot, "dev", ...rawKeyForSnapshot(time).replace(/^raw\//, "processed/").replace(/\.json$/, ".parquet").split("/"));
+        const processed = path.join(
+          localRoot,
+          "dev",
+          ...rawKeyForSnapshot(time)
+            .replace(/^raw\//, "processed/")
+            .replace(/\.json$/, ".parquet")
+            .split("/"),
+        );
         expect(fs.existsSync(processed), processed).to.equal(true);
       }
       expect(fs.readFileSync(path.join(localRoot, "dev", "logs", "flight-data-pipeline-dev-processing.log"), "utf8")).to.contain('"type":"platform.report"');

@@ -284,7 +284,9 @@ describe("operations: backfill and redrive on the local pipeline", function () {
 
       it("lists the failed request with its days, then compacts them when redriven and empties the queue", async () => {
         const listed = await redrive(access, target, { stage: "compaction", max: 100, dryRun: true, force: false });
-        expect(listed.outcomes.map((outcome) => [outcome.action, outcome.letter.kind, outcome.letter.snapshots])).to.deep.equal([["kept", "failed-invocation", [day]]]);
+        expect(listed.outcomes.map((outcome) => [outcome.action, outcome.letter.kind, outcome.letter.snapshots])).to.deep.equal([
+          ["kept", "failed-invocation", [day]],
+        ]);
         expect(listed.outcomes[0]?.letter.error).to.contain("AccessDenied");
         expect(await dailyFiles()).to.deep.equal([]);
 
@@ -301,7 +303,10 @@ describe("operations: backfill and redrive on the local pipeline", function () {
           new SendMessageCommand({
             QueueUrl: target.compactionScheduleDeadLetterQueueUrl,
             MessageBody: JSON.stringify({ version: "0", id: "daily", "detail-type": "Scheduled Event", source: "aws.events", time: fired, detail: {} }),
-            MessageAttributes: { ERROR_CODE: { DataType: "String", StringValue: "ResourceNotFoundException" }, ERROR_MESSAGE: { DataType: "String", StringValue: "Function not found" } },
+            MessageAttributes: {
+              ERROR_CODE: { DataType: "String", StringValue: "ResourceNotFoundException" },
+              ERROR_MESSAGE: { DataType: "String", StringValue: "Function not found" },
+            },
           }),
         );
         const before = pipeline.functions.compaction.figures.invocations;

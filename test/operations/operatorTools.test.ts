@@ -23,7 +23,10 @@ describe("operator tools", () => {
   describe("time range", () => {
     it("takes UTC days and hours, both ends inclusive", () => {
       expect(snapshotRange("2026-11-26", "2026-11-26")).to.deep.equal({ fromTime: seconds("2026-11-26T00:00:00Z"), toTime: seconds("2026-11-27T00:00:00Z") });
-      expect(snapshotRange("2026-11-26T22", "2026-11-27T01")).to.deep.equal({ fromTime: seconds("2026-11-26T22:00:00Z"), toTime: seconds("2026-11-27T02:00:00Z") });
+      expect(snapshotRange("2026-11-26T22", "2026-11-27T01")).to.deep.equal({
+        fromTime: seconds("2026-11-26T22:00:00Z"),
+        toTime: seconds("2026-11-27T02:00:00Z"),
+      });
       expect(parseBoundary("--from", "2026-11-26T22:00:00Z").start).to.equal(seconds("2026-11-26T22:00:00Z"));
     });
 
@@ -54,7 +57,9 @@ describe("operator tools", () => {
       expect(record).to.include({ eventName: "ObjectCreated:Put", awsRegion: "eu-west-1" });
       expect(forcedReplay(event)).to.equal(false);
       expect(forcedReplay(s3ObjectCreatedEvent(object, { force: true }))).to.equal(true);
-      expect(decodeS3EventKey(s3ObjectCreatedEvent({ ...object, key: "odd key+plus.json" }, { force: false }).Records[0]!.s3.object.key)).to.equal("odd key+plus.json");
+      expect(decodeS3EventKey(s3ObjectCreatedEvent({ ...object, key: "odd key+plus.json" }, { force: false }).Records[0]!.s3.object.key)).to.equal(
+        "odd key+plus.json",
+      );
     });
   });
 
@@ -76,30 +81,55 @@ describe("operator tools", () => {
         message({
           version: "1.0",
           timestamp: "2026-11-26T22:41:00.000Z",
-          requestContext: { requestId: "q", functionArn: "arn:aws:lambda:us-east-1:1:function:f:$LATEST", condition: "RetriesExhausted", approximateInvokeCount: 3 },
+          requestContext: {
+            requestId: "q",
+            functionArn: "arn:aws:lambda:us-east-1:1:function:f:$LATEST",
+            condition: "RetriesExhausted",
+            approximateInvokeCount: 3,
+          },
           requestPayload: payload,
           responseContext: { statusCode: 200, executedVersion: "$LATEST", functionError: "Unhandled" },
           responsePayload: { errorType: "UnreadableSnapshotError", errorMessage: "raw snapshot … is not JSON", trace: [] },
         }),
         "processing",
       );
-      expect(letter).to.deep.include({ kind: "failed-invocation", error: "UnreadableSnapshotError: raw snapshot … is not JSON", snapshots: ["1795732800"], attempts: 3, payload });
+      expect(letter).to.deep.include({
+        kind: "failed-invocation",
+        error: "UnreadableSnapshotError: raw snapshot … is not JSON",
+        snapshots: ["1795732800"],
+        attempts: 3,
+        payload,
+      });
       expect(letter.failedAt?.toISOString()).to.equal("2026-11-26T22:41:00.000Z");
     });
 
     it("reads an event EventBridge could not deliver, and ingestion's failed tick, by their fire time", () => {
       const tick = { version: "0", id: "x", "detail-type": "Scheduled Event", source: "aws.events", time: "2026-11-26T22:35:00Z", detail: {} };
       const undelivered = readDeadLetter(message(tick, { ERROR_CODE: "ThrottlingException", ERROR_MESSAGE: "Rate exceeded", RETRY_ATTEMPTS: "3" }), "schedule");
-      expect(undelivered).to.deep.include({ kind: "undelivered-event", error: "ThrottlingException: Rate exceeded", snapshots: [String(seconds("2026-11-26T22:35:00Z"))], attempts: 4 });
+      expect(undelivered).to.deep.include({
+        kind: "undelivered-event",
+        error: "ThrottlingException: Rate exceeded",
+        snapshots: [String(seconds("2026-11-26T22:35:00Z"))],
+        attempts: 4,
+      });
       const failedTick = readDeadLetter(
-        message({ timestamp: "2026-11-26T22:36:00Z", requestContext: { approximateInvokeCount: 3 }, requestPayload: tick, responsePayload: { errorType: "SnapshotBodyError", errorMessage: "HTML" } }),
+        message({
+          timestamp: "2026-11-26T22:36:00Z",
+          requestContext: { approximateInvokeCount: 3 },
+          requestPayload: tick,
+          responsePayload: { errorType: "SnapshotBodyError", errorMessage: "HTML" },
+        }),
         "ingestion",
       );
       expect(failedTick).to.deep.include({ kind: "failed-invocation", snapshots: [String(seconds("2026-11-26T22:35:00Z"))], error: "SnapshotBodyError: HTML" });
     });
 
     it("keeps what it cannot read, with the time SQS received it", () => {
-      expect(readDeadLetter(message("not json"), "processing")).to.deep.include({ kind: "unreadable", error: "the message is not JSON", failedAt: new Date("2026-11-26T23:00:00Z") });
+      expect(readDeadLetter(message("not json"), "processing")).to.deep.include({
+        kind: "unreadable",
+        error: "the message is not JSON",
+        failedAt: new Date("2026-11-26T23:00:00Z"),
+      });
       expect(readDeadLetter(message({ hello: "world" }), "validation").kind).to.equal("unreadable");
     });
   });
@@ -126,10 +156,22 @@ describe("operator tools", () => {
       const refused = (parse: () => unknown, message: string) => expect(parse).to.throw(UsageError, message);
       refused(() => parseBackfillCommand(["--from", "2026-11-26", "--to", "2026-11-26"]), "--stack <name> is required");
       refused(() => parseBackfillCommand(["--stack", "dev", "--from", "2026-11-26"]), "--from and --to are required");
-      refused(() => parseBackfillCommand(["--stack", "dev", "--from", "2026-11-26", "--to", "2026-11-26", "--stage", "ingestion"]), "--stage ingestion: must be processing or validation");
-      refused(() => parseBackfillCommand(["--stack", "dev", "--from", "2026-11-26", "--to", "2026-11-26", "--concurrency", "0"]), "--concurrency 0: expected a positive whole number");
-      refused(() => parseRedriveCommand(["--stack", "dev"]), "--stage <stage>: must be one of ingestion, processing, validation, compaction, schedule, compaction-schedule");
-      refused(() => parseRedriveCommand(["--stack", "dev", "--stage", "processing", "--local", "--outputs", "x.json"]), "--local and --outputs exclude each other");
+      refused(
+        () => parseBackfillCommand(["--stack", "dev", "--from", "2026-11-26", "--to", "2026-11-26", "--stage", "ingestion"]),
+        "--stage ingestion: must be processing or validation",
+      );
+      refused(
+        () => parseBackfillCommand(["--stack", "dev", "--from", "2026-11-26", "--to", "2026-11-26", "--concurrency", "0"]),
+        "--concurrency 0: expected a positive whole number",
+      );
+      refused(
+        () => parseRedriveCommand(["--stack", "dev"]),
+        "--stage <stage>: must be one of ingestion, processing, validation, compaction, schedule, compaction-schedule",
+      );
+      refused(
+        () => parseRedriveCommand(["--stack", "dev", "--stage", "processing", "--local", "--outputs", "x.json"]),
+        "--local and --outputs exclude each other",
+      );
       refused(() => parseRedriveCommand(["--stack", "dev", "--stage", "processing", "--retries", "3"]), "Unknown option '--retries'");
     });
   });
@@ -144,7 +186,9 @@ describe("operator tools", () => {
         throw Object.assign(new Error("exit 255"), { status: 255, stderr: "error: no stack named 'prod' found\n" });
       };
       expect(() => readStackOutputs("prod", failing)).to.throw(OutputsError, "error: no stack named 'prod' found");
-      expect(readStackOutputs("prod", (command, args) => JSON.stringify({ ran: [command, ...args].join(" ") }))).to.deep.equal({ ran: "pulumi stack output --json --stack prod" });
+      expect(readStackOutputs("prod", (command, args) => JSON.stringify({ ran: [command, ...args].join(" ") }))).to.deep.equal({
+        ran: "pulumi stack output --json --stack prod",
+      });
       expect(() => targetFromOutputs("prod", { rawBucket: "r" }, "saved.json")).to.throw(OutputsError, "saved.json has no invokeArns.ingestion output");
       const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "outputs-")), "outputs.json");
       fs.writeFileSync(file, "[]");

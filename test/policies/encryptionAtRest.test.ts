@@ -60,7 +60,10 @@ describe("policies: encryption at rest with customer-managed keys", () => {
 
   describe("dynamodb-table-cmk-encryption", () => {
     it("accepts a table encrypted with kmsKeyArn", () =>
-      expectCompliant(tableEncryptedWithCustomerManagedKey, resource(TYPE.table, "executions", { serverSideEncryption: { enabled: true, kmsKeyArn: KEY_ARN } })));
+      expectCompliant(
+        tableEncryptedWithCustomerManagedKey,
+        resource(TYPE.table, "executions", { serverSideEncryption: { enabled: true, kmsKeyArn: KEY_ARN } }),
+      ));
 
     it("rejects default encryption and the AWS-managed key", () =>
       expectViolations(

@@ -4,8 +4,10 @@ import { ACCOUNT, expectCompliant, expectViolations, policyDocument, resource, T
 const KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/4c1e`;
 const TABLE = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/executions`;
 const ROOT = `arn:aws:iam::${ACCOUNT}:root`;
-const rolePolicy = (...statements: Record<string, unknown>[]) => resource(TYPE.rolePolicy, "processing-policy", { role: "processing-role", policy: policyDocument(...statements) });
-const keyPolicy = (...statements: Record<string, unknown>[]) => resource(TYPE.key, "pipeline-key", { enableKeyRotation: true, policy: policyDocument(...statements) });
+const rolePolicy = (...statements: Record<string, unknown>[]) =>
+  resource(TYPE.rolePolicy, "processing-policy", { role: "processing-role", policy: policyDocument(...statements) });
+const keyPolicy = (...statements: Record<string, unknown>[]) =>
+  resource(TYPE.key, "pipeline-key", { enableKeyRotation: true, policy: policyDocument(...statements) });
 
 describe("policies: conditions that narrow IAM grants", () => {
   describe("kms-grant-via-service", () => {
@@ -13,7 +15,12 @@ describe("policies: conditions that narrow IAM grants", () => {
       await expectCompliant(
         kmsGrantsThroughServices,
         rolePolicy(
-          { Effect: "Allow", Action: "kms:Decrypt", Resource: KEY, Condition: { StringEquals: { "kms:ViaService": ["s3.us-east-1.amazonaws.com", "dynamodb.us-east-1.amazonaws.com"] } } },
+          {
+            Effect: "Allow",
+            Action: "kms:Decrypt",
+            Resource: KEY,
+            Condition: { StringEquals: { "kms:ViaService": ["s3.us-east-1.amazonaws.com", "dynamodb.us-east-1.amazonaws.com"] } },
+          },
           { Effect: "Allow", Action: "kms:GenerateDataKey*", Resource: KEY, Condition: { StringLike: { "kms:ViaService": "sqs.*.amazonaws.com" } } },
           { Effect: "Allow", Action: "kms:DescribeKey", Resource: KEY },
         ),
@@ -32,7 +39,13 @@ describe("policies: conditions that narrow IAM grants", () => {
         kmsGrantsThroughServices,
         rolePolicy(
           { Sid: "Direct", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: KEY },
-          { Sid: "Everything", Effect: "Allow", Action: "kms:*", Resource: KEY, Condition: { StringNotEquals: { "kms:ViaService": "lambda.us-east-1.amazonaws.com" } } },
+          {
+            Sid: "Everything",
+            Effect: "Allow",
+            Action: "kms:*",
+            Resource: KEY,
+            Condition: { StringNotEquals: { "kms:ViaService": "lambda.us-east-1.amazonaws.com" } },
+          },
         ),
         [
           { resource: "processing-policy", message: /Sid Direct\): allows kms:Decrypt, kms:GenerateDataKey without a kms:ViaService condition/ },
@@ -55,7 +68,12 @@ describe("policies: conditions that narrow IAM grants", () => {
       expectCompliant(
         tableGrantsByLeadingKeys,
         rolePolicy(
-          { Effect: "Allow", Action: ["dynamodb:UpdateItem", "dynamodb:GetItem"], Resource: TABLE, Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["1*", "2*"] } } },
+          {
+            Effect: "Allow",
+            Action: ["dynamodb:UpdateItem", "dynamodb:GetItem"],
+            Resource: TABLE,
+            Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["1*", "2*"] } },
+          },
           { Effect: "Allow", Action: "dynamodb:DescribeTable", Resource: TABLE },
         ),
       ));
@@ -65,11 +83,20 @@ describe("policies: conditions that narrow IAM grants", () => {
         tableGrantsByLeadingKeys,
         rolePolicy(
           { Sid: "Record", Effect: "Allow", Action: ["dynamodb:PutItem", "dynamodb:DescribeTable"], Resource: TABLE },
-          { Sid: "Items", Effect: "Allow", Action: "dynamodb:*Item", Resource: TABLE, Condition: { "ForAllValues:StringNotLike": { "dynamodb:LeadingKeys": "admin*" } } },
+          {
+            Sid: "Items",
+            Effect: "Allow",
+            Action: "dynamodb:*Item",
+            Resource: TABLE,
+            Condition: { "ForAllValues:StringNotLike": { "dynamodb:LeadingKeys": "admin*" } },
+          },
         ),
         [
           { resource: "processing-policy", message: /Sid Record\): allows dynamodb:PutItem without a dynamodb:LeadingKeys condition/ },
-          { resource: "processing-policy", message: /Sid Items\): allows dynamodb:GetItem, dynamodb:BatchGetItem, dynamodb:PutItem, .*dynamodb:ConditionCheckItem without/ },
+          {
+            resource: "processing-policy",
+            message: /Sid Items\): allows dynamodb:GetItem, dynamodb:BatchGetItem, dynamodb:PutItem, .*dynamodb:ConditionCheckItem without/,
+          },
         ],
       ));
   });

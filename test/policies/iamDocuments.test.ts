@@ -62,7 +62,9 @@ describe("policies: IAM policy documents", () => {
       expectViolations(
         noWildcardActions,
         [
-          resource(TYPE.iamPolicy, "reader", { policy: policyDocument({ Effect: "Allow", Action: ["DynamoDB:*"], Resource: "arn:aws:dynamodb:eu-west-1:1:table/t" }) }),
+          resource(TYPE.iamPolicy, "reader", {
+            policy: policyDocument({ Effect: "Allow", Action: ["DynamoDB:*"], Resource: "arn:aws:dynamodb:eu-west-1:1:table/t" }),
+          }),
           resource(TYPE.queuePolicy, "dlq-policy", {
             queueUrl: "https://sqs/dlq",
             policy: policyDocument({ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "SQS:*", Resource: QUEUE_ARN }),
@@ -75,9 +77,7 @@ describe("policies: IAM policy documents", () => {
       ));
 
     it("reports a policy document that is not valid JSON", () =>
-      expectViolations(noWildcardActions, resource(TYPE.iamPolicy, "broken", { policy: "{not json" }), [
-        { resource: "broken", message: /not valid JSON/ },
-      ]));
+      expectViolations(noWildcardActions, resource(TYPE.iamPolicy, "broken", { policy: "{not json" }), [{ resource: "broken", message: /not valid JSON/ }]));
   });
 
   describe("iam-no-wildcard-resources", () => {
@@ -221,7 +221,13 @@ describe("policies: IAM policy documents", () => {
           resource(TYPE.topicPolicy, "alerts-policy", {
             arn: "arn:aws:sns:eu-west-1:1:alerts",
             policy: policyDocument(
-              { Effect: "Allow", Principal: { AWS: ["*"] }, Action: "sns:Publish", Resource: "*", Condition: { StringNotEquals: { "aws:SourceAccount": ACCOUNT } } },
+              {
+                Effect: "Allow",
+                Principal: { AWS: ["*"] },
+                Action: "sns:Publish",
+                Resource: "*",
+                Condition: { StringNotEquals: { "aws:SourceAccount": ACCOUNT } },
+              },
               { Effect: "Allow", Principal: "*", Action: "sns:Subscribe", Resource: "*", Condition: { StringLike: { "aws:SourceArn": "*" } } },
             ),
           }),
@@ -244,7 +250,8 @@ describe("policies: IAM policy documents", () => {
   });
 
   describe("kms-key-policy-least-privilege", () => {
-    const keyPolicy = (...statements: Record<string, unknown>[]) => resource(TYPE.key, "pipeline-key", { enableKeyRotation: true, policy: policyDocument(...statements) });
+    const keyPolicy = (...statements: Record<string, unknown>[]) =>
+      resource(TYPE.key, "pipeline-key", { enableKeyRotation: true, policy: policyDocument(...statements) });
 
     it("accepts kms:* for the account root and named actions for services, on Resource *", () =>
       expectCompliant(

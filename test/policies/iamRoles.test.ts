@@ -36,8 +36,7 @@ describe("policies: IAM roles", () => {
 
   describe("lambda-role-trusts-only-lambda", () => {
     const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
-    const fn = (name: string, role: string, graph = {}) =>
-      resource(TYPE.function, name, { role, runtime: "nodejs22.x", handler: "index.handler" }, graph);
+    const fn = (name: string, role: string, graph = {}) => resource(TYPE.function, name, { role, runtime: "nodejs22.x", handler: "index.handler" }, graph);
 
     it("accepts a function whose role, found by its ARN, trusts only lambda.amazonaws.com", () => {
       const role = resource(TYPE.role, "ingestion-role", { name: "ingestion-role-8d0f3a2", assumeRolePolicy: LAMBDA_TRUST });

@@ -64,7 +64,10 @@ describe("policies: operations", () => {
 
   describe("lambda-supported-runtime", () => {
     it("accepts nodejs22.x and nodejs24.x", () =>
-      expectCompliant(functionSupportedRuntime, [resource(TYPE.function, "a", { runtime: "nodejs22.x" }), resource(TYPE.function, "b", { runtime: "nodejs24.x" })]));
+      expectCompliant(functionSupportedRuntime, [
+        resource(TYPE.function, "a", { runtime: "nodejs22.x" }),
+        resource(TYPE.function, "b", { runtime: "nodejs24.x" }),
+      ]));
 
     it("rejects nodejs20.x (deprecated 2026-04-30) and a runtime the configuration drops", () =>
       expectViolations(
@@ -145,7 +148,12 @@ describe("policies: operations", () => {
         permissionScopedToSource,
         [
           resource(TYPE.permission, "any-rule", { action: "lambda:InvokeFunction", function: "f", principal: "events.amazonaws.com" }),
-          resource(TYPE.permission, "any-account", { action: "lambda:InvokeFunction", function: "f", principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::raw" }),
+          resource(TYPE.permission, "any-account", {
+            action: "lambda:InvokeFunction",
+            function: "f",
+            principal: "s3.amazonaws.com",
+            sourceArn: "arn:aws:s3:::raw",
+          }),
         ],
         [
           { resource: "any-rule", message: /no sourceArn/ },

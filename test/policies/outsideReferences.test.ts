@@ -8,7 +8,11 @@ const LAMBDA_TRUST = policyDocument({ Effect: "Allow", Principal: { Service: "la
 const key = resource(TYPE.key, "pipeline-key", { arn: KEY_ARN, keyId: "9a1b", enableKeyRotation: true });
 const alias = resource(TYPE.kmsAlias, "pipeline-key-alias", { name: "alias/pipeline", targetKeyId: "9a1b" });
 const topic = resource(TYPE.topic, "alerts", { arn: TOPIC_ARN, kmsMasterKeyId: KEY_ARN });
-const role = resource(TYPE.role, "ingestion-role", { name: "ingestion-role", arn: `arn:aws:iam::${ACCOUNT}:role/ingestion-role`, assumeRolePolicy: LAMBDA_TRUST });
+const role = resource(TYPE.role, "ingestion-role", {
+  name: "ingestion-role",
+  arn: `arn:aws:iam::${ACCOUNT}:role/ingestion-role`,
+  assumeRolePolicy: LAMBDA_TRUST,
+});
 const fn = (name: string, roleArn: unknown, extra: Record<string, unknown> = {}, graph = {}) =>
   resource(TYPE.function, name, { role: roleArn, runtime: "nodejs24.x", handler: "index.handler", ...extra }, graph);
 
@@ -22,7 +26,12 @@ describe("policies: what lives outside the stack (unverifiable-outside-reference
       topic,
       resource(TYPE.queue, "dlq", { kmsMasterKeyId: "alias/pipeline" }),
       resource(TYPE.queue, "aws-managed", { kmsMasterKeyId: "alias/aws/sqs" }),
-      resource(TYPE.table, "executions", { serverSideEncryption: { enabled: true, kmsKeyArn: UNKNOWN } }, { propertyDependencies: { serverSideEncryption: [key] } }),
+      resource(
+        TYPE.table,
+        "executions",
+        { serverSideEncryption: { enabled: true, kmsKeyArn: UNKNOWN } },
+        { propertyDependencies: { serverSideEncryption: [key] } },
+      ),
       resource(TYPE.metricAlarm, "errors", { alarmActions: [TOPIC_ARN], okActions: UNKNOWN }, { propertyDependencies: { okActions: [topic] } }),
     ]));
 

@@ -27,11 +27,7 @@ describe("policies: the pack served to the engine", function () {
     const announced = info
       .getPoliciesList()
       .map((policy) => [policy.getName(), nameOf(PolicySeverity, policy.getSeverity()), nameOf(EnforcementLevel, policy.getEnforcementlevel())]);
-    const declared = policies.map((policy) => [
-      policy.name,
-      `POLICY_SEVERITY_${policy.severity?.toUpperCase()}`,
-      policy.enforcementLevel?.toUpperCase(),
-    ]);
+    const declared = policies.map((policy) => [policy.name, `POLICY_SEVERITY_${policy.severity?.toUpperCase()}`, policy.enforcementLevel?.toUpperCase()]);
     expect(announced).to.deep.equal(declared);
   });
 

@@ -37,7 +37,13 @@ describe("policies: values unknown during a preview", () => {
   it("checks every bucket in a stack rule even when one bucket's settings are unknown", async () => {
     const open = resource(TYPE.bucket, "open", { bucket: "open" });
     const pending = resource(TYPE.bucket, "pending", { bucket: "pending" });
-    const openBlock = resource(TYPE.bucketPublicAccessBlock, "open-block", { bucket: "open", blockPublicAcls: false, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    const openBlock = resource(TYPE.bucketPublicAccessBlock, "open-block", {
+      bucket: "open",
+      blockPublicAcls: false,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
     const pendingBlock = resource(
       TYPE.bucketPublicAccessBlock,
       "pending-block",

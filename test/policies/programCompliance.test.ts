@@ -19,9 +19,7 @@ describe("policies: the program under the offline policy check", function () {
     const { run, mandatoryViolations } = await checkProgram("dev", "broken");
     const described = formatFindings(run.findings);
     for (const { rule, resource } of BROKEN_PROGRAM_VIOLATIONS) {
-      const caught = run.findings.some(
-        (finding) => finding.outcome === "violation" && finding.policyName === rule && finding.resourceName === resource,
-      );
+      const caught = run.findings.some((finding) => finding.outcome === "violation" && finding.policyName === rule && finding.resourceName === resource);
       expect(caught, `${rule} did not report ${resource}:\n${described}`).to.equal(true);
     }
     const rulesThatFired = new Set(run.findings.map((finding) => finding.policyName));

@@ -131,7 +131,13 @@ describe("policies: S3 buckets (stack rules joining buckets with their configura
       const [raw, rawEncryption, rawBlock] = secureBucket("raw");
       const getOnly = resource(TYPE.bucketPolicy, "raw-policy", {
         bucket: "raw",
-        policy: policyDocument({ Effect: "Deny", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::raw/*", Condition: { Bool: { "aws:SecureTransport": false } } }),
+        policy: policyDocument({
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:GetObject",
+          Resource: "arn:aws:s3:::raw/*",
+          Condition: { Bool: { "aws:SecureTransport": false } },
+        }),
       });
       return expectViolations(
         bucketDeniesInsecureTransport,

@@ -65,13 +65,22 @@ describe("analytics: compaction, catalog, saved queries and retention under mock
     /** Any second from the first projected year to now, with the edges of years, months and days. */
     const snapshotTimes = fc.oneof(
       fc.integer({ min: firstInstant, max: nowSeconds }),
-      fc.constantFrom(firstInstant, nowSeconds, Date.UTC(2020, 1, 29, 23, 59, 59) / 1000, Date.UTC(2021, 9, 17, 0, 0, 0) / 1000, Date.UTC(2024, 11, 31, 23, 0, 0) / 1000),
+      fc.constantFrom(
+        firstInstant,
+        nowSeconds,
+        Date.UTC(2020, 1, 29, 23, 59, 59) / 1000,
+        Date.UTC(2021, 9, 17, 0, 0, 0) / 1000,
+        Date.UTC(2024, 11, 31, 23, 0, 0) / 1000,
+      ),
     );
 
     function checkCovered(tableName: string, prefix: string, key: string): void {
       const parameters = table(tableName).inputs.parameters as Record<string, string>;
       const partitions = partitionsOf(key, prefix);
-      expect(partitions.map(([name]) => name), key).to.deep.equal(table(tableName).inputs.partitionKeys.map((partition: { name: string }) => partition.name));
+      expect(
+        partitions.map(([name]) => name),
+        key,
+      ).to.deep.equal(table(tableName).inputs.partitionKeys.map((partition: { name: string }) => partition.name));
       let location = parameters["storage.location.template"];
       for (const [name, value] of partitions) {
         expect(projectedValues(parameters, name, now), `${key}: ${name}=${value} is projected`).to.include(value);
@@ -82,7 +91,10 @@ describe("analytics: compaction, catalog, saved queries and retention under mock
     }
 
     it("lists the partition of every per-snapshot key from the first year to now", () => {
-      fc.assert(fc.property(snapshotTimes, (time) => checkCovered("states", PROCESSED_PREFIX, keyForSnapshot("processed", time))), { numRuns: 300 });
+      fc.assert(
+        fc.property(snapshotTimes, (time) => checkCovered("states", PROCESSED_PREFIX, keyForSnapshot("processed", time))),
+        { numRuns: 300 },
+      );
     });
 
     it("lists the partition of every daily file, states and quality, over the same years", () => {
@@ -117,7 +129,8 @@ describe("analytics: compaction, catalog, saved queries and retention under mock
 
   describe("AnalyticsCatalog tables and saved queries", () => {
     it("reads the per-snapshot and daily Parquet with the same columns, and the quality lines as JSON", () => {
-      const columns = (name: string) => table(name).inputs.storageDescriptor.columns.map((column: { name: string; type: string }) => `${column.name}:${column.type}`);
+      const columns = (name: string) =>
+        table(name).inputs.storageDescriptor.columns.map((column: { name: string; type: string }) => `${column.name}:${column.type}`);
       expect(columns("states_daily")).to.deep.equal(columns("states"));
       expect(columns("states").map((column: string) => column.split(":")[0])).to.deep.equal(PARQUET_COLUMNS.map((field) => field.name));
       expect(columns("quality_daily")).to.deep.equal(QUALITY_ROLLUP_COLUMNS.map((column) => `${column.name}:${column.type}`));
@@ -128,7 +141,13 @@ describe("analytics: compaction, catalog, saved queries and retention under mock
 
     it("creates every query in queries/ as a named query, with its text as shipped, in the workgroup and database", () => {
       const saved = savedQueries();
-      expect(saved.map((query) => query.name)).to.include.members(["flights_per_country_per_hour", "aircraft_track", "emergency_squawks", "freshness_and_gaps", "quality_over_time"]);
+      expect(saved.map((query) => query.name)).to.include.members([
+        "flights_per_country_per_hour",
+        "aircraft_track",
+        "emergency_squawks",
+        "freshness_and_gaps",
+        "quality_over_time",
+      ]);
       const named = prod.ofType("aws:athena/namedQuery:NamedQuery");
       expect(named.map((query) => query.inputs.name).sort()).to.deep.equal(saved.map((query) => query.name).sort());
       const database = prod.one("aws:glue/catalogDatabase:CatalogDatabase").state.name;
@@ -162,7 +181,10 @@ describe("analytics: compaction, catalog, saved queries and retention under mock
         for (const target of notification.inputs.lambdaFunctions) {
           expect(target.lambdaFunctionArn).to.not.contain("compaction");
           for (const key of [daily, compactedQualityKey("2026-11-26")]) {
-            expect(key.startsWith(target.filterPrefix) && key.endsWith(target.filterSuffix), `${key} against ${target.filterPrefix}*${target.filterSuffix}`).to.equal(false);
+            expect(
+              key.startsWith(target.filterPrefix) && key.endsWith(target.filterSuffix),
+              `${key} against ${target.filterPrefix}*${target.filterSuffix}`,
+            ).to.equal(false);
           }
         }
       }
@@ -171,7 +193,8 @@ describe("analytics: compaction, catalog, saved queries and retention under mock
 
   describe("retention", () => {
     const rules = (q: ProgramQueries) =>
-      q.ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find((lifecycle) => lifecycle.name.includes("-lake-processed"))!.inputs.rules as Record<string, any>[];
+      q.ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find((lifecycle) => lifecycle.name.includes("-lake-processed"))!.inputs
+        .rules as Record<string, any>[];
     const byPrefix = (all: Record<string, any>[], prefix: string) => all.find((rule) => rule.filter?.prefix === prefix);
 
     it("expires per-snapshot files, reports and quarantine, and keeps the daily files in a cheaper class", () => {
@@ -182,7 +205,9 @@ describe("analytics: compaction, catalog, saved queries and retention under mock
       const compacted = byPrefix(all, "compacted/");
       expect(compacted?.transitions).to.deep.equal([{ days: 90, storageClass: "STANDARD_IA" }]);
       expect(compacted).to.not.have.property("expiration");
-      const results = prod.ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find((lifecycle) => lifecycle.name.includes("athena-results"))!;
+      const results = prod
+        .ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")
+        .find((lifecycle) => lifecycle.name.includes("athena-results"))!;
       expect(results.inputs.rules[0].expiration).to.deep.equal({ days: 30 });
     });
 
@@ -190,7 +215,14 @@ describe("analytics: compaction, catalog, saved queries and retention under mock
       const schedule = { ingestionScheduleExpression: "rate(15 minutes)" };
       const config = parseStackConfig({
         ...schedule,
-        dataLake: { processedExpirationDays: 14, compactedStorageClass: "GLACIER_IR", compactedTransitionDays: 7, compactedExpirationDays: 3650, reportsExpirationDays: 30, quarantineExpirationDays: 400 },
+        dataLake: {
+          processedExpirationDays: 14,
+          compactedStorageClass: "GLACIER_IR",
+          compactedTransitionDays: 7,
+          compactedExpirationDays: 3650,
+          reportsExpirationDays: 30,
+          quarantineExpirationDays: 400,
+        },
       });
       const custom = processedBucketRetentionRules(config.dataLake);
       expect(byPrefix(custom, "processed/")?.expiration).to.deep.equal({ days: 14 });
@@ -199,8 +231,12 @@ describe("analytics: compaction, catalog, saved queries and retention under mock
       expect(() => parseStackConfig({ ...schedule, dataLake: { processedExpirationDays: 8 } })).to.throw(
         /dataLake\.processedExpirationDays = 8: must be more than compaction\.lookbackDays \+ 1 \(8\)/,
       );
-      expect(() => parseStackConfig({ ...schedule, dataLake: { compactedTransitionDays: 10 } })).to.throw(/dataLake\.compactedTransitionDays = 10: must be at least 30 for STANDARD_IA/);
-      expect(() => parseStackConfig({ ...schedule, dataLake: { compactedExpirationDays: 60 } })).to.throw(/dataLake\.compactedExpirationDays = 60: must be later than/);
+      expect(() => parseStackConfig({ ...schedule, dataLake: { compactedTransitionDays: 10 } })).to.throw(
+        /dataLake\.compactedTransitionDays = 10: must be at least 30 for STANDARD_IA/,
+      );
+      expect(() => parseStackConfig({ ...schedule, dataLake: { compactedExpirationDays: 60 } })).to.throw(
+        /dataLake\.compactedExpirationDays = 60: must be later than/,
+      );
     });
   });
 });

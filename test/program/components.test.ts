@@ -34,11 +34,7 @@ describe("the program under mocks", function () {
         const key = q.one("aws:kms/key:Key");
         expect(key.inputs.enableKeyRotation).to.equal(true);
         const buckets = q.ofType("aws:s3/bucket:Bucket");
-        expect(buckets.map((b) => b.name.replace(/^flight-data-pipeline-\w+-lake-/, "")).sort()).to.deep.equal([
-          "athena-results",
-          "processed",
-          "raw",
-        ]);
+        expect(buckets.map((b) => b.name.replace(/^flight-data-pipeline-\w+-lake-/, "")).sort()).to.deep.equal(["athena-results", "processed", "raw"]);
         for (const bucket of buckets) {
           const id = bucket.state.bucket;
           const of = (type: string) => q.ofType(type).filter((r) => r.inputs.bucket === id);
@@ -62,8 +58,7 @@ describe("the program under mocks", function () {
 
     it("ages raw snapshots out by the stack's lifecycle settings", () => {
       const raw = (q: ProgramQueries) =>
-        q.ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find((l) => l.name.includes("-lake-raw"))!
-          .inputs.rules[0];
+        q.ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find((l) => l.name.includes("-lake-raw"))!.inputs.rules[0];
       expect(raw(dev)).to.deep.include({ filter: { prefix: "raw/" }, expiration: { days: 60 } });
       expect(raw(prod).transitions).to.deep.equal([{ days: 30, storageClass: "STANDARD_IA" }]);
       expect(raw(prod).expiration).to.deep.equal({ days: 365 });
@@ -88,10 +83,12 @@ describe("the program under mocks", function () {
       );
       expect(q.ofType("aws:s3/bucket:Bucket")).to.have.length(0);
       expect(q.fn("ingestion").inputs.environment.variables[ENV.rawBucket]).to.equal("acme-raw");
-      expect(q.ofType("aws:s3/bucketNotification:BucketNotification").map((n) => n.inputs.bucket).sort()).to.deep.equal([
-        "acme-processed",
-        "acme-raw",
-      ]);
+      expect(
+        q
+          .ofType("aws:s3/bucketNotification:BucketNotification")
+          .map((n) => n.inputs.bucket)
+          .sort(),
+      ).to.deep.equal(["acme-processed", "acme-raw"]);
     });
   });
 
@@ -271,12 +268,21 @@ describe("the program under mocks", function () {
         "stack-chain",
       ];
       const untraced = new ProgramQueries(await buildMockedProgram({ stack: "prod", config: { enableXrayInstrumentation: false } }));
-      for (const [q, instrumented] of [[dev, true], [prod, true], [untraced, false]] as const) {
+      for (const [q, instrumented] of [
+        [dev, true],
+        [prod, true],
+        [untraced, false],
+      ] as const) {
         for (const stage of STAGES) {
           const pkg = q.program.functionPackages[q.fn(stage).inputs.name];
           expect(pkg.packages.sort(), stage).to.deep.equal([...own[stage], ...(instrumented ? tracing : [])].sort());
           expect(pkg.indexJs).to.match(/exports\.handler = /);
-          const required = [...pkg.indexJs.matchAll(/require\("([^"./][^"]*)"\)/g)].map((m) => m[1].split("/").slice(0, m[1].startsWith("@") ? 2 : 1).join("/"));
+          const required = [...pkg.indexJs.matchAll(/require\("([^"./][^"]*)"\)/g)].map((m) =>
+            m[1]
+              .split("/")
+              .slice(0, m[1].startsWith("@") ? 2 : 1)
+              .join("/"),
+          );
           for (const name of required) {
             const builtIn = require("module").builtinModules.includes(name.replace(/^node:/, ""));
             const runtimeProvided = name.startsWith("@aws-sdk/");
@@ -284,17 +290,27 @@ describe("the program under mocks", function () {
             const neverLoaded = !instrumented && name === "@aws-lambda-powertools/tracer";
             expect(builtIn || runtimeProvided || neverLoaded || pkg.packages.includes(name), `${stage} requires ${name}`).to.equal(true);
           }
-          expect(pkg.zipBytes).to.be.greaterThan(1000).and.lessThan((instrumented ? 900 : 400) * 1024);
+          expect(pkg.zipBytes)
+            .to.be.greaterThan(1000)
+            .and.lessThan((instrumented ? 900 : 400) * 1024);
           expect(q.fn(stage).inputs.environment.variables[ENV.tracingInstrumentation]).to.equal(String(instrumented));
         }
       }
     });
 
     it("logs in Lambda's JSON format, at the stack's application and system levels, into its own log group", async () => {
-      for (const [q, application] of [[dev, "DEBUG"], [prod, "INFO"]] as const) {
+      for (const [q, application] of [
+        [dev, "DEBUG"],
+        [prod, "INFO"],
+      ] as const) {
         for (const stage of STAGES) {
           const group = q.inStage(stage, "aws:cloudwatch/logGroup:LogGroup")[0].inputs.name;
-          expect(q.fn(stage).inputs.loggingConfig).to.deep.equal({ logFormat: "JSON", applicationLogLevel: application, systemLogLevel: "INFO", logGroup: group });
+          expect(q.fn(stage).inputs.loggingConfig).to.deep.equal({
+            logFormat: "JSON",
+            applicationLogLevel: application,
+            systemLogLevel: "INFO",
+            logGroup: group,
+          });
         }
       }
       const quiet = new ProgramQueries(await buildMockedProgram({ stack: "dev", config: { logLevel: "WARN", systemLogLevel: "WARN" } }));
@@ -328,7 +344,9 @@ describe("the program under mocks", function () {
       expect(prod.one("aws:cloudwatch/eventRule:EventRule", "ingestion-schedule").inputs.scheduleExpression).to.equal("rate(5 minutes)");
       const off = new ProgramQueries(await buildMockedProgram({ stack: "dev", config: { enableScheduledIngestion: false } }));
       expect(off.ofType("aws:cloudwatch/eventRule:EventRule").map((rule) => rule.name)).to.deep.equal(["flight-data-pipeline-dev-compaction-schedule"]);
-      expect(off.ofType("aws:cloudwatch/eventTarget:EventTarget").map((target) => target.name)).to.deep.equal(["flight-data-pipeline-dev-compaction-schedule-target"]);
+      expect(off.ofType("aws:cloudwatch/eventTarget:EventTarget").map((target) => target.name)).to.deep.equal([
+        "flight-data-pipeline-dev-compaction-schedule-target",
+      ]);
     });
   });
 
@@ -362,7 +380,9 @@ describe("the program under mocks", function () {
       const logger = createLogger({ level: "INFO", fields: { stage: "processing", environment: "prod" }, write: (line) => lines.push(JSON.parse(line)) });
       sideServiceFailed(logger, "cloudwatch", "could not publish", new Error("ServiceUnavailable"));
       const filters = prod.ofType("aws:cloudwatch/logMetricFilter:LogMetricFilter");
-      expect(filters.map((filter) => filter.inputs.logGroupName).sort()).to.deep.equal(STAGES.map((stage) => `/aws/lambda/${prod.fn(stage).state.name}`).sort());
+      expect(filters.map((filter) => filter.inputs.logGroupName).sort()).to.deep.equal(
+        STAGES.map((stage) => `/aws/lambda/${prod.fn(stage).state.name}`).sort(),
+      );
       for (const filter of filters) {
         // The filters use the one JSON pattern form `{ $.field = "value" }`: checked against the line the handlers write.
         const match = /^\{ \$\.(\w+) = "([^"]+)" \}$/.exec(filter.inputs.pattern);
@@ -373,7 +393,12 @@ describe("the program under mocks", function () {
         expect(lines[0]?.[dimensionField], "the Environment dimension comes from the line").to.equal("prod");
       }
       const alarm = prod.one("aws:cloudwatch/metricAlarm:MetricAlarm", "side-service-failures").inputs;
-      expect(alarm).to.include({ namespace: "FlightDataPipeline", metricName: "SideServiceFailures", threshold: 0, comparisonOperator: "GreaterThanThreshold" });
+      expect(alarm).to.include({
+        namespace: "FlightDataPipeline",
+        metricName: "SideServiceFailures",
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+      });
       expect(alarm.dimensions).to.deep.equal({ Environment: "prod" });
     });
 
@@ -464,7 +489,9 @@ describe("the program under mocks", function () {
     it("saves every query the runbook quotes, with the same text, and no other", () => {
       for (const q of [dev, prod]) {
         const folder = `flight-data-pipeline-${q.program.stack}`;
-        const saved = new Map(q.ofType("aws:cloudwatch/queryDefinition:QueryDefinition").map((query) => [query.inputs.name as string, query.inputs.queryString as string]));
+        const saved = new Map(
+          q.ofType("aws:cloudwatch/queryDefinition:QueryDefinition").map((query) => [query.inputs.name as string, query.inputs.queryString as string]),
+        );
         expect([...saved.keys()].sort()).to.deep.equal([...documented.keys()].map((name) => `${folder}/${name}`).sort());
         for (const [name, text] of documented) expect(saved.get(`${folder}/${name}`), name).to.equal(text);
       }
@@ -473,7 +500,9 @@ describe("the program under mocks", function () {
     it("binds each query to the log groups it reads", () => {
       const groups = Object.fromEntries(STAGES.map((stage) => [stage, prod.inStage(stage, "aws:cloudwatch/logGroup:LogGroup")[0].inputs.name]));
       for (const query of OPERATOR_QUERIES) {
-        const saved = prod.ofType("aws:cloudwatch/queryDefinition:QueryDefinition").find((candidate) => candidate.inputs.name === `flight-data-pipeline-prod/${query.id}`)!;
+        const saved = prod
+          .ofType("aws:cloudwatch/queryDefinition:QueryDefinition")
+          .find((candidate) => candidate.inputs.name === `flight-data-pipeline-prod/${query.id}`)!;
         const expected = query.scope === "all" ? STAGES.map((stage) => groups[stage]) : [groups[query.scope]];
         expect(saved.inputs.logGroupNames, query.id).to.deep.equal(expected);
       }

@@ -70,9 +70,7 @@ describe("deployability: what AWS rejects and mocks accept", function () {
     for (const q of [dev, prod]) {
       const s = keyStatement(q, "logs.us-east-1.amazonaws.com");
       expect(actions(s)).to.include.members(["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"]);
-      expect(s.Condition?.ArnLike?.["kms:EncryptionContext:aws:logs:arn"]).to.equal(
-        `arn:aws:logs:us-east-1:${MOCK_ACCOUNT_ID}:log-group:*`,
-      );
+      expect(s.Condition?.ArnLike?.["kms:EncryptionContext:aws:logs:arn"]).to.equal(`arn:aws:logs:us-east-1:${MOCK_ACCOUNT_ID}:log-group:*`);
       for (const group of q.ofType(T.logGroup)) expect(group.inputs.kmsKeyId).to.equal(q.one(T.key).state.arn);
     }
   });
@@ -212,9 +210,7 @@ describe("deployability: what AWS rejects and mocks accept", function () {
     expect(lambdaInsightsLayerArn("eu-west-1", "arm64")).to.match(/^arn:aws:lambda:eu-west-1:580247275435:layer:LambdaInsightsExtension-Arm64:\d+$/);
     expect(lambdaInsightsLayerArn("ap-east-1", "x86_64")).to.match(/:519774774795:/);
     expect(() => lambdaInsightsLayerArn("mars-north-1", "x86_64")).to.throw(/lambdaInsightsLayerArn/);
-    const arm = new ProgramQueries(
-      await buildMockedProgram({ stack: "prod", config: { "aws:region": "eu-west-1", lambdaArchitecture: "arm64" } }),
-    );
+    const arm = new ProgramQueries(await buildMockedProgram({ stack: "prod", config: { "aws:region": "eu-west-1", lambdaArchitecture: "arm64" } }));
     for (const stage of STAGES) {
       expect(arm.fn(stage).inputs.architectures).to.deep.equal(["arm64"]);
       expect(arm.fn(stage).inputs.layers).to.deep.equal([lambdaInsightsLayerArn("eu-west-1", "arm64")]);
@@ -230,10 +226,7 @@ describe("deployability: what AWS rejects and mocks accept", function () {
     const vpc = q.one(T.vpc);
     expect(vpc.inputs.natGateways).to.deep.equal({ strategy: "Single" });
     const endpoints = q.ofType(T.endpoint);
-    expect(endpoints.map((e) => e.inputs.serviceName).sort()).to.deep.equal([
-      "com.amazonaws.us-east-1.dynamodb",
-      "com.amazonaws.us-east-1.s3",
-    ]);
+    expect(endpoints.map((e) => e.inputs.serviceName).sort()).to.deep.equal(["com.amazonaws.us-east-1.dynamodb", "com.amazonaws.us-east-1.s3"]);
     for (const endpoint of endpoints) {
       expect(endpoint.inputs.vpcEndpointType).to.equal("Gateway");
       expect(endpoint.inputs.routeTableIds).to.have.length(3);
@@ -252,7 +245,10 @@ describe("deployability: what AWS rejects and mocks accept", function () {
   });
 
   it("10. each function's /aws/lambda/<name> log group exists first, encrypted and with retention", () => {
-    for (const [q, retention] of [[dev, 7], [prod, 90]] as const) {
+    for (const [q, retention] of [
+      [dev, 7],
+      [prod, 90],
+    ] as const) {
       for (const stage of STAGES) {
         const fn = q.fn(stage);
         const [group] = q.inStage(stage, T.logGroup);
@@ -264,7 +260,7 @@ describe("deployability: what AWS rejects and mocks accept", function () {
     }
   });
 
-  it("11. Resource \"*\" appears only for actions without resource-level permissions, metrics scoped by namespace", () => {
+  it('11. Resource "*" appears only for actions without resource-level permissions, metrics scoped by namespace', () => {
     const allowed = new Set(["cloudwatch:PutMetricData", "xray:PutTraceSegments", "xray:PutTelemetryRecords"]);
     for (const q of [dev, prod]) {
       for (const policy of q.ofType(T.rolePolicy)) {
@@ -350,7 +346,10 @@ describe("deployability: what AWS rejects and mocks accept", function () {
         Resource: "*",
       });
       // One schedule DLQ per schedule (ingestion, compaction), each accepting only its own rule.
-      const rules = q.ofType(T.rule).map((rule) => rule.state.arn).sort();
+      const rules = q
+        .ofType(T.rule)
+        .map((rule) => rule.state.arn)
+        .sort();
       const senders = q.ofType(T.queuePolicy).map((policy) => {
         const [allow] = statements(policy.inputs.policy);
         expect(Object.keys(allow.Condition ?? {})).to.deep.equal(["ArnEquals"]);
@@ -438,15 +437,16 @@ describe("deployability: what AWS rejects and mocks accept", function () {
       expect(message).to.contain(
         'aws:s3/bucket:Bucket flight-data-pipeline-production-eu-west-lake-athena-results: Pulumi generates "flight-data-pipeline-production-eu-west-lake-athena-results-xxxxxxx", 67 characters, and the S3 bucket name allows 63: shorten the project or stack name ("flight-data-pipeline-production-eu-west", 39 characters) by at least 4',
       );
-      expect(message).to.match(/aws:cloudwatch\/eventRule:EventRule flight-data-pipeline-production-eu-west-ingestion-schedule: .*66 characters, and the EventBridge rule name allows 64: .* by at least 2/);
+      expect(message).to.match(
+        /aws:cloudwatch\/eventRule:EventRule flight-data-pipeline-production-eu-west-ingestion-schedule: .*66 characters, and the EventBridge rule name allows 64: .* by at least 2/,
+      );
     } finally {
       fs.rmSync(projectDir, { recursive: true, force: true });
     }
   });
 
   it("20. canary alarms watch the newly published version as the live alias runs it, apart from the stable version", async () => {
-    const canaryOf = (q: ProgramQueries, stage: string) =>
-      q.inStage(stage, T.alarm).filter((alarm) => alarm.inputs.dimensions.ExecutedVersion !== undefined);
+    const canaryOf = (q: ProgramQueries, stage: string) => q.inStage(stage, T.alarm).filter((alarm) => alarm.inputs.dimensions.ExecutedVersion !== undefined);
     const topicArn = prod.one(T.topic).state.arn;
     for (const stage of STAGES) {
       const fn = prod.fn(stage).state.name;

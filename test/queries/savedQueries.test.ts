@@ -143,7 +143,15 @@ describe("saved queries on DuckDB over a local run's compacted output", function
     const groups = new Map<string, QueryRow & { first: number; last: number }>();
     for (const row of rows.filter((candidate) => candidate.squawk !== null && candidate.squawk in meanings)) {
       const key = `${row.icao24}|${row.callsign}|${row.squawk}`;
-      const group = groups.get(key) ?? { icao24: row.icao24, callsign: row.callsign, squawk: row.squawk, meaning: meanings[row.squawk as string], first: row.time, last: row.time, snapshots: 0 };
+      const group = groups.get(key) ?? {
+        icao24: row.icao24,
+        callsign: row.callsign,
+        squawk: row.squawk,
+        meaning: meanings[row.squawk as string],
+        first: row.time,
+        last: row.time,
+        snapshots: 0,
+      };
       group.first = Math.min(group.first, row.time);
       group.last = Math.max(group.last, row.time);
       group.snapshots = Number(group.snapshots) + 1;
@@ -151,7 +159,15 @@ describe("saved queries on DuckDB over a local run's compacted output", function
     }
     const expected = [...groups.values()]
       .sort((a, b) => a.first - b.first || byteOrder(String(a.icao24), String(b.icao24)) || String(a.squawk).localeCompare(String(b.squawk)))
-      .map(({ first, last, ...group }) => ({ icao24: group.icao24, callsign: group.callsign, squawk: group.squawk, meaning: group.meaning, first_seen: iso(first), last_seen: iso(last), snapshots: group.snapshots }));
+      .map(({ first, last, ...group }) => ({
+        icao24: group.icao24,
+        callsign: group.callsign,
+        squawk: group.squawk,
+        meaning: group.meaning,
+        first_seen: iso(first),
+        last_seen: iso(last),
+        snapshots: group.snapshots,
+      }));
     expect(expected.length, "the generator puts each emergency code in every global snapshot").to.be.at.least(3);
     expect(await run("emergency_squawks", [year, month, dayOfMonth])).to.deep.equal(expected);
   });
@@ -198,7 +214,10 @@ describe("saved queries on DuckDB over a local run's compacted output", function
       expect(found.mean_error_rate).to.be.closeTo(mean(entry.errors), 1e-12);
       expect(found.failed_snapshots).to.equal(entry.failed);
     }
-    expect(answer.reduce((sum, hour) => sum + Number(hour.failed_snapshots), 0), "the snapshot made bad on purpose").to.be.at.least(1);
+    expect(
+      answer.reduce((sum, hour) => sum + Number(hour.failed_snapshots), 0),
+      "the snapshot made bad on purpose",
+    ).to.be.at.least(1);
   });
 
   it("leaves no saved query untested", () => {

@@ -127,10 +127,16 @@ describe("reliability: faults, retries and duplicate deliveries", function () {
   const alerts = async () => drainQueue(emulators.clients.sqs, topic.queueUrl);
   const expectEachOnce = (points: Record<string, number>, names: string[]) => {
     for (const name of names) expect(points[name], `${name} data points`).to.equal(1);
-    expect(Object.values(points).every((count) => count === 1), JSON.stringify(points)).to.equal(true);
+    expect(
+      Object.values(points).every((count) => count === 1),
+      JSON.stringify(points),
+    ).to.equal(true);
   };
   const failureOf = (promise: Promise<unknown>): Promise<Error> =>
-    promise.then(() => expect.fail("the invocation succeeded"), (error: Error) => error);
+    promise.then(
+      () => expect.fail("the invocation succeeded"),
+      (error: Error) => error,
+    );
 
   describe("CloudWatch out of service", () => {
     beforeEach(() =>
@@ -306,7 +312,10 @@ describe("reliability: faults, retries and duplicate deliveries", function () {
 
   it("leaves no report or Parquet half-written when the write itself fails, and says which write", async () => {
     const { time, record } = await putRaw();
-    emulators.faults.s3!.inject({ operation: "PutObject", fault: { kind: "status", ...awsErrors.s3(500, "InternalError", "We encountered an internal error.") } });
+    emulators.faults.s3!.inject({
+      operation: "PutObject",
+      fault: { kind: "status", ...awsErrors.s3(500, "InternalError", "We encountered an internal error.") },
+    });
     const error = await failureOf(processing()(eventOf(record), context()));
     expect(error.message).to.contain(`could not write s3://${PROCESSED}/`).and.contain("InternalError");
     expect(parquetEvents(time)).to.have.length(0);

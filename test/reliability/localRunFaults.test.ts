@@ -79,7 +79,13 @@ describe("reliability: the local run with duplicate deliveries and CloudWatch do
       .filter((line) => line.event === "side-service-failure");
     const lost = snapshots.slice(0, 2).map((tick) => String(tick.snapshot.time));
     for (const id of lost) {
-      expect(failures.filter((line) => line.snapshotId === id).map((line) => line.stage).sort(), id).to.include.members(["processing", "validation"]);
+      expect(
+        failures
+          .filter((line) => line.snapshotId === id)
+          .map((line) => line.stage)
+          .sort(),
+        id,
+      ).to.include.members(["processing", "validation"]);
     }
   });
 
@@ -87,7 +93,10 @@ describe("reliability: the local run with duplicate deliveries and CloudWatch do
     const last = snapshots[2]!.snapshot.time * 1000;
     const points = results.metrics.filter((metric) => metric.timestamp.getTime() === last);
     for (const name of [METRIC.dataQualityScore, METRIC.recordsProcessed, METRIC.quarantinedRows]) {
-      expect(points.filter((metric) => metric.name === name), name).to.have.length(1);
+      expect(
+        points.filter((metric) => metric.name === name),
+        name,
+      ).to.have.length(1);
     }
     const earlier = snapshots.slice(0, 2).map((tick) => tick.snapshot.time * 1000);
     expect(results.metrics.filter((metric) => earlier.includes(metric.timestamp.getTime()) && metric.name === METRIC.recordsProcessed)).to.deep.equal([]);

@@ -45,12 +45,35 @@ const double = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max:
 const json = (value: unknown): string => JSON.stringify(value);
 
 function goodFields(icao24: string, velocity: number | null, latitude: number | null, onGround: boolean): string[] {
-  return [json(icao24), json("DLH4AB  "), json("Germany"), "1766888050", "1766888055", "8.5", json(latitude), "1000.5",
-    json(onGround), json(velocity), "90", "0", "null", "1010.3", json("1000"), "false", "0"];
+  return [
+    json(icao24),
+    json("DLH4AB  "),
+    json("Germany"),
+    "1766888050",
+    "1766888055",
+    "8.5",
+    json(latitude),
+    "1000.5",
+    json(onGround),
+    json(velocity),
+    "90",
+    "0",
+    "null",
+    "1010.3",
+    json("1000"),
+    "false",
+    "0",
+  ];
 }
 
 const goodRow: fc.Arbitrary<Row> = fc
-  .record({ icao24: hex6, velocity: fc.option(double, { nil: null }), latitude: fc.option(double, { nil: null }), onGround: fc.boolean(), category: fc.boolean() })
+  .record({
+    icao24: hex6,
+    velocity: fc.option(double, { nil: null }),
+    latitude: fc.option(double, { nil: null }),
+    onGround: fc.boolean(),
+    category: fc.boolean(),
+  })
   .map(({ icao24, velocity, latitude, onGround, category }) => {
     const fields = goodFields(icao24, velocity, latitude, onGround);
     if (category) fields.push("3");
@@ -124,45 +147,56 @@ describe("reliability: odd rows never cost a snapshot", function () {
     let runs = 0;
     let oddRows = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.oneof({ weight: 3, arbitrary: goodRow }, { weight: 2, arbitrary: oddRow }), { maxLength: 25 }), fc.boolean(), async (rows, pretty) => {
-        time += 300;
-        runs += 1;
-        const separator = Buffer.from(pretty ? ",\n    " : ",");
-        const parts: Buffer[] = [Buffer.from(pretty ? `{\n  "time": ${time},\n  "states": [\n    ` : `{"time":${time},"states":[`)];
-        rows.forEach((row, index) => parts.push(...(index > 0 ? [separator] : []), row.text));
-        parts.push(Buffer.from(pretty ? "\n  ]\n}\n" : "]}"));
-        const body = Buffer.concat(parts);
-        emulators.opensky.scriptStates(openSkyFailures.body(new Uint8Array(body)));
+      fc.asyncProperty(
+        fc.array(fc.oneof({ weight: 3, arbitrary: goodRow }, { weight: 2, arbitrary: oddRow }), { maxLength: 25 }),
+        fc.boolean(),
+        async (rows, pretty) => {
+          time += 300;
+          runs += 1;
+          const separator = Buffer.from(pretty ? ",\n    " : ",");
+          const parts: Buffer[] = [Buffer.from(pretty ? `{\n  "time": ${time},\n  "states": [\n    ` : `{"time":${time},"states":[`)];
+          rows.forEach((row, index) => parts.push(...(index > 0 ? [separator] : []), row.text));
+          parts.push(Buffer.from(pretty ? "\n  ]\n}\n" : "]}"));
+          const body = Buffer.concat(parts);
+          emulators.opensky.scriptStates(openSkyFailures.body(new Uint8Array(body)));
 
-        const ingested = await ingest({ time: new Date(time * 1000).toISOString() }, { awsRequestId: `ingest-${time}`, getRemainingTimeInMillis: () => 30_000 });
-        expect(ingested).to.deep.include({ stored: true, states: rows.length });
-        expect((await read(RAW, rawKeyForSnapshot(time))).equals(body), "the raw object is the answer, byte for byte").to.equal(true);
+          const ingested = await ingest(
+            { time: new Date(time * 1000).toISOString() },
+            { awsRequestId: `ingest-${time}`, getRemainingTimeInMillis: () => 30_000 },
+          );
+          expect(ingested).to.deep.include({ stored: true, states: rows.length });
+          expect((await read(RAW, rawKeyForSnapshot(time))).equals(body), "the raw object is the answer, byte for byte").to.equal(true);
 
-        const record = emulators.s3.events.filter((event) => decodeURIComponent(event.s3.object.key) === rawKeyForSnapshot(time)).at(-1)!;
-        const [processed] = await process(eventOf(record), { awsRequestId: `process-${time}` });
-        const odd = rows.flatMap((row, index) => (row.kind === "odd" ? [index] : []));
-        const good = rows.filter((row): row is GoodRow => row.kind === "good");
-        oddRows += odd.length;
-        expect(processed).to.deep.include({ inputRows: rows.length, writtenRows: good.length, quarantinedRows: odd.length });
+          const record = emulators.s3.events.filter((event) => decodeURIComponent(event.s3.object.key) === rawKeyForSnapshot(time)).at(-1)!;
+          const [processed] = await process(eventOf(record), { awsRequestId: `process-${time}` });
+          const odd = rows.flatMap((row, index) => (row.kind === "odd" ? [index] : []));
+          const good = rows.filter((row): row is GoodRow => row.kind === "good");
+          oddRows += odd.length;
+          expect(processed).to.deep.include({ inputRows: rows.length, writtenRows: good.length, quarantinedRows: odd.length });
 
-        if (odd.length > 0) {
-          const lines = (await read(PROCESSED, quarantineKeyForSnapshot(time))).toString("utf8").trimEnd().split("\n").map((line) => JSON.parse(line));
-          expect(lines.map((line) => line.rowIndex)).to.deep.equal(odd);
-          for (const line of lines) {
-            const sent = rows[line.rowIndex]!.text;
-            const kept = line.rowBase64 === undefined ? Buffer.from(line.rowText, "utf8") : Buffer.from(line.rowBase64, "base64");
-            expect(kept.equals(sent), `row ${line.rowIndex} (${(rows[line.rowIndex] as OddRow).what}) is kept as sent`).to.equal(true);
+          if (odd.length > 0) {
+            const lines = (await read(PROCESSED, quarantineKeyForSnapshot(time)))
+              .toString("utf8")
+              .trimEnd()
+              .split("\n")
+              .map((line) => JSON.parse(line));
+            expect(lines.map((line) => line.rowIndex)).to.deep.equal(odd);
+            for (const line of lines) {
+              const sent = rows[line.rowIndex]!.text;
+              const kept = line.rowBase64 === undefined ? Buffer.from(line.rowText, "utf8") : Buffer.from(line.rowBase64, "base64");
+              expect(kept.equals(sent), `row ${line.rowIndex} (${(rows[line.rowIndex] as OddRow).what}) is kept as sent`).to.equal(true);
+            }
           }
-        }
-        const { snapshot } = await readSnapshotParquet(new Uint8Array(await read(PROCESSED, processedKeyForSnapshot(time))));
-        expect(snapshot.columns.icao24).to.deep.equal(good.map((row) => row.icao24));
-        expect(Array.from(snapshot.columns.velocity, (value) => (Number.isNaN(value) ? null : value))).to.deep.equal(good.map((row) => row.velocity));
-        expect(Array.from(snapshot.columns.latitude, (value) => (Number.isNaN(value) ? null : value))).to.deep.equal(good.map((row) => row.latitude));
-        expect(Array.from(snapshot.columns.on_ground, (value) => value === 1)).to.deep.equal(good.map((row) => row.onGround));
-        expect(Array.from(snapshot.columns.category, (value) => (Number.isNaN(value) ? null : value))).to.deep.equal(
-          good.map((row) => (row.fields === 18 ? 3 : null)),
-        );
-      }),
+          const { snapshot } = await readSnapshotParquet(new Uint8Array(await read(PROCESSED, processedKeyForSnapshot(time))));
+          expect(snapshot.columns.icao24).to.deep.equal(good.map((row) => row.icao24));
+          expect(Array.from(snapshot.columns.velocity, (value) => (Number.isNaN(value) ? null : value))).to.deep.equal(good.map((row) => row.velocity));
+          expect(Array.from(snapshot.columns.latitude, (value) => (Number.isNaN(value) ? null : value))).to.deep.equal(good.map((row) => row.latitude));
+          expect(Array.from(snapshot.columns.on_ground, (value) => value === 1)).to.deep.equal(good.map((row) => row.onGround));
+          expect(Array.from(snapshot.columns.category, (value) => (Number.isNaN(value) ? null : value))).to.deep.equal(
+            good.map((row) => (row.fields === 18 ? 3 : null)),
+          );
+        },
+      ),
       { numRuns: 40, seed: 20261201 },
     );
     expect(runs).to.be.at.least(40);

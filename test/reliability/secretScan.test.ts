@@ -54,10 +54,18 @@ describe("reliability: no secret leaves the function, whatever the token endpoin
       { status: 200, contentType: "text/plain", body: `access_token=${TOKENS.formBody}&client_secret=${CLIENT_SECRET}` },
       // Second attempt: a token the API then rejects, echoing it; then a refusal quoting the secret.
       json({ access_token: TOKENS.echoedByStates, expires_in: 1800 }),
-      { status: 400, contentType: "application/json", body: JSON.stringify({ error: "invalid_client", error_description: `client_secret ${CLIENT_SECRET} does not match` }) },
+      {
+        status: 400,
+        contentType: "application/json",
+        body: JSON.stringify({ error: "invalid_client", error_description: `client_secret ${CLIENT_SECRET} does not match` }),
+      },
       // Third attempt: a JWT-shaped token with a negative lifetime, then the same refusal: the event goes to the DLQ.
       json({ access_token: TOKENS.negativeJwt, expires_in: -1 }),
-      { status: 401, contentType: "application/json", body: JSON.stringify({ error: "unauthorized_client", error_description: `bad secret ${CLIENT_SECRET}` }) },
+      {
+        status: 401,
+        contentType: "application/json",
+        body: JSON.stringify({ error: "unauthorized_client", error_description: `bad secret ${CLIENT_SECRET}` }),
+      },
     );
     opensky.scriptStates({ status: 401, contentType: "text/plain", body: `Authorization: Bearer ${TOKENS.echoedByStates} is not valid` });
 

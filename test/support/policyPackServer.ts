@@ -54,9 +54,7 @@ export class PackServer {
   }
 
   info(): Promise<analyzer.AnalyzerInfo> {
-    return new Promise((resolve, reject) =>
-      this.client.getAnalyzerInfo(new Empty(), (error, response) => (error ? reject(error) : resolve(response))),
-    );
+    return new Promise((resolve, reject) => this.client.getAnalyzerInfo(new Empty(), (error, response) => (error ? reject(error) : resolve(response))));
   }
 
   /** What `pulumi preview` asks for each resource, with the resource's inputs. */

@@ -70,11 +70,7 @@ export function resource(type: string, name: string, inputs: Record<string, unkn
   };
 }
 
-export function check(
-  rule: Rule,
-  resources: ResourceSnapshot | ResourceSnapshot[],
-  policyConfig: Record<string, unknown> = {},
-): Promise<PolicyRun> {
+export function check(rule: Rule, resources: ResourceSnapshot | ResourceSnapshot[], policyConfig: Record<string, unknown> = {}): Promise<PolicyRun> {
   return runPolicies([rule], [resources].flat(), {
     policyConfig: { [rule.name]: policyConfig },
     stackTags: new Map([["pulumi:project", "flight-data-pipeline"]]),
@@ -82,11 +78,7 @@ export function check(
 }
 
 /** The rule applied to the resource (or, for a stack rule, to the stack) and found nothing. */
-export async function expectCompliant(
-  rule: Rule,
-  resources: ResourceSnapshot | ResourceSnapshot[],
-  policyConfig: Record<string, unknown> = {},
-): Promise<void> {
+export async function expectCompliant(rule: Rule, resources: ResourceSnapshot | ResourceSnapshot[], policyConfig: Record<string, unknown> = {}): Promise<void> {
   const run = await check(rule, resources, policyConfig);
   expect(run.findings, JSON.stringify(run.findings, null, 2)).to.deep.equal([]);
   const target = [resources].flat()[0];

@@ -14,13 +14,7 @@ export function nextSnapshotTime(): number {
   return lastSnapshotTime;
 }
 
-export async function putAndCaptureEvent(
-  s3: S3Client,
-  emulator: S3Emulator,
-  bucket: string,
-  key: string,
-  body: string | Uint8Array,
-): Promise<S3EventRecord> {
+export async function putAndCaptureEvent(s3: S3Client, emulator: S3Emulator, bucket: string, key: string, body: string | Uint8Array): Promise<S3EventRecord> {
   const captured: S3EventRecord[] = [];
   const unsubscribe = emulator.onEvent((event) => captured.push(...event.Records));
   try {
@@ -42,7 +36,5 @@ export async function listKeys(s3: S3Client, bucket: string, prefix = ""): Promi
 
 /** ObjectCreated records the emulator has fired so far for keys under `prefix` in `bucket`. */
 export function createdEvents(emulator: S3Emulator, bucket: string, prefix: string): number {
-  return emulator.events.filter(
-    (record) => record.s3.bucket.name === bucket && decodeURIComponent(record.s3.object.key).startsWith(prefix),
-  ).length;
+  return emulator.events.filter((record) => record.s3.bucket.name === bucket && decodeURIComponent(record.s3.object.key).startsWith(prefix)).length;
 }

@@ -69,7 +69,9 @@ export function statementLabel(statement: ParsedStatement): string {
 }
 
 function conditionText(statement: ParsedStatement, conditionValues: readonly (readonly string[])[]): string {
-  return statement.conditions.map((condition, index) => `${condition.key} ${condition.text} ${(conditionValues[index] ?? condition.values).join(", ")}`).join("; ");
+  return statement.conditions
+    .map((condition, index) => `${condition.key} ${condition.text} ${(conditionValues[index] ?? condition.values).join(", ")}`)
+    .join("; ");
 }
 
 function cartesian<T>(lists: readonly (readonly T[])[]): T[][] {
@@ -109,9 +111,7 @@ function leadingKeyShape(key: string): string {
 /** Groups calls that differ only in what varies per snapshot (object keys, snapshot ids, days, log streams). */
 export function callShape(call: ObservedCall): string {
   const { action, resource, context } = call.request;
-  const shapedResource = resource
-    .replace(/^(arn:[^:]+:s3:::[^/]+\/[^/]+\/).+$/, "$1…")
-    .replace(/(:log-stream:).+$/, "$1…");
+  const shapedResource = resource.replace(/^(arn:[^:]+:s3:::[^/]+\/[^/]+\/).+$/, "$1…").replace(/(:log-stream:).+$/, "$1…");
   const details: string[] = [];
   const prefix = context["s3:prefix"];
   if (typeof prefix === "string") details.push(`s3:prefix ${prefix.replace(/^([^/]+\/).+$/, "$1…")}`);
@@ -125,18 +125,28 @@ export function callShape(call: ObservedCall): string {
 }
 
 function explain(decision: Decision, origin: CallOrigin): string {
-  if (decision.outcome === "explicit-deny") return `DENIED by ${decision.by.map((match) => `${match.document.name} ${statementLabel(match.statement)}`).join(", ")}`;
+  if (decision.outcome === "explicit-deny")
+    return `DENIED by ${decision.by.map((match) => `${match.document.name} ${statementLabel(match.statement)}`).join(", ")}`;
   if (decision.outcome === "implicit-deny") {
     const effect = origin === "implied" ? "AWS would answer 403 AccessDenied instead of 404" : "AWS would refuse it";
     return `DENIED: ${decision.why} (${effect})`;
   }
-  const parts = decision.by.map((match) => (match.document.kind === "identity" ? statementLabel(match.statement) : `${match.document.name} ${statementLabel(match.statement)}`));
-  if (decision.enabledBy.length > 0) parts[parts.length - 1] += ` (IAM policies count through key policy statement ${decision.enabledBy.map((match) => statementLabel(match.statement)).join(", ")})`;
+  const parts = decision.by.map((match) =>
+    match.document.kind === "identity" ? statementLabel(match.statement) : `${match.document.name} ${statementLabel(match.statement)}`,
+  );
+  if (decision.enabledBy.length > 0)
+    parts[parts.length - 1] +=
+      ` (IAM policies count through key policy statement ${decision.enabledBy.map((match) => statementLabel(match.statement)).join(", ")})`;
   parts.push(...decision.grants.map((grant) => `grant: ${grant.description}`));
   return parts.join("; ");
 }
 
-export function buildReport(access: StackAccess, calls: readonly ObservedCall[], scenarios: readonly string[], reasons: Readonly<Record<string, string>>): StackReport {
+export function buildReport(
+  access: StackAccess,
+  calls: readonly ObservedCall[],
+  scenarios: readonly string[],
+  reasons: Readonly<Record<string, string>>,
+): StackReport {
   const functions: FunctionReport[] = [];
   for (const fn of Object.values(access.functions)) {
     const statements: StatementUse[] = fn.identity.flatMap((document) =>
@@ -154,7 +164,15 @@ export function buildReport(access: StackAccess, calls: readonly ObservedCall[],
       const shape = callShape(call);
       const explanation = explain(decision, call.origin);
       const key = `${shape}\u0000${explanation}`;
-      const entry = distinct.get(key) ?? { shape, action: call.request.action, origin: call.origin, operations: new Set<string>(), count: 0, outcome: decision.outcome, explanation };
+      const entry = distinct.get(key) ?? {
+        shape,
+        action: call.request.action,
+        origin: call.origin,
+        operations: new Set<string>(),
+        count: 0,
+        outcome: decision.outcome,
+        explanation,
+      };
       entry.count += 1;
       entry.operations.add(call.operation);
       distinct.set(key, entry);
@@ -186,12 +204,16 @@ export function deniedCalls(report: StackReport): Array<{ functionName: string; 
 
 export function unexplainedGrants(report: StackReport): Array<{ functionName: string; text: string }> {
   return report.functions.flatMap((fn) =>
-    fn.unusedGrants.filter((unused) => unused.reason === undefined).map((unused) => ({ functionName: fn.functionName, text: `${statementLabel(unused.grant.statement)}: ${unused.grant.text}` })),
+    fn.unusedGrants
+      .filter((unused) => unused.reason === undefined)
+      .map((unused) => ({ functionName: fn.functionName, text: `${statementLabel(unused.grant.statement)}: ${unused.grant.text}` })),
   );
 }
 
 /** Per function: statements, distinct calls and unused grants, the figures the closing note quotes. */
-export function reportFigures(report: StackReport): Array<{ functionName: string; statements: number; distinctCalls: number; unusedGrants: number; unexplained: number }> {
+export function reportFigures(
+  report: StackReport,
+): Array<{ functionName: string; statements: number; distinctCalls: number; unusedGrants: number; unexplained: number }> {
   return report.functions.map((fn) => ({
     functionName: fn.functionName,
     statements: fn.statements.length,

@@ -166,9 +166,7 @@ export function evaluate(request: AuthorizationRequest, policies: ApplicablePoli
         grant.keyArn === request.resource &&
         (grant.granteePrincipal === request.principal.roleArn || grant.granteePrincipal === request.principal.sessionArn) &&
         grant.operations.some((candidate) => candidate.toLowerCase() === operation) &&
-        Object.entries(grant.encryptionContextSubset ?? {}).every(
-          ([key, value]) => request.context[`kms:encryptioncontext:${key}`.toLowerCase()] === value,
-        ),
+        Object.entries(grant.encryptionContextSubset ?? {}).every(([key, value]) => request.context[`kms:encryptioncontext:${key}`.toLowerCase()] === value),
     );
     const byIam = throughIam.length > 0 ? identityAllows : [];
     if (direct.length > 0 || byIam.length > 0 || grants.length > 0) {

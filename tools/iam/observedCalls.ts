@@ -189,7 +189,15 @@ function dynamoDbCalls(access: StackAccess, fn: FunctionAccess, exchange: Proxie
   const encryption = access.encryption.get(table.arn);
   if (encryption !== undefined && exchange.status !== undefined && exchange.fault !== "status") {
     calls.push(
-      kmsOnBehalf(access, fn, "kms:Decrypt", encryption.keyArn, "dynamodb", { "aws:dynamodb:tableName": table.name, "aws:dynamodb:subscriberId": access.account }, `DynamoDB ${operation} → KMS`),
+      kmsOnBehalf(
+        access,
+        fn,
+        "kms:Decrypt",
+        encryption.keyArn,
+        "dynamodb",
+        { "aws:dynamodb:tableName": table.name, "aws:dynamodb:subscriberId": access.account },
+        `DynamoDB ${operation} → KMS`,
+      ),
     );
   }
   return calls;
@@ -202,7 +210,9 @@ function snsSqsCalls(access: StackAccess, fn: FunctionAccess, exchange: ProxiedE
   if (operation === "Publish") {
     const topicArn = names.declaredArnOf(String(body.TopicArn ?? ""));
     if (topicArn === undefined) throw new UnmodelledCallError(`SNS Publish to ${body.TopicArn}, a topic the stack does not declare`);
-    const calls: ObservedCall[] = [{ stage: fn.stage, operation: "SNS Publish", origin: "call", request: { principal: fn.principal, action: "sns:Publish", resource: topicArn, context } }];
+    const calls: ObservedCall[] = [
+      { stage: fn.stage, operation: "SNS Publish", origin: "call", request: { principal: fn.principal, action: "sns:Publish", resource: topicArn, context } },
+    ];
     const encryption = access.encryption.get(topicArn);
     if (encryption !== undefined && ok(exchange)) {
       for (const action of ["kms:GenerateDataKey", "kms:Decrypt"] as const) {
@@ -218,7 +228,12 @@ function snsSqsCalls(access: StackAccess, fn: FunctionAccess, exchange: ProxiedE
     const fromLambda = String(exchange.request.headers["user-agent"] ?? "").includes(FAILURE_DESTINATION_USER_AGENT);
     const operation = fromLambda ? "Lambda on-failure destination: SQS SendMessage" : "SQS SendMessage";
     const calls: ObservedCall[] = [
-      { stage: fn.stage, operation, origin: fromLambda ? "platform" : "call", request: { principal: fn.principal, action: "sqs:SendMessage", resource: queueArn, context } },
+      {
+        stage: fn.stage,
+        operation,
+        origin: fromLambda ? "platform" : "call",
+        request: { principal: fn.principal, action: "sqs:SendMessage", resource: queueArn, context },
+      },
     ];
     const encryption = access.encryption.get(queueArn);
     if (encryption !== undefined && ok(exchange)) {
@@ -241,7 +256,12 @@ function cloudWatchCalls(access: StackAccess, fn: FunctionAccess, exchange: Prox
       stage: fn.stage,
       operation: "CloudWatch PutMetricData",
       origin: "call",
-      request: { principal: fn.principal, action: "cloudwatch:PutMetricData", resource: "*", context: { ...baseContext(access, fn), "cloudwatch:namespace": namespace } },
+      request: {
+        principal: fn.principal,
+        action: "cloudwatch:PutMetricData",
+        resource: "*",
+        context: { ...baseContext(access, fn), "cloudwatch:namespace": namespace },
+      },
     },
   ];
 }
@@ -257,7 +277,12 @@ function secretsManagerCalls(access: StackAccess, fn: FunctionAccess, exchange: 
       stage: fn.stage,
       operation: "Secrets Manager GetSecretValue",
       origin: "call",
-      request: { principal: fn.principal, action: "secretsmanager:GetSecretValue", resource: secretArn, context: { ...baseContext(access, fn), "secretsmanager:secretid": secretArn } },
+      request: {
+        principal: fn.principal,
+        action: "secretsmanager:GetSecretValue",
+        resource: secretArn,
+        context: { ...baseContext(access, fn), "secretsmanager:secretid": secretArn },
+      },
     },
   ];
   const encryption = access.encryption.get(secretArn);
@@ -268,7 +293,13 @@ function secretsManagerCalls(access: StackAccess, fn: FunctionAccess, exchange: 
 }
 
 /** The authorizations one proxied request stands for; `fn` is the function whose keys signed it. */
-export function callsOfExchange(service: ProxiedService, exchange: ProxiedExchange, fn: FunctionAccess, access: StackAccess, names: LocalNames): ObservedCall[] {
+export function callsOfExchange(
+  service: ProxiedService,
+  exchange: ProxiedExchange,
+  fn: FunctionAccess,
+  access: StackAccess,
+  names: LocalNames,
+): ObservedCall[] {
   switch (service) {
     case "s3":
       return s3Calls(access, fn, exchange);

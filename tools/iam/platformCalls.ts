@@ -33,7 +33,16 @@ export function platformCalls(access: StackAccess, attempt: AttemptReport, conta
   if (coldStart) {
     if (fn.environmentKeyArn !== undefined) {
       calls.push(
-        kmsOnBehalf(access, fn, "kms:Decrypt", fn.environmentKeyArn, "lambda", { "aws:lambda:FunctionArn": fn.functionArn }, "Lambda cold start: environment", "platform"),
+        kmsOnBehalf(
+          access,
+          fn,
+          "kms:Decrypt",
+          fn.environmentKeyArn,
+          "lambda",
+          { "aws:lambda:FunctionArn": fn.functionArn },
+          "Lambda cold start: environment",
+          "platform",
+        ),
       );
     }
     calls.push(logs("logs:CreateLogStream", "Lambda cold start: log stream"));

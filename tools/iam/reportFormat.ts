@@ -14,7 +14,14 @@ export function shortArns(text: string): string {
 
 function table(rows: string[][], indent = "  "): string[] {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length))) ?? [];
-  return rows.map((row) => indent + row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join("  ").trimEnd());
+  return rows.map(
+    (row) =>
+      indent +
+      row
+        .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
+        .join("  ")
+        .trimEnd(),
+  );
 }
 
 function grantSummary(use: StatementUse): string {
@@ -38,7 +45,10 @@ function functionText(fn: FunctionReport): string[] {
     lines.push(...table(rows, "      "));
   }
   lines.push("", "  Calls, and what allowed each");
-  const rows = [["COUNT", "CALL", "ORIGIN", "ALLOWED BY"], ...fn.calls.map((call) => [String(call.count), shortArns(call.shape), call.origin, call.explanation])];
+  const rows = [
+    ["COUNT", "CALL", "ORIGIN", "ALLOWED BY"],
+    ...fn.calls.map((call) => [String(call.count), shortArns(call.shape), call.origin, call.explanation]),
+  ];
   lines.push(...table(rows));
   lines.push("", "  Grants no call used");
   if (fn.unusedGrants.length === 0) lines.push("    none");

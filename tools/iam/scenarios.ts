@@ -88,11 +88,15 @@ async function observeIn(stack: string, localRoot: string, options: ObserveOptio
     access = model;
     const names = localNamesOf(pipeline);
     const stageOfKey = new Map(STAGES.map((stage) => [pipeline.credentials[stage].accessKeyId, stage] as const));
-    for (const [service, proxy] of Object.entries(pipeline.emulators.faults) as Array<[ProxiedService, NonNullable<(typeof pipeline.emulators.faults)[ProxiedService]>]>) {
+    for (const [service, proxy] of Object.entries(pipeline.emulators.faults) as Array<
+      [ProxiedService, NonNullable<(typeof pipeline.emulators.faults)[ProxiedService]>]
+    >) {
       proxy.observe((exchange) => {
         const stage = exchange.accessKeyId === undefined ? undefined : stageOfKey.get(exchange.accessKeyId);
         if (stage === undefined) {
-          problems.push(`${service} ${exchange.request.operation} ${exchange.request.url} was signed with ${exchange.accessKeyId ?? "no key"}, which no function has`);
+          problems.push(
+            `${service} ${exchange.request.operation} ${exchange.request.url} was signed with ${exchange.accessKeyId ?? "no key"}, which no function has`,
+          );
           return;
         }
         try {

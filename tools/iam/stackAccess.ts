@@ -88,9 +88,13 @@ export function stackAccessOf(program: MockedProgram): StackAccess {
       throw new Error(`function ${resource.inputs.name} runs as ${roleArn}, which the stack does not create: its policies cannot be evaluated`);
     }
     const roleName = role.state.name as string;
-    const attached = attachments.filter((attachment) => attachment.inputs.role === roleName || (attachment.inputs.roles as string[] | undefined)?.includes(roleName));
+    const attached = attachments.filter(
+      (attachment) => attachment.inputs.role === roleName || (attachment.inputs.roles as string[] | undefined)?.includes(roleName),
+    );
     if (attached.length > 0) {
-      throw new Error(`role ${roleName} has managed policies attached (${attached.map((a) => a.inputs.policyArn).join(", ")}), which the evaluator cannot read`);
+      throw new Error(
+        `role ${roleName} has managed policies attached (${attached.map((a) => a.inputs.policyArn).join(", ")}), which the evaluator cannot read`,
+      );
     }
     const identity = [
       ...rolePolicies
@@ -140,9 +144,17 @@ export function stackAccessOf(program: MockedProgram): StackAccess {
   }
 
   const buckets = new Map(ofType("aws:s3/bucket:Bucket").map((bucket) => [bucket.state.bucket as string, bucket.state.arn as string]));
-  const queues = ofType("aws:sqs/queue:Queue").map((queue) => ({ name: queue.state.name as string, arn: queue.state.arn as string, url: queue.state.url as string }));
+  const queues = ofType("aws:sqs/queue:Queue").map((queue) => ({
+    name: queue.state.name as string,
+    arn: queue.state.arn as string,
+    url: queue.state.url as string,
+  }));
   const topics = ofType("aws:sns/topic:Topic").map((topic) => ({ name: topic.state.name as string, arn: topic.state.arn as string }));
-  const tables = ofType("aws:dynamodb/table:Table").map((table) => ({ name: table.state.name as string, arn: table.state.arn as string, hashKey: table.inputs.hashKey as string }));
+  const tables = ofType("aws:dynamodb/table:Table").map((table) => ({
+    name: table.state.name as string,
+    arn: table.state.arn as string,
+    hashKey: table.inputs.hashKey as string,
+  }));
   const secrets = ofType("aws:secretsmanager/secret:Secret").map((secret) => ({ name: secret.state.name as string, arn: secret.state.arn as string }));
 
   const resourcePolicies = new Map<string, PolicyDocument>();
@@ -168,7 +180,8 @@ export function stackAccessOf(program: MockedProgram): StackAccess {
     const keyArn = table.inputs.serverSideEncryption?.enabled ? (table.inputs.serverSideEncryption.kmsKeyArn as string | undefined) : undefined;
     if (keyArn) encryption.set(table.state.arn, { keyArn });
   }
-  for (const secret of ofType("aws:secretsmanager/secret:Secret")) if (secret.inputs.kmsKeyId) encryption.set(secret.state.arn, { keyArn: secret.inputs.kmsKeyId });
+  for (const secret of ofType("aws:secretsmanager/secret:Secret"))
+    if (secret.inputs.kmsKeyId) encryption.set(secret.state.arn, { keyArn: secret.inputs.kmsKeyId });
 
   return {
     stack: program.stack,

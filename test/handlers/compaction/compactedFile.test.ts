@@ -45,7 +45,10 @@ describe("compacted daily file", () => {
 
   it("gives each row group the sort order and icao24 bounds that let a query for one aircraft skip the others", async () => {
     const day = generateDay({ seed: 3, firstTime: 1_795_651_200, snapshots: 12, statesPerSnapshot: 2_000 });
-    const compacted = await compactFiles(day.map((snapshot) => processedFile(snapshot)), { rowGroupSize: 5_000 });
+    const compacted = await compactFiles(
+      day.map((snapshot) => processedFile(snapshot)),
+      { rowGroupSize: 5_000 },
+    );
     const footer = parquetMetadata(arrayBufferOf(compacted.bytes));
     expect(Number(footer.num_rows)).to.equal(24_000);
     expect(footer.row_groups).to.have.length(5);
@@ -58,14 +61,23 @@ describe("compacted daily file", () => {
       return [String(statistics?.min_value), String(statistics?.max_value)];
     });
     for (let index = 1; index < bounds.length; index++) {
-      expect(bounds[index - 1][1] <= bounds[index][0], `row group ${index - 1} ends at ${bounds[index - 1][1]}, ${index} starts at ${bounds[index][0]}`).to.equal(true);
+      expect(
+        bounds[index - 1][1] <= bounds[index][0],
+        `row group ${index - 1} ends at ${bounds[index - 1][1]}, ${index} starts at ${bounds[index][0]}`,
+      ).to.equal(true);
     }
     const times = JSON.parse(footer.key_value_metadata?.find((entry) => entry.key === COMPACTED_METADATA_KEYS.snapshotTimes)?.value ?? "[]");
     expect(times).to.deep.equal(day.map((snapshot) => snapshot.time));
   });
 
   it("writes the same bytes from the same files, through its own decoder or through hyparquet, with every codec", async () => {
-    const day = generateDay({ seed: 8, firstTime: 1_795_651_200, snapshots: 6, statesPerSnapshot: 1_500, defects: { 2: { "missing-position": 0.1, "duplicate-icao24": 0.05 } } });
+    const day = generateDay({
+      seed: 8,
+      firstTime: 1_795_651_200,
+      snapshots: 6,
+      statesPerSnapshot: 1_500,
+      defects: { 2: { "missing-position": 0.1, "duplicate-icao24": 0.05 } },
+    });
     for (const codec of CODECS) {
       const files = day.map((snapshot) => processedFile(snapshot, codec));
       const decoded = await compactFiles(files, { codec, rowGroupSize: 4_000 });

@@ -73,7 +73,9 @@ describe("compaction handler against the emulators", function () {
     for (const snapshot of snapshots) {
       const rawRecord = await putAndCaptureEvent(emulators.clients.s3, emulators.s3, RAW_BUCKET, rawKeyForSnapshot(snapshot.time), JSON.stringify(snapshot));
       const processed: S3EventRecord[] = [];
-      const unsubscribe = emulators.s3.onEvent((event) => processed.push(...event.Records.filter((record) => record.s3.bucket.name === BUCKET && record.s3.object.key.startsWith("processed/"))));
+      const unsubscribe = emulators.s3.onEvent((event) =>
+        processed.push(...event.Records.filter((record) => record.s3.bucket.name === BUCKET && record.s3.object.key.startsWith("processed/"))),
+      );
       try {
         await processing(eventOf(rawRecord));
       } finally {
@@ -128,10 +130,19 @@ describe("compaction handler against the emulators", function () {
     expect(tracked?.counts).to.deep.include({ inputFiles: 11, rows: 11 * STATES, compactedBytes: firstBytes.length });
     expect(tracked?.s3Keys).to.deep.equal({ compacted: compactedStatesKey(day), quality: compactedQualityKey(day) });
 
-    const lines = Buffer.from(await readBytes(compactedQualityKey(day))).toString("utf8").trim().split("\n").map((line) => JSON.parse(line));
+    const lines = Buffer.from(await readBytes(compactedQualityKey(day)))
+      .toString("utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(lines).to.have.length(11);
     const report = JSON.parse(Buffer.from(await readBytes(reportKeyForSnapshot(daySnapshots[0].time))).toString("utf8"));
-    expect(lines[0]).to.deep.include({ snapshot_time: new Date(daySnapshots[0].time * 1000).toISOString().replace("T", " ").replace("Z", ""), quality_score: report.scores.qualityScore, passed: report.passed, input_rows: STATES });
+    expect(lines[0]).to.deep.include({
+      snapshot_time: new Date(daySnapshots[0].time * 1000).toISOString().replace("T", " ").replace("Z", ""),
+      quality_score: report.scores.qualityScore,
+      passed: report.passed,
+      input_rows: STATES,
+    });
   });
 
   it("does nothing for a day whose files are unchanged, and writes the same bytes to the same key when the file is made again", async () => {
@@ -229,7 +240,12 @@ describe("compaction handler against the emulators", function () {
     const key = compactedStatesKey(day);
     const existing = await headObject(emulators.clients.s3, BUCKET, key);
     const bytes = await readBytes(key);
-    const outcome = await writeCompactedObject(emulators.clients.s3, BUCKET, { key, body: bytes, contentType: "application/vnd.apache.parquet", inputsHash: "another-set" }, existing);
+    const outcome = await writeCompactedObject(
+      emulators.clients.s3,
+      BUCKET,
+      { key, body: bytes, contentType: "application/vnd.apache.parquet", inputsHash: "another-set" },
+      existing,
+    );
     expect(outcome).to.equal("metadata-replaced");
     expect((await headObject(emulators.clients.s3, BUCKET, key))?.metadata[INPUTS_HASH_METADATA]).to.equal("another-set");
     expect(contentHash(await readBytes(key))).to.equal(contentHash(bytes));

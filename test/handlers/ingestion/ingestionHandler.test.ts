@@ -93,9 +93,12 @@ describe("ingestion handler against the emulators", function () {
   };
 
   const tracking = () => createTrackingStore({ dynamodb: emulators.clients.dynamodb, tableName: TABLE, ttlDays: 30 });
-  const rawKeys = async () =>
-    ((await emulators.clients.s3.send(new ListObjectsV2Command({ Bucket: RAW_BUCKET }))).Contents ?? []).map((object) => object.Key);
-  const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (caught: unknown) => caught as Error);
+  const rawKeys = async () => ((await emulators.clients.s3.send(new ListObjectsV2Command({ Bucket: RAW_BUCKET }))).Contents ?? []).map((object) => object.Key);
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (caught: unknown) => caught as Error,
+    );
 
   it("stores a snapshot as received, tracks it, and publishes its metrics", async () => {
     emulators.cloudwatch.clear();
@@ -274,10 +277,7 @@ describe("ingestion handler against the emulators", function () {
     serveNewSnapshot();
     emulators.opensky.scriptStates(openSkyFailures.serverError(502), openSkyFailures.serverError(502));
     const error = await failure(
-      handlerWith({}, { retryPolicy: { ...FAST_RETRIES, baseDelayMs: 60_000, maxDelayMs: 60_000 }, random: () => 0.5 })(
-        {},
-        contextWith(5_000),
-      ),
+      handlerWith({}, { retryPolicy: { ...FAST_RETRIES, baseDelayMs: 60_000, maxDelayMs: 60_000 }, random: () => 0.5 })({}, contextWith(5_000)),
     );
     expect(error?.message).to.match(/answered 502 .*gave up after 1 attempt\(s\)$/);
     expect(sleeps).to.deep.equal([]);
@@ -294,10 +294,22 @@ describe("ingestion handler against the emulators", function () {
   });
 
   const garbage: [string, ReturnType<typeof openSkyFailures.body>, RegExp][] = [
-    ["an HTML error page", openSkyFailures.body("<html><body><h1>Maintenance</h1></body></html>", "text/html"), /HTML or XML, not JSON.* \(text\/html, 46 bytes, starting "<html><body><h1>Maintenance/],
+    [
+      "an HTML error page",
+      openSkyFailures.body("<html><body><h1>Maintenance</h1></body></html>", "text/html"),
+      /HTML or XML, not JSON.* \(text\/html, 46 bytes, starting "<html><body><h1>Maintenance/,
+    ],
     ["truncated JSON", openSkyFailures.body('{"time":1766888059,"states":[["a2d2c6","N281'), /truncated JSON .* \(application\/json, 44 bytes/],
-    ["the wrong shape", openSkyFailures.body('{"error":"internal"}'), /"time" is missing; expected whole unix seconds \(application\/json, 20 bytes, starting "\{\\"error\\":\\"internal\\"\}"\)/],
-    ["a time in milliseconds", openSkyFailures.body(`{"time":${Date.now()},"states":[]}`), /impossible time: "time" \d{13} is more than a day ahead .*milliseconds/],
+    [
+      "the wrong shape",
+      openSkyFailures.body('{"error":"internal"}'),
+      /"time" is missing; expected whole unix seconds \(application\/json, 20 bytes, starting "\{\\"error\\":\\"internal\\"\}"\)/,
+    ],
+    [
+      "a time in milliseconds",
+      openSkyFailures.body(`{"time":${Date.now()},"states":[]}`),
+      /impossible time: "time" \d{13} is more than a day ahead .*milliseconds/,
+    ],
     ["a time of 1e13", openSkyFailures.body('{"time":10000000000000,"states":[]}'), /impossible time: "time" 10000000000000 is more than a day ahead/],
     ["an empty 200", openSkyFailures.body("", "application/json"), /the body is empty \(application\/json, 0 bytes/],
   ];

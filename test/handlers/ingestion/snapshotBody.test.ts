@@ -20,13 +20,7 @@ describe("OpenSky body check", () => {
   });
 
   it("accepts a states answer whatever its rows look like: odd rows are processing's to quarantine", () => {
-    const rows = [
-      ["a", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
-      Array(19).fill(null),
-      null,
-      "a2d2c6",
-      { icao24: "a2d2c6" },
-    ];
+    const rows = [["a", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15], Array(19).fill(null), null, "a2d2c6", { icao24: "a2d2c6" }];
     const snapshot = check(JSON.stringify({ time: 1766888059, states: rows }), "application/json");
     expect(snapshot.states).to.deep.equal(rows);
   });
@@ -58,8 +52,18 @@ describe("OpenSky body check", () => {
   });
 
   const bad: [string, string, string | undefined, RegExp][] = [
-    ["an HTML error page", "<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>", "text/html", /HTML or XML, not JSON.* \(text\/html, 65 bytes, starting "<!DOCTYPE html><html><body><h1>502 Bad Gateway/],
-    ["truncated JSON", '{"time":1766888059,"states":[["a2d2c6","N281MA  ","United Sta', "application/json", /truncated JSON .*, ending ".*United Sta" \(application\/json, 61 bytes, starting /],
+    [
+      "an HTML error page",
+      "<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>",
+      "text/html",
+      /HTML or XML, not JSON.* \(text\/html, 65 bytes, starting "<!DOCTYPE html><html><body><h1>502 Bad Gateway/,
+    ],
+    [
+      "truncated JSON",
+      '{"time":1766888059,"states":[["a2d2c6","N281MA  ","United Sta',
+      "application/json",
+      /truncated JSON .*, ending ".*United Sta" \(application\/json, 61 bytes, starting /,
+    ],
     ["an empty body", "", "application/json", /the body is empty \(application\/json, 0 bytes/],
     ["plain text", "Service temporarily unavailable", undefined, /not valid JSON .* \(no content-type, 31 bytes, starting "Service temporarily unavailable"\)/],
     ["a JSON array", "[1,2]", "application/json", /the body is an array of 2, not an object with "time" and "states"/],
@@ -69,7 +73,9 @@ describe("OpenSky body check", () => {
   ];
   for (const [what, body, contentType, message] of bad) {
     it(`rejects ${what} with a SnapshotBodyError naming what arrived`, () => {
-      expect(() => check(body, contentType)).to.throw(message).with.property("name", "SnapshotBodyError");
+      expect(() => check(body, contentType))
+        .to.throw(message)
+        .with.property("name", "SnapshotBodyError");
     });
   }
 

@@ -7,8 +7,23 @@ const TIME = 1_766_888_059;
 /** A valid 17-field row as the API sends it. */
 const row = (overrides: Record<number, unknown> = {}): unknown[] => {
   const fields: unknown[] = [
-    "a2d2c6", "N281MA  ", "United States", TIME, TIME, -118.1803, 33.9294, 396.24, false, 100.99, 266.79, -1.63,
-    null, 381, "4704", false, 0,
+    "a2d2c6",
+    "N281MA  ",
+    "United States",
+    TIME,
+    TIME,
+    -118.1803,
+    33.9294,
+    396.24,
+    false,
+    100.99,
+    266.79,
+    -1.63,
+    null,
+    381,
+    "4704",
+    false,
+    0,
   ];
   for (const [index, value] of Object.entries(overrides)) fields[Number(index)] = value;
   return fields;
@@ -49,9 +64,7 @@ describe("typeSnapshot", () => {
   });
 
   it("accepts the extremes each column can hold", () => {
-    const { quarantined, snapshot } = typeRows(
-      row({ 5: -Number.MAX_VALUE, 6: Number.MIN_VALUE, 7: -0, 16: 2_147_483_647, 3: -MAX_ABS_TIMESTAMP_SECONDS }),
-    );
+    const { quarantined, snapshot } = typeRows(row({ 5: -Number.MAX_VALUE, 6: Number.MIN_VALUE, 7: -0, 16: 2_147_483_647, 3: -MAX_ABS_TIMESTAMP_SECONDS }));
     expect(quarantined).to.deep.equal([]);
     expect(snapshot.columns.longitude[0]).to.equal(-Number.MAX_VALUE);
     // Parquet dictionaries cannot keep -0 and 0 apart, so typing makes them one value.
@@ -109,7 +122,9 @@ describe("typeSnapshot", () => {
       defects: { "wrong-field-count": 0.01, "not-an-array": 0.01, "missing-icao24": 0.01, "string-latitude": 0.01, "null-on-ground": 0.01 },
     });
     const result = typeSnapshot(snapshot);
-    const expected = Object.values(defectRows).flat().sort((a, b) => a - b);
+    const expected = Object.values(defectRows)
+      .flat()
+      .sort((a, b) => a - b);
     expect(result.quarantined.map((row) => row.rowIndex)).to.deep.equal(expected);
     expect(result.snapshot.rowCount).to.equal(3_000 - expected.length);
   });

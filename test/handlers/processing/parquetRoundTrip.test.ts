@@ -81,7 +81,9 @@ describe("Parquet round trip", () => {
 
   it("carries the key-value metadata it was given", async () => {
     const { snapshot } = typeSnapshot({ time: 1_766_888_059, states: null });
-    const back = await readSnapshotParquet(write(snapshot, "snappy", 1_000, { "flightdata.source_key": "raw/x.json", "flightdata.snapshot_time": "1766888059" }));
+    const back = await readSnapshotParquet(
+      write(snapshot, "snappy", 1_000, { "flightdata.source_key": "raw/x.json", "flightdata.snapshot_time": "1766888059" }),
+    );
     expect(back.metadata).to.deep.equal({ "flightdata.source_key": "raw/x.json", "flightdata.snapshot_time": "1766888059" });
     expect(back.snapshot.rowCount).to.equal(0);
     expect(back.snapshot.snapshotTime).to.equal(1_766_888_059);

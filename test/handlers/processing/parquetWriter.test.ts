@@ -86,7 +86,9 @@ describe("Snappy compressor", () => {
     .array(
       fc.oneof(
         fc.uint8Array({ maxLength: 300 }),
-        fc.record({ byte: fc.integer({ min: 0, max: 255 }), count: fc.integer({ min: 1, max: 5_000 }) }).map(({ byte, count }) => new Uint8Array(count).fill(byte)),
+        fc
+          .record({ byte: fc.integer({ min: 0, max: 255 }), count: fc.integer({ min: 1, max: 5_000 }) })
+          .map(({ byte, count }) => new Uint8Array(count).fill(byte)),
         fc.integer({ min: 1, max: 70_000 }).map((distance) => ({ distance })),
       ),
       { maxLength: 40 },
@@ -119,11 +121,15 @@ describe("Parquet dictionary choice", () => {
    */
   const column = <T>(value: fc.Arbitrary<T>): fc.Arbitrary<(T | null)[]> =>
     fc
-      .record({ pool: fc.array(value, { minLength: 1, maxLength: 1_500 }), length: fc.integer({ min: 1, max: 3_000 }), nullShare: fc.double({ min: 0, max: 0.5, noNaN: true }) })
+      .record({
+        pool: fc.array(value, { minLength: 1, maxLength: 1_500 }),
+        length: fc.integer({ min: 1, max: 3_000 }),
+        nullShare: fc.double({ min: 0, max: 0.5, noNaN: true }),
+      })
       .chain(({ pool, length, nullShare }) =>
-        fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(...pool)), { minLength: length, maxLength: length }).map((cells) =>
-          cells.map(([draw, picked]) => (draw < nullShare ? null : picked)),
-        ),
+        fc
+          .array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(...pool)), { minLength: length, maxLength: length })
+          .map((cells) => cells.map(([draw, picked]) => (draw < nullShare ? null : picked))),
       );
 
   const sameChoice = (actual: Dictionary<unknown> | undefined, reference: { dictionary?: unknown[]; indexes?: number[] }, present: boolean[]): void => {
@@ -153,7 +159,11 @@ describe("Parquet dictionary choice", () => {
     fc.assert(
       fc.property(column(fc.string({ unit: "grapheme", maxLength: 8 })), (cells) => {
         const reference = useDictionary(cells, "BYTE_ARRAY", undefined, undefined, undefined, false);
-        sameChoice(stringDictionary(cells), reference, cells.map((cell) => cell !== null));
+        sameChoice(
+          stringDictionary(cells),
+          reference,
+          cells.map((cell) => cell !== null),
+        );
       }),
       { numRuns: 200 },
     );

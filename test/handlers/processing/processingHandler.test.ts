@@ -144,7 +144,9 @@ describe("processing handler against the emulators", function () {
       .split("\n")
       .map((line) => JSON.parse(line));
     expect(lines.map((line) => line.reason).sort()).to.deep.equal(["field-type", "field-type", "row-shape", "row-shape"]);
-    expect(lines.map((line) => line.details[0]).join("\n")).to.match(/icao24 is null/).and.match(/on_ground is null/);
+    expect(lines.map((line) => line.details[0]).join("\n"))
+      .to.match(/icao24 is null/)
+      .and.match(/on_ground is null/);
     const metadata = metadataFromKeyValues((await readSnapshotParquet(await readBytes(processedKeyForSnapshot(time)))).metadata);
     expect(metadata).to.deep.include({ quarantinedRowShape: 2, quarantinedFieldType: 2, quarantineKey: quarantineKeyForSnapshot(time) });
     expect(emulators.cloudwatch.find("QuarantinedRows").at(-1)?.value).to.equal(4);
@@ -157,7 +159,11 @@ describe("processing handler against the emulators", function () {
       ["truncated JSON", (time) => `{"time":${time},"states":[["a2d2c6","N281MA  "`, /the body is truncated JSON \(/],
       ["a blank object", () => "\n", /the body is empty/],
       ["a JSON array", () => "[]", /the body is an array of 0, not an object with "time" and "states"/],
-      ["states that are not a list", (time) => JSON.stringify({ time, states: "none" }), /"states" is the string "none"; expected an array of state rows or null/],
+      [
+        "states that are not a list",
+        (time) => JSON.stringify({ time, states: "none" }),
+        /"states" is the string "none"; expected an array of state rows or null/,
+      ],
       ["a time that is not the key's", (time) => JSON.stringify({ time: time + 1, states: [] }), /the body's "time" \d+ differs from the key's \d+/],
       ["bytes that are not UTF-8 where no row is", () => new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), /the body is not valid JSON/],
     ];
@@ -184,11 +190,11 @@ describe("processing handler against the emulators", function () {
     it("processes the good records of an event and then fails, naming only the bad key", async () => {
       const good = nextSnapshotTime();
       const bad = nextSnapshotTime();
-      const records = [
-        await putRaw(bad, "not json"),
-        await putRaw(good, JSON.stringify(generateSnapshot({ seed: 9, stateCount: 20, time: good }).snapshot)),
-      ];
-      const error: Error = await handler()(eventOf(...records)).then(() => expect.fail("the bad record passed"), (thrown: Error) => thrown);
+      const records = [await putRaw(bad, "not json"), await putRaw(good, JSON.stringify(generateSnapshot({ seed: 9, stateCount: 20, time: good }).snapshot))];
+      const error: Error = await handler()(eventOf(...records)).then(
+        () => expect.fail("the bad record passed"),
+        (thrown: Error) => thrown,
+      );
       expect(error.message).to.contain(rawKeyForSnapshot(bad)).and.not.contain(rawKeyForSnapshot(good));
       expect(await listKeys(emulators.clients.s3, PROCESSED_BUCKET, processedKeyForSnapshot(good))).to.have.length(1);
       expect(await listKeys(emulators.clients.s3, PROCESSED_BUCKET, processedKeyForSnapshot(bad))).to.deep.equal([]);

@@ -67,8 +67,20 @@ describe("the processing scanner", () => {
 
   it("reads every JSON spelling of a number to the value JSON.parse gives", () => {
     const spellings = [
-      "0", "-0", "0.0", "-0.000", "1E2", "2.5e+3", "0.1e-5", "123456789012345.6", "9007199254740993",
-      "0.30000000000000004", "-118.18030000000001", "1766888059.0005", "33.92940", "1e-7",
+      "0",
+      "-0",
+      "0.0",
+      "-0.000",
+      "1E2",
+      "2.5e+3",
+      "0.1e-5",
+      "123456789012345.6",
+      "9007199254740993",
+      "0.30000000000000004",
+      "-118.18030000000001",
+      "1766888059.0005",
+      "33.92940",
+      "1e-7",
     ];
     for (const spelling of spellings) {
       for (const index of [5, 7, 13]) expectSameAsParse(body(rowWith(index, spelling)));
@@ -119,12 +131,12 @@ describe("the processing scanner", () => {
     // Callsigns padded or wrapped in spaces, ASCII and not, as trimming must treat them.
     const spaces = fc.constantFrom(" ", "  ", "\u00a0", " \u3000", "\t", "");
     const padded = fc.tuple(spaces, fc.constantFrom("N281MA", "", "DLH4AB", "ÆØÅ1"), spaces).map(([a, b, c]) => a + b + c);
-    const withCallsigns = fc.tuple(fc.oneof(rawSnapshot, repetitiveSnapshot), fc.array(padded, { minLength: 1, maxLength: 8 })).map(
-      ([raw, callsigns]): RawSnapshot => ({
+    const withCallsigns = fc
+      .tuple(fc.oneof(rawSnapshot, repetitiveSnapshot), fc.array(padded, { minLength: 1, maxLength: 8 }))
+      .map(([raw, callsigns]): RawSnapshot => ({
         ...raw,
         states: raw.states?.map((row, i) => (Array.isArray(row) && i % 2 === 0 ? [row[0], callsigns[i % callsigns.length], ...row.slice(2)] : row)) ?? null,
-      }),
-    );
+      }));
     let taken = 0;
     fc.assert(
       fc.property(withCallsigns, fc.boolean(), (raw, indent) => {

@@ -41,8 +41,13 @@ describe("transformSnapshot", () => {
     });
     const result = transformSnapshot(RAW_KEY, JSON.stringify(snapshot), SETTINGS);
     expect(result.quarantine?.key).to.equal("quarantine/year=2025/month=12/day=28/hour=02/states_1766888059.jsonl");
-    const lines = String(result.quarantine?.body).trimEnd().split("\n").map((line) => JSON.parse(line));
-    expect(lines.map((line) => line.rowIndex)).to.deep.equal([...(defectRows["wrong-field-count"] ?? []), ...(defectRows["string-latitude"] ?? [])].sort((a, b) => a - b));
+    const lines = String(result.quarantine?.body)
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.rowIndex)).to.deep.equal(
+      [...(defectRows["wrong-field-count"] ?? []), ...(defectRows["string-latitude"] ?? [])].sort((a, b) => a - b),
+    );
     const shapeLine = lines.find((line) => line.reason === "row-shape");
     expect(shapeLine).to.deep.include({ sourceKey: RAW_KEY, details: ["the row has 16 fields; expected 17 or 18"] });
     expect(JSON.parse(shapeLine.rowText)).to.have.length(16);
@@ -71,7 +76,10 @@ describe("transformSnapshot", () => {
     const result = transformSnapshot(RAW_KEY, new Uint8Array(body), SETTINGS);
 
     expect(result.metadata).to.deep.include({ inputRows: 9, writtenRows: 3 });
-    const lines = String(result.quarantine?.body).trimEnd().split("\n").map((line) => JSON.parse(line));
+    const lines = String(result.quarantine?.body)
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(lines.map((line) => [line.rowIndex, line.rowText])).to.deep.equal([
       [1, odd.overflow],
       [3, odd.nineteen],

@@ -48,9 +48,7 @@ describe("metrics publisher", () => {
 
     it("publishes 2,500 data in three accepted calls, in namespace FlightDataPipeline", async () => {
       const publisher = createMetricsPublisher({ cloudwatch: emulators.clients.cloudwatch, environment: "dev", clock: () => now });
-      const sent = await publisher.publish(
-        Array.from({ length: 2500 }, (_, index) => ({ name: "CheckFailures", value: index, unit: "Count" as const })),
-      );
+      const sent = await publisher.publish(Array.from({ length: 2500 }, (_, index) => ({ name: "CheckFailures", value: index, unit: "Count" as const })));
       expect(sent).to.equal(2500);
       expect(emulators.cloudwatch.acceptedRequests).to.equal(3);
       expect(emulators.cloudwatch.rejected).to.deep.equal([]);

@@ -1,10 +1,5 @@
 import { expect } from "chai";
-import {
-  readCommonSettings,
-  readIngestionSettings,
-  readProcessingSettings,
-  readValidationSettings,
-} from "../../../handlers/shared/settings";
+import { readCommonSettings, readIngestionSettings, readProcessingSettings, readValidationSettings } from "../../../handlers/shared/settings";
 
 const common = { PIPELINE_ENVIRONMENT: "dev", TRACKING_TABLE: "tracking" };
 
@@ -22,7 +17,9 @@ describe("handler settings from environment variables", () => {
       trackingTtlDays: 7,
       tracing: true,
     });
-    expect(() => readCommonSettings({ ...common, TRACING_INSTRUMENTATION: "yes" })).to.throw('TRACING_INSTRUMENTATION="yes" is not allowed: it must be true or false');
+    expect(() => readCommonSettings({ ...common, TRACING_INSTRUMENTATION: "yes" })).to.throw(
+      'TRACING_INSTRUMENTATION="yes" is not allowed: it must be true or false',
+    );
   });
 
   it("reads ingestion settings: anonymous and global unless configured", () => {
@@ -75,12 +72,28 @@ describe("handler settings from environment variables", () => {
     ["a TTL of zero", { ...common, TRACKING_TTL_DAYS: "0" }, /^TRACKING_TTL_DAYS="0" is not allowed: it must be an integer from 1 to 3650$/],
     ["a fractional TTL", { ...common, TRACKING_TTL_DAYS: "1.5" }, /^TRACKING_TTL_DAYS="1.5" is not allowed/],
     ["a missing raw bucket", { ...common }, /^RAW_BUCKET is not set: it must hold the raw bucket's name$/],
-    ["a box with three numbers", { ...common, RAW_BUCKET: "r", OPENSKY_BOUNDING_BOX: "1,2,3" }, /^OPENSKY_BOUNDING_BOX="1,2,3" is not allowed: it must be four comma-separated numbers/],
+    [
+      "a box with three numbers",
+      { ...common, RAW_BUCKET: "r", OPENSKY_BOUNDING_BOX: "1,2,3" },
+      /^OPENSKY_BOUNDING_BOX="1,2,3" is not allowed: it must be four comma-separated numbers/,
+    ],
     ["an upside-down box", { ...common, RAW_BUCKET: "r", OPENSKY_BOUNDING_BOX: "50,5,40,10" }, /^OPENSKY_BOUNDING_BOX="50,5,40,10" is not allowed/],
     ["a yes/no flag", { ...common, RAW_BUCKET: "r", OPENSKY_EXTENDED: "yes" }, /^OPENSKY_EXTENDED="yes" is not allowed: it must be true or false$/],
-    ["a URL without a scheme", { ...common, RAW_BUCKET: "r", OPENSKY_API_URL: "opensky-network.org/api" }, /^OPENSKY_API_URL="opensky-network.org\/api" is not allowed: it must be an absolute https:\/\/ URL \(http:\/\/ only on 127.0.0.1, localhost or \[::1\]\)$/],
-    ["plain http to a remote host", { ...common, RAW_BUCKET: "r", OPENSKY_API_URL: "http://opensky-network.org/api" }, /^OPENSKY_API_URL="http:\/\/opensky-network.org\/api" is not allowed/],
-    ["a timeout beyond the stack's limit", { ...common, RAW_BUCKET: "r", OPENSKY_REQUEST_TIMEOUT_MS: "60001" }, /^OPENSKY_REQUEST_TIMEOUT_MS="60001" is not allowed: it must be an integer from 100 to 60000$/],
+    [
+      "a URL without a scheme",
+      { ...common, RAW_BUCKET: "r", OPENSKY_API_URL: "opensky-network.org/api" },
+      /^OPENSKY_API_URL="opensky-network.org\/api" is not allowed: it must be an absolute https:\/\/ URL \(http:\/\/ only on 127.0.0.1, localhost or \[::1\]\)$/,
+    ],
+    [
+      "plain http to a remote host",
+      { ...common, RAW_BUCKET: "r", OPENSKY_API_URL: "http://opensky-network.org/api" },
+      /^OPENSKY_API_URL="http:\/\/opensky-network.org\/api" is not allowed/,
+    ],
+    [
+      "a timeout beyond the stack's limit",
+      { ...common, RAW_BUCKET: "r", OPENSKY_REQUEST_TIMEOUT_MS: "60001" },
+      /^OPENSKY_REQUEST_TIMEOUT_MS="60001" is not allowed: it must be an integer from 100 to 60000$/,
+    ],
     ["a timeout in seconds", { ...common, RAW_BUCKET: "r", OPENSKY_REQUEST_TIMEOUT_MS: "20s" }, /^OPENSKY_REQUEST_TIMEOUT_MS="20s" is not allowed/],
   ];
   for (const [what, env, message] of failures) {

@@ -11,7 +11,9 @@ import { createTracing, NO_TRACING } from "../../../handlers/shared/tracing";
 describe("tracing and the invocation scope", () => {
   it("traces nothing when the stack does not instrument, when Powertools is switched off, or outside Lambda", async () => {
     const client = { send: async () => "answer" };
-    expect(createTracing({ instrument: false, stage: "processing", serviceName: "s", env: { AWS_EXECUTION_ENV: "AWS_Lambda_nodejs24.x" } })).to.equal(NO_TRACING);
+    expect(createTracing({ instrument: false, stage: "processing", serviceName: "s", env: { AWS_EXECUTION_ENV: "AWS_Lambda_nodejs24.x" } })).to.equal(
+      NO_TRACING,
+    );
     expect(createTracing({ instrument: true, stage: "processing", serviceName: "s", env: { POWERTOOLS_TRACE_ENABLED: "False" } })).to.equal(NO_TRACING);
     const outside = createTracing({ instrument: true, stage: "processing", serviceName: "s", env: {} });
     expect(outside.enabled).to.equal(false);

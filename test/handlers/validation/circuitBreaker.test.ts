@@ -24,9 +24,7 @@ describe("circuit breaker", () => {
     it("alerts per failing snapshot until the threshold, then opens once and stays quiet until a pass closes it", () => {
       const F = true;
       const P = false;
-      expect(actionsFor([F, F, F, F, F, P, P, F], 3)).to.deep.equal([
-        "alert", "alert", "open", "suppressed", "suppressed", "close", "none", "alert",
-      ]);
+      expect(actionsFor([F, F, F, F, F, P, P, F], 3)).to.deep.equal(["alert", "alert", "open", "suppressed", "suppressed", "close", "none", "alert"]);
     });
 
     it("resets the count on a pass while closed", () => {

@@ -26,7 +26,11 @@ function checkInput(raw: RawSnapshot): CheckInput {
 }
 
 function failuresOf(input: CheckInput): Record<string, number> {
-  return Object.fromEntries(runChecks(QUALITY_CHECKS, input).filter((r) => r.failing > 0).map((r) => [r.name, r.failing]));
+  return Object.fromEntries(
+    runChecks(QUALITY_CHECKS, input)
+      .filter((r) => r.failing > 0)
+      .map((r) => [r.name, r.failing]),
+  );
 }
 
 /** Each defect the generator injects, and the check (or checks) it must fail. */
@@ -64,8 +68,18 @@ describe("quality checks", () => {
     expect(names.length).to.be.at.least(16);
     const hard = QUALITY_CHECKS.filter((check) => check.severity === "hard").map((check) => check.name);
     expect(hard).to.include.members([
-      "row_shape", "icao24_format", "icao24_unique", "latitude_range", "longitude_range", "timestamp_order",
-      "contact_freshness", "baro_altitude_range", "velocity_range", "true_track_range", "vertical_rate_range", "squawk_format",
+      "row_shape",
+      "icao24_format",
+      "icao24_unique",
+      "latitude_range",
+      "longitude_range",
+      "timestamp_order",
+      "contact_freshness",
+      "baro_altitude_range",
+      "velocity_range",
+      "true_track_range",
+      "vertical_rate_range",
+      "squawk_format",
     ]);
     const soft = QUALITY_CHECKS.filter((check) => check.severity === "soft").map((check) => check.name);
     expect(soft).to.include.members(["callsign_format", "origin_country_present", "position_present", "contact_delay", "on_ground_consistency"]);

@@ -102,8 +102,25 @@ describe("completeness, error rate and quality score", () => {
 
   it("reports emergency squawks and contact ages", () => {
     const T = TIME;
-    const row = (icao24: string, squawk: string | null, lastContact: number): unknown[] =>
-      [icao24, "ABC1", "X", lastContact, lastContact, 1, 1, 100, false, 100, 1, 1, null, 100, squawk, false, 0];
+    const row = (icao24: string, squawk: string | null, lastContact: number): unknown[] => [
+      icao24,
+      "ABC1",
+      "X",
+      lastContact,
+      lastContact,
+      1,
+      1,
+      100,
+      false,
+      100,
+      1,
+      1,
+      null,
+      100,
+      squawk,
+      false,
+      0,
+    ];
     const { emergencies, contactAges } = assessSnapshot(
       inputOf([row("aaaaa1", "7700", T), row("aaaaa2", "7600", T - 20), row("aaaaa3", "1200", T - 400), row("aaaaa4", null, T - 2)]),
       DEFAULTS,

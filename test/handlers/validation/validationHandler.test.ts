@@ -6,14 +6,7 @@
  */
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { expect } from "chai";
-import {
-  createTopicWithQueue,
-  createTrackingTable,
-  drainQueue,
-  parseSnsEnvelope,
-  startEmulators,
-  type RunningEmulators,
-} from "../../../emulators";
+import { createTopicWithQueue, createTrackingTable, drainQueue, parseSnsEnvelope, startEmulators, type RunningEmulators } from "../../../emulators";
 import { generateSnapshot, type SnapshotGeneratorOptions } from "../../../fixtures/snapshotGenerator";
 import { transformSnapshot } from "../../../handlers/processing/transformSnapshot";
 import { createLogger } from "../../../handlers/shared/logger";
@@ -82,8 +75,7 @@ describe("validation handler against the emulators", function () {
   const passing = () => storeProcessed({ seed: 1, stateCount: 2_000 });
   const failing = () => storeProcessed({ seed: 2, stateCount: 2_000, defects: { "latitude-out-of-range": 0.08, "missing-icao24": 0.02 } });
 
-  const alerts = async (): Promise<ReturnType<typeof parseSnsEnvelope>[]> =>
-    (await drainQueue(emulators.clients.sqs, topic.queueUrl)).map(parseSnsEnvelope);
+  const alerts = async (): Promise<ReturnType<typeof parseSnsEnvelope>[]> => (await drainQueue(emulators.clients.sqs, topic.queueUrl)).map(parseSnsEnvelope);
 
   const readReport = async (time: number): Promise<ValidationReport> => {
     const object = await emulators.clients.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: reportKeyForSnapshot(time) }));
@@ -139,7 +131,10 @@ describe("validation handler against the emulators", function () {
     expect(emulators.cloudwatch.acceptedRequests).to.equal(1);
 
     expect(await alerts()).to.deep.equal([]);
-    const tracked = await createTrackingStore({ dynamodb: emulators.clients.dynamodb, tableName: table, ttlDays: 1 }).read(snapshotIdForTime(time), "validation");
+    const tracked = await createTrackingStore({ dynamodb: emulators.clients.dynamodb, tableName: table, ttlDays: 1 }).read(
+      snapshotIdForTime(time),
+      "validation",
+    );
     expect(tracked).to.deep.include({ status: "succeeded", requestId: "req-7" });
     expect(tracked?.s3Keys).to.deep.equal({ processed: processedKeyForSnapshot(time), report: reportKeyForSnapshot(time) });
   });
@@ -175,7 +170,10 @@ describe("validation handler against the emulators", function () {
     expect(error.message).to.match(new RegExp(`^snapshot ${processedKeyForSnapshot(time)} breaks the data-quality thresholds \\(STRICT_MODE\\): error rate`));
     expect((await readReport(time)).passed).to.equal(false);
     expect(await alerts()).to.have.length(1);
-    const tracked = await createTrackingStore({ dynamodb: emulators.clients.dynamodb, tableName: table, ttlDays: 1 }).read(snapshotIdForTime(time), "validation");
+    const tracked = await createTrackingStore({ dynamodb: emulators.clients.dynamodb, tableName: table, ttlDays: 1 }).read(
+      snapshotIdForTime(time),
+      "validation",
+    );
     expect(tracked).to.deep.include({ status: "rejected", errorMessage: error.message });
 
     const retried: Error = await handler({ STRICT_MODE: "true" })(eventOf(record)).then(
@@ -184,8 +182,9 @@ describe("validation handler against the emulators", function () {
     );
     expect(retried, "Lambda's retry repeats the verdict").to.deep.include({ name: "QualityGateError", message: error.message });
     expect(await alerts(), "and alerts no more").to.have.length(0);
-    expect(await createTrackingStore({ dynamodb: emulators.clients.dynamodb, tableName: table, ttlDays: 1 }).read(snapshotIdForTime(time), "validation"))
-      .to.deep.include({ status: "rejected", attempt: 1, duplicates: 1 });
+    expect(
+      await createTrackingStore({ dynamodb: emulators.clients.dynamodb, tableName: table, ttlDays: 1 }).read(snapshotIdForTime(time), "validation"),
+    ).to.deep.include({ status: "rejected", attempt: 1, duplicates: 1 });
 
     const passed = await passing();
     expect((await handler({ STRICT_MODE: "true" })(eventOf(passed.record)))[0]?.passed).to.equal(true);
@@ -224,18 +223,25 @@ describe("validation handler against the emulators", function () {
   describe("objects it cannot validate: the error a user sees, and no report", () => {
     const cases: [string, (time: number) => Uint8Array | string, RegExp][] = [
       ["text that is not Parquet", () => "this is not a parquet file", /parquet file invalid \(footer != PAR1\)/],
-      ["a Parquet file cut short", (time) => {
-        const { snapshot } = generateSnapshot({ seed: 3, stateCount: 100, time });
-        const body = transformSnapshot(rawKeyForSnapshot(time), JSON.stringify(snapshot), PARQUET).parquet.body as Uint8Array;
-        return body.slice(0, body.length - 100);
-      }, /parquet file invalid/],
+      [
+        "a Parquet file cut short",
+        (time) => {
+          const { snapshot } = generateSnapshot({ seed: 3, stateCount: 100, time });
+          const body = transformSnapshot(rawKeyForSnapshot(time), JSON.stringify(snapshot), PARQUET).parquet.body as Uint8Array;
+          return body.slice(0, body.length - 100);
+        },
+        /parquet file invalid/,
+      ],
     ];
     for (const [what, body, reason] of cases) {
       it(`fails on ${what}, naming the key`, async () => {
         const time = nextSnapshotTime();
         const key = processedKeyForSnapshot(time);
         const record = await putAndCaptureEvent(emulators.clients.s3, emulators.s3, BUCKET, key, body(time));
-        const error: Error = await handler()(eventOf(record)).then(() => expect.fail("validated"), (thrown: Error) => thrown);
+        const error: Error = await handler()(eventOf(record)).then(
+          () => expect.fail("validated"),
+          (thrown: Error) => thrown,
+        );
         expect(error.name).to.equal("UnreadableParquetError");
         expect(error.message).to.match(new RegExp(`^processed snapshot ${key.replace(/[.]/g, "\\.")} cannot be validated: `));
         expect(error.message).to.match(reason);
