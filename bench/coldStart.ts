@@ -19,8 +19,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import type { S3Event } from "aws-lambda";
-import { encodeKeyLikeS3Events, startEmulators, startFaultProxy, startXRayDaemon } from "../emulators";
+import { startEmulators, startFaultProxy, startXRayDaemon } from "../emulators";
+import { s3ObjectCreatedEvent } from "../operations/s3Event";
 import { generateSnapshot } from "../fixtures/snapshotGenerator";
 import { writeFunctionPackage } from "../mocked-program/functionPackage";
 import { buildMockedProgram } from "../mocked-program/mockedProgram";
@@ -44,28 +44,8 @@ const STAGE_ORDER = ["ingestion", "processing", "validation", "compaction"] as c
 type StageName = (typeof STAGE_ORDER)[number];
 const GLOBAL_SNAPSHOT_STATES = 6_500;
 
-function s3Event(bucket: string, key: string): S3Event {
-  return {
-    Records: [
-      {
-        eventVersion: "2.1",
-        eventSource: "aws:s3",
-        awsRegion: "us-east-1",
-        eventTime: new Date().toISOString(),
-        eventName: "ObjectCreated:Put",
-        userIdentity: { principalId: "bench" },
-        requestParameters: { sourceIPAddress: "127.0.0.1" },
-        responseElements: { "x-amz-request-id": "bench", "x-amz-id-2": "bench" },
-        s3: {
-          s3SchemaVersion: "1.0",
-          configurationId: "bench",
-          bucket: { name: bucket, ownerIdentity: { principalId: "bench" }, arn: `arn:aws:s3:::${bucket}` },
-          object: { key: encodeKeyLikeS3Events(key), size: 0, eTag: "", sequencer: "0" },
-        },
-      },
-    ],
-  };
-}
+/** The notification S3 sends for `key`, as a backfill builds it (no ETag: the stage reads what is there). */
+const s3Event = (bucket: string, key: string) => s3ObjectCreatedEvent({ region: "us-east-1", bucket, key, eTag: "", size: 0 }, { force: false });
 
 async function exists(s3: S3Client, bucket: string, key: string): Promise<boolean> {
   try {

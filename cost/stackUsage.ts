@@ -156,11 +156,9 @@ export function stackUsage(stack: string, config: StackConfig, resources: Resour
   const rawBytes = states * RAW_BYTES_PER_STATE;
   const parquetBytes = (measured.parquetBytes ?? 330_000) * sizeRatio;
   const lake = config.dataLake;
-  const daysPerMonth = DAYS_PER_MONTH;
-  const perDay = fires / DAYS_PER_MONTH;
-  const raw = storedGb(perDay * rawBytes, lake.rawTransitionDays, lake.rawExpirationDays);
-  const parquet = storedGb(perDay * parquetBytes, lake.processedTransitionDays, lake.processedExpirationDays);
-  const reports = storedGb(perDay * REPORT_BYTES, lake.processedTransitionDays, lake.reportsExpirationDays);
+  const raw = storedGb(snapshotsPerDay * rawBytes, lake.rawTransitionDays, lake.rawExpirationDays);
+  const parquet = storedGb(snapshotsPerDay * parquetBytes, lake.processedTransitionDays, lake.processedExpirationDays);
+  const reports = storedGb(snapshotsPerDay * REPORT_BYTES, lake.processedTransitionDays, lake.reportsExpirationDays);
   const compacted = storedGb(
     (measured.compactedDayBytes ?? COMPACTED_DAY_DEFAULT_BYTES) * dayShare,
     lake.compactedTransitionDays,
@@ -209,7 +207,7 @@ export function stackUsage(stack: string, config: StackConfig, resources: Resour
       alarms: resources.alarms,
       dashboards: resources.dashboards,
       logsIngestedGbPerMonth: logsIngestedGb,
-      logsStoredGb: logsIngestedGb * (config.logRetentionDays / daysPerMonth),
+      logsStoredGb: logsIngestedGb * (config.logRetentionDays / DAYS_PER_MONTH),
     },
     dynamodb: { writesPerMonth: fires * 6, readsPerMonth: fires },
     sns: { publishesPerMonth: ALERT_PUBLISHES_PER_MONTH, emailsPerMonth: config.errorNotificationEmail ? ALERT_PUBLISHES_PER_MONTH : 0 },

@@ -14,6 +14,7 @@ import type { S3Event, S3EventRecord } from "aws-lambda";
 import S3rver = require("s3rver");
 import { EMULATOR_CREDENTIALS } from "./clients";
 import { type LoopbackServer, listenOnLoopback } from "./loopbackServer";
+import { encodeKeyLikeS3Events } from "../handlers/shared/s3Keys";
 
 export interface S3Emulator extends LoopbackServer {
   /** Every ObjectCreated/ObjectRemoved record so far, in order, keys encoded as S3 encodes them. */
@@ -27,13 +28,7 @@ export interface S3EmulatorOptions {
   buckets?: readonly string[];
 }
 
-/**
- * S3 notifications URL-encode object keys the way HTML forms do: `/` kept, spaces as `+`,
- * everything else outside [A-Za-z0-9-_.~*'()!] percent-encoded, so `year=2025` arrives as `year%3D2025`.
- */
-export function encodeKeyLikeS3Events(key: string): string {
-  return encodeURIComponent(key).replace(/%2F/g, "/").replace(/%20/g, "+");
-}
+export { encodeKeyLikeS3Events };
 
 function eventAsLambdaSees(event: S3Event): S3Event {
   return {

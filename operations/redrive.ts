@@ -21,6 +21,7 @@
  */
 import { randomUUID } from "crypto";
 import type { S3Event } from "aws-lambda";
+import { requestedDays } from "../handlers/compaction/compactionRequest";
 import { describeError } from "../handlers/shared/namedError";
 import { decodeS3EventKey, parseSnapshotKey } from "../handlers/shared/s3Keys";
 import type { InvokeOutcome, PipelineAccess, QueueMessage } from "./pipelineAccess";
@@ -110,15 +111,17 @@ const tickOf = (event: unknown): string[] => {
 };
 
 /**
- * The days a compaction request names: its `days`, its `from`…`to`, or for a scheduled event the
- * day before it fired (and the compaction's lookback before that).
+ * The days a compaction request names, read as the stage reads them: its `days`, its `from`…`to`,
+ * or for a scheduled event the day before it fired (and the stack's lookback before that).
  */
 const daysOfCompactionRequest = (event: unknown): string[] => {
-  const request = (event ?? {}) as { days?: unknown; from?: unknown; to?: unknown; time?: unknown; "detail-type"?: unknown };
-  if (Array.isArray(request.days)) return request.days.map(String);
-  if (request.from !== undefined || request.to !== undefined) return [`${String(request.from)}…${String(request.to)}`];
-  const fired = Date.parse(String(request.time));
-  return Number.isFinite(fired) ? [`${new Date(fired - 86_400_000).toISOString().slice(0, 10)} and the lookback before it`] : [];
+  try {
+    const days = requestedDays(event, 1, new Date());
+    const scheduled = (event as { "detail-type"?: unknown } | null)?.["detail-type"] === "Scheduled Event";
+    return scheduled ? days.map((day) => `${day} and the lookback before it`) : days;
+  } catch {
+    return [];
+  }
 };
 
 const compactionStage = (stage: RedriveStage): boolean => stage === "compaction" || stage === "compaction-schedule";

@@ -5,11 +5,7 @@
  * (handlers/shared/s3EventRecords.ts `forcedReplay`).
  */
 import type { S3Event } from "aws-lambda";
-
-/** S3 notifications URL-encode keys as HTML forms do: `/` kept, spaces as `+`. */
-export function encodeKeyLikeS3(key: string): string {
-  return encodeURIComponent(key).replace(/%2F/g, "/").replace(/%20/g, "+");
-}
+import { encodeKeyLikeS3Events } from "../handlers/shared/s3Keys";
 
 export interface ReplayedObject {
   region: string;
@@ -36,7 +32,7 @@ export function s3ObjectCreatedEvent(object: ReplayedObject, options: { force: b
           s3SchemaVersion: "1.0",
           configurationId: "backfill",
           bucket: { name: object.bucket, ownerIdentity: { principalId: "flight-data-pipeline-backfill" }, arn: `arn:aws:s3:::${object.bucket}` },
-          object: { key: encodeKeyLikeS3(object.key), size: object.size, eTag: object.eTag, sequencer: now.getTime().toString(16).toUpperCase() },
+          object: { key: encodeKeyLikeS3Events(object.key), size: object.size, eTag: object.eTag, sequencer: now.getTime().toString(16).toUpperCase() },
         },
       },
     ],

@@ -125,6 +125,14 @@ export function decodeS3EventKey(encodedKey: string): string {
   }
 }
 
+/**
+ * The inverse of decodeS3EventKey, as S3 writes keys into its notifications: `/` kept, spaces as
+ * `+`, everything else outside [A-Za-z0-9-_.~*'()!] percent-encoded (`year=2025` → `year%3D2025`).
+ */
+export function encodeKeyLikeS3Events(key: string): string {
+  return encodeURIComponent(key).replace(/%2F/g, "/").replace(/%20/g, "+");
+}
+
 /** A UTC calendar day, YYYY-MM-DD: the unit the compaction stage merges into one file. */
 export type UtcDay = string;
 
