@@ -14,6 +14,8 @@ export interface ChildOptions {
    * nothing of the project's.
    */
   transpileTo?: string;
+  /** Flags for node itself, before the script (Lambda's runtime flags, for a cold start). */
+  nodeFlags?: readonly string[];
 }
 
 /** A bench script as plain JavaScript in `dir`, under its own name or `as`. */
@@ -29,8 +31,8 @@ export function transpiled(script: string, dir: string, as = script.replace(/\.t
 export function runChild<T>(script: string, argument: unknown, options: ChildOptions = {}): Promise<T> {
   const args =
     options.transpileTo === undefined
-      ? ["-r", TS_NODE_REGISTER, path.join(__dirname, script), JSON.stringify(argument)]
-      : [transpiled(script, options.transpileTo), JSON.stringify(argument)];
+      ? [...(options.nodeFlags ?? []), "-r", TS_NODE_REGISTER, path.join(__dirname, script), JSON.stringify(argument)]
+      : [...(options.nodeFlags ?? []), transpiled(script, options.transpileTo), JSON.stringify(argument)];
   return new Promise((resolve, reject) => {
     execFile(
       runtimeNode(),

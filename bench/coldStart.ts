@@ -6,7 +6,8 @@
  * processing converts that object, validation checks the Parquet processing wrote, compaction
  * merges the day's processed files.
  *
- * Each function starts in the environment Lambda gives it (execution environment, task root,
+ * Each function starts with the node flags Lambda's runtime derives from its memory size and in
+ * the environment Lambda gives it (execution environment, task root,
  * initialization type, a sampled trace header, the X-Ray daemon's address: a stand-in that
  * collects the segments), twice per round: with the stack's tracing instrumentation off and on
  * (TRACING_INSTRUMENTATION), so the difference is what tracing costs. Rounds alternate which goes
@@ -37,6 +38,7 @@ import { ENV } from "../contract/environment";
 import { provision } from "../local/pipeline/provisioning";
 import { openSkyClientsOf, topologyOf } from "../local/pipeline/topology";
 import { prepareSdkModulePath } from "../local/function-runner/sdkModulePath";
+import { lambdaNodeFlags } from "../local/function-runner/lambdaNodeFlags";
 import { newTraceHeader } from "../local/function-runner/traceHeader";
 import { processedParquet } from "./validationRun";
 
@@ -80,6 +82,22 @@ interface Run {
 
 const total = (timing: ColdStartTiming): number => timing.init_ms + timing.first_invoke_ms;
 const totalCpu = (timing: ColdStartTiming): number => timing.init_cpu_ms + timing.first_invoke_cpu_ms;
+const mainThreadCpu = (timing: ColdStartTiming): number | undefined =>
+  timing.init_main_cpu_ms === undefined || timing.first_invoke_main_cpu_ms === undefined
+    ? undefined
+    : timing.init_main_cpu_ms + timing.first_invoke_main_cpu_ms;
+
+/** The main-thread figures of `runs`, when every run of the function and its floor has them. */
+function mainThreadFigures(runs: readonly Run[]): Pick<ColdStartResult, "main_thread_cpu_ms" | "floor_main_thread_cpu_ms" | "floor_main_thread_cpu_ratio"> {
+  const pairs = runs.map((run) => [mainThreadCpu(run.timing), mainThreadCpu(run.floor)] as const);
+  const known = pairs.filter((pair): pair is readonly [number, number] => pair[0] !== undefined && pair[1] !== undefined);
+  if (known.length === 0 || known.length !== pairs.length) return {};
+  return {
+    main_thread_cpu_ms: rounded(median(known.map(([fn]) => fn))),
+    floor_main_thread_cpu_ms: rounded(median(known.map(([, floor]) => floor))),
+    floor_main_thread_cpu_ratio: rounded(median(known.map(([fn, floor]) => fn / floor)), 3),
+  };
+}
 const rounded = (value: number, decimals = 2): number => Number(value.toFixed(decimals));
 
 /** With COLD_START_CPU_PROFILE_DIR set, each cold start (function and floor) writes a V8 CPU profile there, for finding where the time goes. */
@@ -161,6 +179,7 @@ export async function measureColdStarts(stack: string, workDir: string, options:
       const spec: ColdStartSpec = { packageDir, event: events[stage], timeoutSeconds: pkg.timeout };
       recorder.take();
       const timing = await runChild<ColdStartTiming>("coldStartProcess.ts", spec, {
+        nodeFlags: lambdaNodeFlags(pkg.memorySize),
         environment: { ...environment, ...cpuProfile(`${stage}-${tracing}-${floorRuns}`) },
         transpileTo: path.join(workDir, "cold-start"),
       });
@@ -175,6 +194,7 @@ export async function measureColdStarts(stack: string, workDir: string, options:
       fs.writeFileSync(path.join(floorDir, "plan.json"), JSON.stringify(plan));
       const floorSpec: ColdStartSpec = { packageDir: floorDir, event: {}, timeoutSeconds: pkg.timeout };
       const floor = await runChild<ColdStartTiming>("coldStartProcess.ts", floorSpec, {
+        nodeFlags: lambdaNodeFlags(pkg.memorySize),
         environment: { ...environment, LAMBDA_TASK_ROOT: floorDir, ...cpuProfile(`${stage}-${tracing}-${floorRuns - 1}-floor`) },
         transpileTo: path.join(workDir, "cold-start"),
       });
@@ -228,6 +248,7 @@ export async function measureColdStarts(stack: string, workDir: string, options:
           floor_first_invoke_cpu_ms: rounded(median(done.map((run) => run.floor.first_invoke_cpu_ms))),
           floor_ratio: rounded(median(done.map((run) => total(run.timing) / total(run.floor))), 3),
           floor_cpu_ratio: rounded(median(done.map((run) => totalCpu(run.timing) / totalCpu(run.floor))), 3),
+          ...mainThreadFigures(done),
           floor_calls: done[done.length - 1]?.floorCalls ?? [],
           floor_drift: [...new Set(done.flatMap((run) => run.floorDrift))],
           invocation: done[0]?.invocation ?? "",

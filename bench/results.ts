@@ -56,6 +56,14 @@ export interface ColdStartResult {
   floor_ratio: number;
   /** The same ratio in CPU time. */
   floor_cpu_ratio: number;
+  /**
+   * The main thread's CPU time (init + first invocation, median), the function's and its
+   * floor's, and their ratio: the CPU time less V8's helper threads (optimising compilers,
+   * garbage collector) and libuv's. Absent where the runtime's Node cannot tell threads apart.
+   */
+  main_thread_cpu_ms?: number;
+  floor_main_thread_cpu_ms?: number;
+  floor_main_thread_cpu_ratio?: number;
   /** The floor's calls, `client operation` in order, from the last round. */
   floor_calls: string[];
   /** Where a floor's answers differed from its function's (status per call), or it made other calls; empty when none did. */

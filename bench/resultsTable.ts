@@ -63,6 +63,8 @@ export function formatColdStarts(coldStarts: readonly ColdStartResult[]): string
     number(start.floor_init_ms + start.floor_first_invoke_ms, 1),
     `${number(start.floor_ratio, 2)}×`,
     `${number(start.floor_cpu_ratio, 2)}×`,
+    start.main_thread_cpu_ms === undefined ? "n/a" : number(start.main_thread_cpu_ms, 1),
+    start.floor_main_thread_cpu_ratio === undefined ? "n/a" : `${number(start.floor_main_thread_cpu_ratio, 2)}×`,
   ]);
   const cost = [...new Set(coldStarts.map((start) => start.function))].flatMap((name) => {
     const off = coldStarts.find((start) => start.function === name && start.tracing === "off");
@@ -89,7 +91,8 @@ export function formatColdStarts(coldStarts: readonly ColdStartResult[]): string
     .map((start) => `- ${start.function} (tracing ${start.tracing}): ${start.floor_drift.join("; ")}`);
   return [
     "Cold start (fresh process per function in Lambda's environment; first invocation: a real run against the loopback emulators; medians;",
-    "floor: a bare handler making the same SDK calls, run right after; × floor: (init + first invoke) / the floor's, per round, median):",
+    "floor: a bare handler making the same SDK calls, run right after; × floor: (init + first invoke) / the floor's, per round, median;",
+    "main-thread CPU: the CPU time less what V8's optimising compilers and garbage collector spent on their own threads):",
     table(
       [
         "function",
@@ -105,6 +108,8 @@ export function formatColdStarts(coldStarts: readonly ColdStartResult[]): string
         "floor total ms",
         "× floor",
         "× floor CPU",
+        "main-thread CPU ms",
+        "× floor main-thread CPU",
       ],
       rows,
     ),

@@ -11,6 +11,8 @@ export interface ContainerSpec {
   functionName: string;
   nodeBinary: string;
   bootstrapJs: string;
+  /** What Lambda's runtime passes to node before the bootstrap: lambdaNodeFlags of the memory size. */
+  nodeFlags: readonly string[];
   taskRoot: string;
   /** The complete environment: nothing of the harness's own environment leaks in. */
   environment: Record<string, string>;
@@ -38,7 +40,7 @@ export class FunctionContainer {
 
   constructor(private readonly spec: ContainerSpec) {
     const started = performance.now();
-    this.child = spawn(spec.nodeBinary, [spec.bootstrapJs], {
+    this.child = spawn(spec.nodeBinary, [...spec.nodeFlags, spec.bootstrapJs], {
       cwd: spec.taskRoot,
       env: spec.environment,
       stdio: ["ignore", "pipe", "pipe", "ipc"],

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from "crypto";
 import { FunctionContainer, type InvocationOutcome } from "./functionContainer";
+import { lambdaNodeFlags } from "./lambdaNodeFlags";
 import { endLines, initFailedLine, keepsApplicationLine, type LoggingSettings, startLines } from "./lambdaLogs";
 import type { SerializedError } from "./protocol";
 import { newTraceHeader } from "./traceHeader";
@@ -118,6 +119,7 @@ export class LocalFunction {
       functionName: this.spec.functionName,
       nodeBinary: this.spec.nodeBinary,
       bootstrapJs: this.spec.bootstrapJs,
+      nodeFlags: lambdaNodeFlags(this.spec.memorySizeMb),
       taskRoot: this.spec.taskRoot,
       environment: this.spec.environment,
       timeoutSeconds: this.spec.timeoutSeconds,

@@ -22,12 +22,19 @@ exports.handler = async (event, context) => {
   if (event.action === "sleep") await new Promise((resolve) => setTimeout(resolve, event.ms));
   if (event.action === "exit") process.exit(3);
   if (event.action === "throw") throw new TypeError("bad input");
+  if (event.action === "grow") {
+    const kept = [];
+    for (let i = 0; i < 4_000_000; i++) kept.push({ i, text: "state " + i });
+    return { kept: kept.length };
+  }
   return {
     node: process.version,
     invocations,
     requestId: context.awsRequestId,
     remainingMs: context.getRemainingTimeInMillis(),
     sdk: typeof require("@aws-sdk/client-s3").S3Client,
+    heapLimitMb: require("v8").getHeapStatistics().heap_size_limit / 2 ** 20,
+    gc: typeof gc,
   };
 };
 `;
@@ -86,6 +93,20 @@ describe("local Lambda harness", function () {
     expect(second.initMs).to.equal(undefined);
     expect(fn.figures).to.include({ coldStarts: 1, invocations: 2, errors: 0 });
     expect(fn.figures.peakRssBytes).to.be.greaterThan(10 * 1024 * 1024);
+  });
+
+  it("gives V8 the heap Lambda's runtime gives a function of its memory size, and fails a function that outgrows it", async () => {
+    const fn = localFunction("heap", HANDLERS);
+    const sized = (await fn.invoke({})).value as { heapLimitMb: number; gc: string };
+    expect(sized.gc, "Lambda's runtime starts node with --expose-gc").to.equal("function");
+    // 128 MB: 115 MB of old generation and 6 MB semi-spaces, where Node's own default here is gigabytes.
+    expect(sized.heapLimitMb).to.be.within(115, 140);
+    const grown = await fn.invoke({ action: "grow" });
+    expect(grown.ok).to.equal(false);
+    expect(grown.error?.errorType).to.equal("Runtime.ExitError");
+    expect(grown.error?.errorMessage, "V8 aborts at its heap limit").to.contain("signal: SIGABRT");
+    expect((await fn.invoke({})).value).to.include({ invocations: 1 });
+    expect(fn.figures.coldStarts).to.equal(2);
   });
 
   it("fails init with Runtime.ImportModuleError for a package the archive lacks, though the project has it", async () => {
