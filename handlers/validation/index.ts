@@ -10,7 +10,7 @@
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
-import { SNSClient } from "@aws-sdk/client-sns";
+import type { SNSClient } from "@aws-sdk/client-sns";
 import type { S3Event } from "aws-lambda";
 import { createAlertPublisher, createLoggedAlertPublisher } from "../shared/alerts";
 import { awsClientOptions, SDK_REQUEST_TIMEOUT_MS, withDeadline } from "../shared/invocationDeadline";
@@ -30,8 +30,8 @@ export interface ValidationDependencies {
   s3: S3Client;
   dynamodb: DynamoDBClient;
   cloudwatch: CloudWatchClient;
-  /** Required when the settings name an alert topic. */
-  sns?: SNSClient;
+  /** Gives the SNS client, at the first alert; required when the settings name an alert topic. */
+  sns?: () => SNSClient;
   clock?: () => Date;
   logger?: Logger;
   /** Waits between alert attempts; tests shorten them. */
@@ -46,7 +46,8 @@ export function createValidationHandler(deps: ValidationDependencies): Validatio
   const { settings } = deps;
   const clock = deps.clock ?? (() => new Date());
   const topicArn = settings.alertTopicArn;
-  if (topicArn !== undefined && deps.sns === undefined) {
+  const snsClient = deps.sns;
+  if (topicArn !== undefined && snsClient === undefined) {
     throw new Error(`settings name the alert topic ${topicArn} but no SNS client was given`);
   }
   const runtime = createStageRuntime({
@@ -57,6 +58,7 @@ export function createValidationHandler(deps: ValidationDependencies): Validatio
     ...(deps.logger ? { logger: deps.logger } : {}),
     ...(deps.reserveMs === undefined ? {} : { reserveMs: deps.reserveMs }),
   });
+  let alertSns: SNSClient | undefined;
   const services: ValidationServices = {
     runtime,
     checks: createQualityChecks(),
@@ -66,8 +68,12 @@ export function createValidationHandler(deps: ValidationDependencies): Validatio
     clock,
     sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     alerts:
-      topicArn !== undefined && deps.sns !== undefined
-        ? createAlertPublisher({ sns: withDeadline(runtime.tracing.client(deps.sns), runtime.deadline), topicArn, environment: settings.environment })
+      topicArn !== undefined && snsClient !== undefined
+        ? createAlertPublisher({
+            sns: () => (alertSns ??= withDeadline(runtime.tracing.client(snsClient()), runtime.deadline)),
+            topicArn,
+            environment: settings.environment,
+          })
         : createLoggedAlertPublisher(runtime.logger),
     breaker: createCircuitBreaker({
       dynamodb: withDeadline(runtime.tracing.client(deps.dynamodb), runtime.deadline),
@@ -91,6 +97,8 @@ export function validationHandlerFromEnvironment(): ValidationHandler {
     s3: new S3Client(clientOptions),
     dynamodb: new DynamoDBClient(clientOptions),
     cloudwatch: new CloudWatchClient(clientOptions),
-    ...(settings.alertTopicArn !== undefined ? { sns: new SNSClient(clientOptions) } : {}),
+    ...(settings.alertTopicArn !== undefined
+      ? { sns: () => new (require("@aws-sdk/client-sns") as typeof import("@aws-sdk/client-sns")).SNSClient(clientOptions) }
+      : {}),
   });
 }

@@ -47,7 +47,7 @@ describe("validation handler against the emulators", function () {
     emulators.cloudwatch.clear();
   });
 
-  const handler = (environment: Record<string, string> = {}) =>
+  const handler = (environment: Record<string, string> = {}, sns = () => emulators.clients.sns) =>
     createValidationHandler({
       settings: readValidationSettings({
         PIPELINE_ENVIRONMENT: "test",
@@ -59,7 +59,7 @@ describe("validation handler against the emulators", function () {
       s3: emulators.clients.s3,
       dynamodb: emulators.clients.dynamodb,
       cloudwatch: emulators.clients.cloudwatch,
-      sns: emulators.clients.sns,
+      sns,
       logger: createLogger({ level: "ERROR", write: () => undefined }),
       sleep: async () => undefined,
     });
@@ -158,6 +158,20 @@ describe("validation handler against the emulators", function () {
     expect(alert.Message).to.contain(`- latitude_range (hard): 160 of ${latitude.applicable} rows failed`);
     expect(alert.Message).to.contain(`e.g. icao24 ${latitude.sampleIcao24.join(", ")}`);
     expect(alert.Message).to.contain("- field_types (hard): 40 of 2000 rows failed");
+  });
+
+  it("makes its SNS client at the first alert, not at init, and once per container", async () => {
+    let made = 0;
+    const validate = handler({}, () => {
+      made += 1;
+      return emulators.clients.sns;
+    });
+    await validate(eventOf((await passing()).record));
+    expect(made, "a passing snapshot needs no SNS client").to.equal(0);
+    await validate(eventOf((await failing()).record));
+    await validate(eventOf((await failing()).record));
+    expect(made).to.equal(1);
+    expect(await alerts()).to.have.length(2);
   });
 
   it("with STRICT_MODE also fails the invocation, after reporting and alerting", async () => {
