@@ -338,11 +338,16 @@ export class PipelineFunction extends pulumi.ComponentResource {
         { parent: this },
       );
 
-    alarm("errors", `${args.functionName} failed more than 5 times in 5 minutes`, {
+    // At the pipeline's pace (an event every 5 minutes, retried twice) a failing stage makes at most
+    // three or four errors in 5 minutes, so a count threshold would never fire; errors in two
+    // periods in a row is a failure that persists past a retry, at any pace.
+    alarm("errors", `${args.functionName} failed in two 5-minute periods in a row`, {
       ...lambdaMetric,
       metricName: "Errors",
       statistic: "Sum",
-      threshold: 5,
+      threshold: 0,
+      evaluationPeriods: 2,
+      datapointsToAlarm: 2,
     });
     alarm("duration", `${args.functionName} ran longer than 80% of its ${args.timeout} s timeout`, {
       ...lambdaMetric,

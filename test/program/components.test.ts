@@ -166,7 +166,15 @@ describe("the program under mocks", function () {
         const alarms = prod.inStage(stage, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.inputs.dimensions.ExecutedVersion === undefined);
         expect(alarms).to.have.length(4);
         const byMetric = Object.fromEntries(alarms.map((a) => [a.inputs.metricName, a.inputs]));
-        expect(byMetric.Errors).to.include({ threshold: 5, period: 300, statistic: "Sum", comparisonOperator: "GreaterThanThreshold" });
+        // Errors in two 5-minute periods in a row: a stage failing at the schedule's pace (one event per period, retried twice) reaches it.
+        expect(byMetric.Errors).to.include({
+          threshold: 0,
+          period: 300,
+          evaluationPeriods: 2,
+          datapointsToAlarm: 2,
+          statistic: "Sum",
+          comparisonOperator: "GreaterThanThreshold",
+        });
         expect(byMetric.Duration.threshold).to.equal(prod.fn(stage).inputs.timeout * 1000 * 0.8);
         expect(byMetric.Throttles.threshold).to.equal(0);
         expect(byMetric.ApproximateNumberOfMessagesVisible.dimensions.QueueName).to.equal(prod.inStage(stage, "aws:sqs/queue:Queue")[0].state.name);
