@@ -80,6 +80,7 @@ interface Run {
   floorDrift: string[];
 }
 
+const rounded = (value: number, decimals = 2): number => Number(value.toFixed(decimals));
 const total = (timing: ColdStartTiming): number => timing.init_ms + timing.first_invoke_ms;
 const totalCpu = (timing: ColdStartTiming): number => timing.init_cpu_ms + timing.first_invoke_cpu_ms;
 const mainThreadCpu = (timing: ColdStartTiming): number | undefined =>
@@ -98,7 +99,6 @@ function mainThreadFigures(runs: readonly Run[]): Pick<ColdStartResult, "main_th
     floor_main_thread_cpu_ratio: rounded(median(known.map(([fn, floor]) => fn / floor)), 3),
   };
 }
-const rounded = (value: number, decimals = 2): number => Number(value.toFixed(decimals));
 
 /** With COLD_START_CPU_PROFILE_DIR set, each cold start (function and floor) writes a V8 CPU profile there, for finding where the time goes. */
 function cpuProfile(name: string): Record<string, string> {
