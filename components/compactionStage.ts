@@ -81,14 +81,10 @@ export class CompactionStage extends pulumi.ComponentResource {
       {
         scheduleExpression: args.scheduleExpression,
         description: "Compacts the UTC day that has just ended, and re-checks the days before it",
+        runs: "compactions",
         target: this.function.invokeTarget,
-        kmsKeyArn: args.function.kmsKeyArn,
+        fn: args.function,
         dlqRetentionSeconds: args.dlqRetentionSeconds,
-        alarm: args.function.alarms && {
-          alarmName: `${args.function.functionName}-schedule-dlq-messages`,
-          description: "Scheduled compactions that EventBridge could not deliver within an hour are waiting in the schedule DLQ",
-          topicArn: args.function.alarms.topicArn,
-        },
         ctx,
       },
       this,

@@ -115,14 +115,10 @@ export class IngestionStage extends pulumi.ComponentResource {
         {
           scheduleExpression: args.scheduleExpression,
           description: "Starts an OpenSky ingestion",
+          runs: "ingestions",
           target: this.function.invokeTarget,
-          kmsKeyArn: args.function.kmsKeyArn,
+          fn: args.function,
           dlqRetentionSeconds: args.dlqRetentionSeconds,
-          alarm: args.function.alarms && {
-            alarmName: `${args.function.functionName}-schedule-dlq-messages`,
-            description: "Scheduled ingestions that EventBridge could not deliver within an hour are waiting in the schedule DLQ",
-            topicArn: args.function.alarms.topicArn,
-          },
           ctx,
         },
         this,

@@ -9,12 +9,15 @@ export interface ScheduleTriggerArgs {
   /** An EventBridge rate() or cron() expression. */
   scheduleExpression: string;
   description: string;
+  /** What each scheduled event starts, in the plural ("ingestions"), for the DLQ alarm's description. */
+  runs: string;
   target: InvokeTarget;
-  /** Encrypts the schedule's dead-letter queue. */
-  kmsKeyArn: pulumi.Input<string>;
+  /**
+   * The scheduled function's own settings: its key encrypts the schedule's dead-letter queue, and
+   * when it has alarms, `<function>-schedule-dlq-messages` goes to the same topic.
+   */
+  fn: { functionName: string; kmsKeyArn: pulumi.Input<string>; alarms?: { topicArn?: pulumi.Input<string> } };
   dlqRetentionSeconds: number;
-  /** Alarms when an undelivered event waits in the schedule's DLQ. */
-  alarm?: { alarmName: string; description: string; topicArn?: pulumi.Input<string> };
   ctx: AwsContext;
 }
 
@@ -33,7 +36,7 @@ export function scheduleTrigger(name: string, args: ScheduleTriggerArgs, parent:
   const rule = new aws.cloudwatch.EventRule(`${name}-schedule`, { description: args.description, scheduleExpression: args.scheduleExpression }, opts);
   const deadLetterQueue = new aws.sqs.Queue(
     `${name}-schedule-dlq`,
-    { kmsMasterKeyId: args.kmsKeyArn, kmsDataKeyReusePeriodSeconds: 300, messageRetentionSeconds: args.dlqRetentionSeconds },
+    { kmsMasterKeyId: args.fn.kmsKeyArn, kmsDataKeyReusePeriodSeconds: 300, messageRetentionSeconds: args.dlqRetentionSeconds },
     opts,
   );
   const queuePolicy = new aws.sqs.QueuePolicy(
@@ -74,10 +77,15 @@ export function scheduleTrigger(name: string, args: ScheduleTriggerArgs, parent:
     },
     { parent, dependsOn: [permission, queuePolicy] },
   );
-  if (args.alarm) {
+  if (args.fn.alarms) {
     queueBacklogAlarm(
       `${name}-schedule-dlq-messages`,
-      { alarmName: args.alarm.alarmName, description: args.alarm.description, queueName: deadLetterQueue.name, topicArn: args.alarm.topicArn },
+      {
+        alarmName: `${args.fn.functionName}-schedule-dlq-messages`,
+        description: `Scheduled ${args.runs} that EventBridge could not deliver within an hour are waiting in the schedule DLQ`,
+        queueName: deadLetterQueue.name,
+        topicArn: args.fn.alarms.topicArn,
+      },
       parent,
     );
   }
