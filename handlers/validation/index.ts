@@ -30,8 +30,8 @@ export interface ValidationDependencies {
   s3: S3Client;
   dynamodb: DynamoDBClient;
   cloudwatch: CloudWatchClient;
-  /** Gives the SNS client, at the first alert; required when the settings name an alert topic. */
-  sns?: () => SNSClient;
+  /** The SNS client, or a function giving it at the first alert; required when the settings name an alert topic. */
+  sns?: SNSClient | (() => SNSClient);
   clock?: () => Date;
   logger?: Logger;
   /** Waits between alert attempts; tests shorten them. */
@@ -46,8 +46,8 @@ export function createValidationHandler(deps: ValidationDependencies): Validatio
   const { settings } = deps;
   const clock = deps.clock ?? (() => new Date());
   const topicArn = settings.alertTopicArn;
-  const snsClient = deps.sns;
-  if (topicArn !== undefined && snsClient === undefined) {
+  const sns = deps.sns;
+  if (topicArn !== undefined && sns === undefined) {
     throw new Error(`settings name the alert topic ${topicArn} but no SNS client was given`);
   }
   const runtime = createStageRuntime({
@@ -68,9 +68,9 @@ export function createValidationHandler(deps: ValidationDependencies): Validatio
     clock,
     sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     alerts:
-      topicArn !== undefined && snsClient !== undefined
+      topicArn !== undefined && sns !== undefined
         ? createAlertPublisher({
-            sns: () => (alertSns ??= withDeadline(runtime.tracing.client(snsClient()), runtime.deadline)),
+            sns: () => (alertSns ??= withDeadline(runtime.tracing.client(typeof sns === "function" ? sns() : sns), runtime.deadline)),
             topicArn,
             environment: settings.environment,
           })

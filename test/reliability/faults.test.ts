@@ -66,7 +66,7 @@ describe("reliability: faults, retries and duplicate deliveries", function () {
       s3: s3ClientFor(emulators.faults.s3!.endpoint, options),
       dynamodb: dynamoDbClientFor(emulators.faults.dynamodb!.endpoint, options),
       cloudwatch: cloudWatchClientFor(emulators.faults.cloudwatch!.endpoint, options),
-      sns: () => snsClientFor(emulators.faults.snsSqs!.endpoint, options),
+      sns: snsClientFor(emulators.faults.snsSqs!.endpoint, options),
     };
   };
   const logger = () => createLogger({ level: "DEBUG", write: (line) => logs.push(JSON.parse(line)) });
