@@ -30,19 +30,15 @@ export interface ColdStartTiming {
 
 const since = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
 
-const cpuSince = (start: NodeJS.CpuUsage): number => {
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000;
-};
+const cpuMs = (used: NodeJS.CpuUsage): number => (used.user + used.system) / 1000;
+const cpuSince = (start: NodeJS.CpuUsage): number => cpuMs(process.cpuUsage(start));
 
 type ThreadCpuUsage = (previous?: NodeJS.CpuUsage) => NodeJS.CpuUsage;
 const threadCpuUsage = (process as { threadCpuUsage?: ThreadCpuUsage }).threadCpuUsage?.bind(process);
 
 /** The main thread's CPU time since `start`, in ms, where Node can tell. */
 const mainCpuSince = (start: NodeJS.CpuUsage | undefined): number | undefined => {
-  if (threadCpuUsage === undefined || start === undefined) return undefined;
-  const used = threadCpuUsage(start);
-  return (used.user + used.system) / 1000;
+  return threadCpuUsage === undefined || start === undefined ? undefined : cpuMs(threadCpuUsage(start));
 };
 
 async function coldStart(spec: ColdStartSpec): Promise<ColdStartTiming> {

@@ -45,7 +45,7 @@ export {
   startFaultProxy,
 } from "./faultProxy";
 export { type OpenSkyEmulator, openSkyFailures, type ScriptedResponse, startOpenSkyEmulator } from "./opensky";
-export { encodeKeyLikeS3Events, type S3Emulator, startS3Emulator } from "./s3";
+export { type S3Emulator, startS3Emulator } from "./s3";
 export { type SecretsManagerEmulator, startSecretsManagerEmulator } from "./secretsManager";
 export { type SegmentDocument, startXRayDaemon, type XRayDaemon } from "./xrayDaemon";
 export { createTopicWithQueue, drainQueue, parseSnsEnvelope, type SnsEnvelope, type SnsSqsEmulator, type SubscribedQueue, startSnsSqsEmulator } from "./snsSqs";

@@ -28,8 +28,6 @@ export interface S3EmulatorOptions {
   buckets?: readonly string[];
 }
 
-export { encodeKeyLikeS3Events };
-
 function eventAsLambdaSees(event: S3Event): S3Event {
   return {
     Records: event.Records.map((record) => ({

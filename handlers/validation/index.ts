@@ -12,7 +12,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import type { S3Event } from "aws-lambda";
-import { createAlertPublisher, createLoggedAlertPublisher } from "../shared/alerts";
+import { createAlertPublisher, createLoggedAlertPublisher, snsClientOf, type SnsClientSource } from "../shared/alerts";
 import { awsClientOptions, SDK_REQUEST_TIMEOUT_MS, withDeadline } from "../shared/invocationDeadline";
 import type { Logger } from "../shared/logger";
 import { runEachObject } from "../shared/s3EventRecords";
@@ -31,7 +31,7 @@ export interface ValidationDependencies {
   dynamodb: DynamoDBClient;
   cloudwatch: CloudWatchClient;
   /** The SNS client, or a function giving it at the first alert; required when the settings name an alert topic. */
-  sns?: SNSClient | (() => SNSClient);
+  sns?: SnsClientSource;
   clock?: () => Date;
   logger?: Logger;
   /** Waits between alert attempts; tests shorten them. */
@@ -70,7 +70,7 @@ export function createValidationHandler(deps: ValidationDependencies): Validatio
     alerts:
       topicArn !== undefined && sns !== undefined
         ? createAlertPublisher({
-            sns: () => (alertSns ??= withDeadline(runtime.tracing.client(typeof sns === "function" ? sns() : sns), runtime.deadline)),
+            sns: () => (alertSns ??= withDeadline(runtime.tracing.client(snsClientOf(sns)), runtime.deadline)),
             topicArn,
             environment: settings.environment,
           })

@@ -2,7 +2,8 @@ import { GetObjectCommand, PutObjectCommand, S3ServiceException } from "@aws-sdk
 import type { S3Event } from "aws-lambda";
 import { expect } from "chai";
 import { decodeS3EventKey } from "../../handlers/shared/s3Keys";
-import { encodeKeyLikeS3Events, type RunningEmulators, startEmulators } from "../../emulators";
+import { type RunningEmulators, startEmulators } from "../../emulators";
+import { encodeKeyLikeS3Events } from "../../handlers/shared/s3Keys";
 
 describe("S3 emulator (s3rver)", () => {
   let emulators: RunningEmulators<"s3">;

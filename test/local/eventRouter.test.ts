@@ -1,7 +1,7 @@
 /** S3 notification routing as the program's BucketNotification rules declare it. */
 import type { S3EventRecord } from "aws-lambda";
 import { expect } from "chai";
-import { encodeKeyLikeS3Events } from "../../emulators";
+import { encodeKeyLikeS3Events } from "../../handlers/shared/s3Keys";
 import { functionsNotifiedBy } from "../../local/pipeline/eventRouter";
 import type { BucketNotificationRule } from "../../local/pipeline/topology";
 

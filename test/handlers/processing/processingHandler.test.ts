@@ -5,7 +5,8 @@
  */
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { expect } from "chai";
-import { createTrackingTable, encodeKeyLikeS3Events, startEmulators, type RunningEmulators } from "../../../emulators";
+import { createTrackingTable, startEmulators, type RunningEmulators } from "../../../emulators";
+import { encodeKeyLikeS3Events } from "../../../handlers/shared/s3Keys";
 import { generateSnapshot } from "../../../fixtures/snapshotGenerator";
 import { createProcessingHandler } from "../../../handlers/processing";
 import { createLogger } from "../../../handlers/shared/logger";
